@@ -1,0 +1,74 @@
+# The career coach: `make run` to talk to it, `make test` to check everything.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+RASA := $(BIN)/rasa
+MODEL := models/coach.tar.gz
+SEEDS_DIR ?= $(abspath ../shared/seeds)
+
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SEEDS_DIR
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
+
+.PHONY: help install run shell knowledge provenance lookups validate train test test-unit \
+        test-stories test-e2e clean
+
+help:
+	@echo "make run         install, build, train if needed, start the coach on localhost:5005"
+	@echo "make shell       chat with the coach in the terminal"
+	@echo "make test        everything: unit tests, provenance, data validation, conversations, end to end"
+	@echo "make knowledge   build the knowledge database from knowledge/"
+	@echo "make provenance  check every fact against the guide it cites"
+	@echo "make lookups     regenerate data/nlu/lookups.yml from knowledge/vocabulary.yml"
+	@echo "make validate    rasa data validate"
+	@echo "make train       train the model (only when data or config changed)"
+
+install: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh
+	scripts/bootstrap.sh
+	touch $@
+
+knowledge: build/knowledge.stamp
+build/knowledge.stamp: $(VENV)/.installed $(KNOWLEDGE_INPUTS)
+	$(PYTHON) -m knowledge.loader
+	@mkdir -p build && touch $@
+
+provenance: $(VENV)/.installed
+	$(PYTHON) -m knowledge.provenance
+
+lookups: $(VENV)/.installed
+	$(PYTHON) -m knowledge.vocabulary
+
+validate: $(VENV)/.installed
+	$(PYTHON) -m knowledge.vocabulary --check
+	$(RASA) data validate --fail-on-warnings
+
+train: $(MODEL)
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name coach --out models
+	@touch $@
+
+run: $(MODEL) build/knowledge.stamp
+	scripts/run.sh
+
+shell: $(MODEL) build/knowledge.stamp
+	scripts/run.sh shell
+
+test: test-unit provenance validate test-stories test-e2e
+
+test-unit: $(VENV)/.installed
+	$(PYTHON) -m pytest -q tests --ignore=tests/e2e
+
+test-stories: $(MODEL) build/knowledge.stamp
+	scripts/test_stories.sh
+
+test-e2e: $(MODEL) build/knowledge.stamp
+	$(PYTHON) -m pytest -q tests/e2e
+
+clean:
+	rm -rf build models results .pytest_cache

@@ -1,0 +1,159 @@
+"""The one way a question becomes a query and a query result becomes a reply.
+
+Each topic action (salary.py, outlook.py, ...) is a table of `AnswerSpec`s, one per intent:
+which topic and aspects answer it, which named things (a state, a level...) narrow it, and
+what to suggest next. `TopicAnswerAction` does the rest the same way for all of them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import fact_message, missing_scope_message
+from actions.store import store, vocabulary
+from knowledge.queries import FactView
+
+# How a scope is named in a sentence ("for Texas", "for the RHIT").
+SCOPE_LABELS = {
+    "experience_level": "the {} level",
+    "certification": "the {}",
+    "degree_type": "a {} degree",
+    "industry": "{}",
+}
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """How to answer one intent from the knowledge store."""
+
+    topic: str
+    aspects: Tuple[str, ...] = ()  # the general answer's aspects, in the curators' order
+    scopes: Tuple[str, ...] = ()  # entities that narrow the answer, first found wins
+    scoped_aspects: Tuple[str, ...] = ()  # preferred aspects when narrowed (else the asked ones)
+    limit: int = 3  # facts in one reply
+    newest_first: bool = False  # lead with the most recent figure
+    one_per_aspect: bool = False  # the general answer gives one fact of each aspect
+    what: str = "details"  # "The guides don't give <what> for <scope>"
+    follow_up: Optional[str] = None  # a suggestion after the answer
+    # (pattern, aspects): a question matching the pattern is answered by those aspects.
+    keywords: Tuple[Tuple[str, Tuple[str, ...]], ...] = field(default_factory=tuple)
+
+
+@dataclass
+class Answer:
+    messages: List[str]
+    scope: Optional[Tuple[str, str]] = None
+
+
+def scope_label(entity: str, name: str) -> str:
+    return SCOPE_LABELS.get(entity, "{}").format(name)
+
+
+def named_values(tracker: Tracker, entity: str) -> List[str]:
+    """Canonical values of one entity in the latest message: what NLU found, else the text itself."""
+    words = vocabulary()
+    found: List[str] = []
+    for extracted in tracker.latest_message.get("entities") or []:
+        if extracted.get("entity") == entity:
+            value = words.canonical(entity, extracted.get("value"))
+            if value and value not in found:
+                found.append(value)
+    if not found:
+        found = words.find_in_text(entity, tracker.latest_message.get("text") or "")
+    return found
+
+
+def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]]) -> Answer:
+    """The reply to one question: pure of Rasa, so it is easy to test."""
+    knowledge = store()
+    aspects = asked_aspects(spec, text)
+    if scope:
+        entity, name = scope
+        scoped = knowledge.scoped_facts(spec.topic, entity, name)
+        # Prefer the facts about that thing which answer this very question ("how long" for
+        # an associate degree), else whatever the topic says about it.
+        preferred = spec.scoped_aspects or aspects
+        scoped = [f for f in scoped if f.aspect in preferred] or scoped
+        if scoped:
+            return Answer([fact_message(f) for f in scoped[: spec.limit]], scope)
+        messages = [
+            missing_scope_message(
+                scope_label(entity, name), spec.what, knowledge.scope_names(spec.topic, entity)
+            )
+        ]
+        general = general_facts(spec, aspects)
+        if general:
+            messages.append("Here is the closest thing I have:")
+            messages.extend(fact_message(f) for f in general[: min(2, spec.limit)])
+        elsewhere = [f for f in knowledge.facts_about(entity, name) if f.topic != spec.topic]
+        if elsewhere:
+            messages.append(f"What the guides do say about {name}:")
+            messages.append(fact_message(elsewhere[0]))
+        return Answer(messages, scope)
+    return Answer([fact_message(f) for f in general_facts(spec, aspects)[: spec.limit]])
+
+
+def asked_aspects(spec: AnswerSpec, text: str) -> Tuple[str, ...]:
+    """The aspects that answer this question: the first keyword pattern it matches, else the spec's."""
+    for pattern, narrowed in spec.keywords:
+        if re.search(pattern, text, re.IGNORECASE):
+            return narrowed
+    return spec.aspects
+
+
+def general_facts(spec: AnswerSpec, aspects: Sequence[str]) -> List[FactView]:
+    """The topic's facts for those aspects: in the aspects' order, nationwide facts first,
+    then the most recent first where the spec asks for it, else in the curators' order."""
+    facts = store().topic_facts(spec.topic, aspects or None)
+    rank = {aspect: i for i, aspect in enumerate(aspects)}
+
+    def order(fact: FactView) -> tuple:
+        recency = -(fact.year or 0) if spec.newest_first else 0
+        return (rank.get(fact.aspect, len(rank)), fact.scope_type != "national", recency)
+
+    ordered = sorted(facts, key=order)  # sorted() is stable: ties keep the curators' order
+    if spec.one_per_aspect:
+        ordered = [f for i, f in enumerate(ordered) if all(g.aspect != f.aspect for g in ordered[:i])]
+    return ordered
+
+
+class TopicAnswerAction(Action):
+    """Answers the intents of one topic from the knowledge store, citing each source."""
+
+    action_name: str = ""
+    specs: Dict[str, AnswerSpec] = {}
+
+    def name(self) -> Text:
+        return self.action_name
+
+    def spec_for(self, intent: Optional[str]) -> AnswerSpec:
+        return self.specs.get(intent or "") or next(iter(self.specs.values()))
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        spec = self.spec_for(intent)
+        text = tracker.latest_message.get("text") or ""
+        scope = None
+        for entity in spec.scopes:
+            values = named_values(tracker, entity)
+            if values:
+                scope = (entity, values[0])
+                break
+        answer = compose(spec, text, scope)
+        if not answer.messages:
+            dispatcher.utter_message(response="utter_no_facts")
+        for message in answer.messages:
+            dispatcher.utter_message(text=message)
+        if spec.follow_up:
+            dispatcher.utter_message(text=spec.follow_up)
+        events: List[EventType] = [SlotSet("topic", spec.topic)]
+        if answer.scope:
+            events.append(SlotSet(answer.scope[0], answer.scope[1]))
+        return events

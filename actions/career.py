@@ -1,0 +1,61 @@
+"""Getting in and moving up: the path, first steps, job search, related roles, employers, abroad."""
+from __future__ import annotations
+
+from actions.answering import AnswerSpec, TopicAnswerAction
+
+
+class ActionAnswerCareer(TopicAnswerAction):
+    """Answers questions on getting started, the career ladder, job search and where to work."""
+
+    action_name = "action_answer_career"
+    specs = {
+        "ask_career_path": AnswerSpec(
+            topic="career_path",
+            aspects=("advancement",),
+            scopes=("experience_level",),
+            limit=2,
+            what="details",
+            follow_up="The ladder has five levels, from junior technician to health information manager: name one to hear about it.",
+        ),
+        "ask_how_to_become": AnswerSpec(
+            topic="getting_started",
+            aspects=("steps",),
+            limit=1,
+            follow_up="Want to know how long it takes or what school costs? Just ask.",
+            keywords=((r"\b(how long|how fast|quick|timeline|years?)\b", ("timeline",)),),
+        ),
+        "ask_experience": AnswerSpec(topic="job_search", aspects=("experience",), limit=2),
+        "ask_resume": AnswerSpec(topic="job_search", aspects=("resume",), limit=2),
+        "ask_interview": AnswerSpec(topic="job_search", aspects=("interview",), limit=2),
+        "ask_related_careers": AnswerSpec(
+            topic="related_careers",
+            aspects=("related", "specialisation"),
+            scopes=("role",),
+            limit=3,
+            keywords=((r"\bspeciali", ("specialisation",)),),
+        ),
+        "ask_employers": AnswerSpec(
+            topic="employers", aspects=("industries", "settings"), limit=3
+        ),
+        "ask_abroad": AnswerSpec(
+            topic="abroad",
+            aspects=("overview", "visa"),
+            scopes=("country",),
+            limit=3,
+            what="details",
+            keywords=(
+                (r"\b(recogni|wes|anmac|transfer|evaluat)", ("credential_recognition",)),
+                (r"\b(ielts|toefl|language|english test)", ("language_tests",)),
+                (r"\b(visa|immigra|permanent|sponsor)", ("visa",)),
+                (r"\b(nomad|remote)", ("remote",)),
+            ),
+        ),
+        "ask_organizations": AnswerSpec(topic="organizations", aspects=("professional_body",), limit=3),
+        "ask_reading_list": AnswerSpec(topic="organizations", aspects=("reading_list", "resources"), limit=2),
+        "ask_diversity": AnswerSpec(
+            topic="diversity",
+            aspects=("hiring", "resources"),
+            limit=2,
+            keywords=((r"\b(culture|workplace|flag)", ("culture",)),),
+        ),
+    }

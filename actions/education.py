@@ -1,0 +1,50 @@
+"""Education and certification: degrees, durations, costs, courses, accreditation, credentials."""
+from __future__ import annotations
+
+from actions.answering import AnswerSpec, TopicAnswerAction
+
+DEGREE = ("degree_type",)
+
+
+class ActionAnswerEducation(TopicAnswerAction):
+    """Answers questions on schooling: which program, how long, what it costs, what it teaches."""
+
+    action_name = "action_answer_education"
+    specs = {
+        "ask_education": AnswerSpec(
+            topic="education",
+            aspects=("typical_education", "paths"),
+            scopes=DEGREE,
+            what="details",
+            follow_up="Ask me how long each path takes, what it costs, or about the AS versus the AAS.",
+        ),
+        "ask_education_duration": AnswerSpec(
+            topic="education", aspects=("duration",), scopes=DEGREE, what="a duration", limit=3
+        ),
+        "ask_education_cost": AnswerSpec(topic="education", aspects=("cost", "self_study"), scopes=DEGREE, what="a cost"),
+        "ask_coursework": AnswerSpec(topic="education", aspects=("coursework",), scopes=DEGREE, what="a course list"),
+        "ask_accreditation": AnswerSpec(topic="education", aspects=("accreditation",)),
+        "ask_online_study": AnswerSpec(topic="education", aspects=("online", "self_study")),
+        "ask_programs": AnswerSpec(topic="education", aspects=("programs",), limit=3),
+        "ask_high_school": AnswerSpec(topic="education", aspects=("high_school",)),
+    }
+
+
+class ActionAnswerCertification(TopicAnswerAction):
+    """Answers questions on the credentials: who grants each, who can sit it, how to keep it."""
+
+    action_name = "action_answer_certification"
+    specs = {
+        "ask_certification": AnswerSpec(
+            topic="certification",
+            aspects=("general", "value"),
+            scopes=("certification",),
+            scoped_aspects=("credential",),
+            limit=2,
+            what="details",
+            follow_up="Name a credential (RHIT, RHIA, CCA, CCS, CPC, CTR...) and I'll tell you what the guides say about it.",
+        ),
+        "ask_cert_renewal": AnswerSpec(
+            topic="certification", aspects=("renewal",), scopes=("certification",), what="renewal rules"
+        ),
+    }

@@ -1,0 +1,59 @@
+"""How facts become the coach's words: the fact's own answer, its list, and where it comes from."""
+from __future__ import annotations
+
+from typing import Iterable, List, Optional, Sequence
+
+from knowledge.queries import FactView
+
+MAX_POINTS = 8
+
+
+def has_figure(fact: FactView) -> bool:
+    return fact.value is not None or any(ch.isdigit() for ch in fact.answer)
+
+
+def citation(fact: FactView) -> str:
+    """'Source: <guide title>, <period>.' A figure the guide leaves undated says so."""
+    if fact.period:
+        return f"Source: {fact.source.title}, {fact.period}."
+    if has_figure(fact):
+        return f"Source: {fact.source.title} (undated; the guide's data: {fact.source.period})."
+    return f"Source: {fact.source.title}."
+
+
+def fact_message(fact: FactView, with_points: bool = True) -> str:
+    """One fact as one chat message: the answer, its points as bullets, and its source."""
+    lines = [fact.answer]
+    if with_points and fact.points:
+        lines.extend(f"• {point}" for point in fact.points[:MAX_POINTS])
+    lines.append(citation(fact))
+    return "\n".join(lines)
+
+
+def joined(names: Sequence[str], last: str = "and") -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {last} {names[-1]}"
+
+
+def missing_scope_message(scope_label: str, what: str, available: Iterable[str]) -> str:
+    """Says plainly that the guides have nothing for that scope, and what they do have."""
+    available = list(available)
+    text = f"The guides I work from don't give {what} for {scope_label}, so I won't guess one."
+    if available:
+        text += f" They do have it for {joined(available)}."
+    return text
+
+
+def unique_sources(facts: Iterable[FactView]) -> List[str]:
+    seen: List[str] = []
+    for fact in facts:
+        if fact.source.title not in seen:
+            seen.append(fact.source.title)
+    return seen
+
+
+def first(facts: Sequence[FactView]) -> Optional[FactView]:
+    return facts[0] if facts else None

@@ -1,0 +1,42 @@
+"""Pay: the national figures, and pay by state, country, level, industry or employer."""
+from __future__ import annotations
+
+from actions.answering import AnswerSpec, TopicAnswerAction
+
+SALARY_SCOPES = ("experience_level", "state", "country", "industry", "role")
+
+
+class ActionAnswerSalary(TopicAnswerAction):
+    """Answers pay questions, leading with the most recent national figure."""
+
+    action_name = "action_answer_salary"
+    specs = {
+        "ask_salary": AnswerSpec(
+            topic="salary",
+            aspects=("median", "range"),
+            scopes=SALARY_SCOPES,
+            limit=2,
+            newest_first=True,
+            one_per_aspect=True,
+            what="a pay figure",
+            follow_up="I can also break pay down by state, country, experience level or industry: just name one.",
+            keywords=(
+                (r"\b(avg|average|mean)\b", ("average",)),
+                (r"\b(top|bottom|highest|lowest|percent|percentile|10%)", ("percentile",)),
+                (r"\b(start|starting|entry|beginner|new grad)", ("entry_level",)),
+                (r"\b(employer|company|companies|real salar|records?)\b", ("employer_record",)),
+                (r"\b(which|what|best|highest)\b.*\bstates?\b|\bstates?\b.*\b(pay|best)", ("state",)),
+                (r"\bindustr", ("industry",)),
+            ),
+        ),
+        "ask_benefits": AnswerSpec(
+            topic="salary",
+            aspects=("benefits", "pay_factors"),
+            limit=3,
+            follow_up="Want the pay figures themselves? Ask me about the median salary.",
+            keywords=(
+                (r"\b(insurance|401|pto|paid time|retirement|tuition|perks|package)", ("benefits",)),
+                (r"\b(more|raise|increase|higher|boost|affect|depend|factor)", ("pay_factors",)),
+            ),
+        ),
+    }

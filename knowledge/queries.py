@@ -1,0 +1,167 @@
+"""The knowledge store's queries: one small, named method per question the coach answers.
+
+Actions call these and never write SQL. Results are plain frozen dataclasses, so nothing
+outside this module holds a database session.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from sqlalchemy import func, nulls_last, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from knowledge.loader import make_engine
+from knowledge.models import Fact, Source
+
+NATIONAL = "national"
+HEADLINE_SALARY_ASPECTS = ("median", "average", "range", "percentile", "entry_level")
+
+
+@dataclass(frozen=True)
+class SourceView:
+    key: str
+    title: str
+    period: str
+
+
+@dataclass(frozen=True)
+class FactView:
+    id: str
+    topic: str
+    aspect: str
+    measure: str
+    answer: str
+    value: Optional[float]
+    value_max: Optional[float]
+    unit: Optional[str]
+    scope_type: str
+    scope_name: str
+    period: Optional[str]
+    year: Optional[int]
+    items: Tuple[str, ...]
+    points: Tuple[str, ...]
+    source: SourceView
+
+
+def _view(fact: Fact) -> FactView:
+    return FactView(
+        id=fact.id, topic=fact.topic, aspect=fact.aspect, measure=fact.measure,
+        answer=fact.answer, value=fact.value, value_max=fact.value_max, unit=fact.unit,
+        scope_type=fact.scope_type, scope_name=fact.scope_name, period=fact.period,
+        year=fact.year, items=tuple(fact.items), points=tuple(fact.points),
+        source=SourceView(fact.source.key, fact.source.title, fact.source.period),
+    )
+
+
+class KnowledgeStore:
+    """Read-only access to the curated facts."""
+
+    def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None):
+        self.engine = engine or make_engine(url)
+
+    # -- building blocks -------------------------------------------------------------
+    def _run(self, statement: Select) -> List[FactView]:
+        with Session(self.engine) as session:
+            return [_view(f) for f in session.scalars(statement).unique()]
+
+    @staticmethod
+    def _select(
+        topic: Optional[str] = None,
+        aspects: Optional[Iterable[str]] = None,
+        scope_type: Optional[str] = None,
+        scope_name: Optional[str] = None,
+    ) -> Select:
+        statement = select(Fact)
+        if topic:
+            statement = statement.where(Fact.topic == topic)
+        if aspects:
+            statement = statement.where(Fact.aspect.in_(list(aspects)))
+        if scope_type:
+            statement = statement.where(Fact.scope_type == scope_type)
+        if scope_name:
+            statement = statement.where(func.lower(Fact.scope_name) == scope_name.lower())
+        return statement
+
+    @staticmethod
+    def _newest_first(statement: Select) -> Select:
+        return statement.order_by(nulls_last(Fact.year.desc()), Fact.seq)
+
+    # -- general ---------------------------------------------------------------------
+    def topic_facts(
+        self, topic: str, aspects: Optional[Sequence[str]] = None, scope_type: Optional[str] = None
+    ) -> List[FactView]:
+        """A topic's facts in the curators' order, optionally only some aspects or scopes."""
+        return self._run(self._select(topic, aspects, scope_type).order_by(Fact.seq))
+
+    def scoped_facts(self, topic: str, scope_type: str, scope_name: str) -> List[FactView]:
+        """What a topic says about one named thing (a state, a country, a level...), newest first."""
+        return self._run(self._newest_first(self._select(topic, None, scope_type, scope_name)))
+
+    def facts_about(self, scope_type: str, scope_name: str) -> List[FactView]:
+        """Every fact, of any topic, scoped to one named thing."""
+        return self._run(self._newest_first(self._select(None, None, scope_type, scope_name)))
+
+    def scope_names(self, topic: str, scope_type: str) -> List[str]:
+        """The names a topic has facts for, in the curators' order (e.g. the states with pay data)."""
+        statement = (
+            select(Fact.scope_name, func.min(Fact.seq).label("first"))
+            .where(Fact.topic == topic, Fact.scope_type == scope_type)
+            .group_by(Fact.scope_name)
+            .order_by("first")
+        )
+        with Session(self.engine) as session:
+            return [row.scope_name for row in session.execute(statement)]
+
+    def sources(self) -> List[SourceView]:
+        with Session(self.engine) as session:
+            return [SourceView(s.key, s.title, s.period) for s in session.scalars(select(Source).order_by(Source.key))]
+
+    def fact_counts(self) -> Dict[str, int]:
+        """How many facts each topic has."""
+        statement = select(Fact.topic, func.count()).group_by(Fact.topic).order_by(Fact.topic)
+        with Session(self.engine) as session:
+            return {topic: count for topic, count in session.execute(statement)}
+
+    # -- salary ----------------------------------------------------------------------
+    def latest_national_median(self) -> Optional[FactView]:
+        """The most recent national median wage."""
+        found = self._run(self._newest_first(self._select("salary", ["median"], NATIONAL)).limit(1))
+        return found[0] if found else None
+
+    def national_salary_figures(self) -> List[FactView]:
+        """Every national pay figure of every guide (medians, averages, ranges, percentiles), newest first."""
+        return self._run(self._newest_first(self._select("salary", HEADLINE_SALARY_ASPECTS)))
+
+    def salary_for(self, scope_type: str, scope_name: str) -> List[FactView]:
+        """Pay for one state, country, industry, experience level or employer, newest first."""
+        return self.scoped_facts("salary", scope_type, scope_name)
+
+    # -- outlook ---------------------------------------------------------------------
+    def growth_figures(self) -> List[FactView]:
+        """National employment growth projections of every guide, newest first."""
+        return self._run(self._newest_first(self._select("outlook", ["growth"], NATIONAL)))
+
+
+class KnowledgeUnavailable(RuntimeError):
+    """The knowledge database is missing, empty or unreadable."""
+
+
+def open_store(url: Optional[str] = None) -> KnowledgeStore:
+    """A store whose database has been checked to hold facts; raises KnowledgeUnavailable."""
+    from knowledge.loader import database_url
+
+    url = url or database_url()
+    store = KnowledgeStore(url)
+    try:
+        counts = store.fact_counts()
+    except Exception as error:  # any driver error means the same thing to the operator
+        raise KnowledgeUnavailable(
+            f"the knowledge database at {url} cannot be read ({error.__class__.__name__}); "
+            "build it with `make knowledge`"
+        ) from error
+    if not counts:
+        raise KnowledgeUnavailable(f"the knowledge database at {url} holds no facts; build it with `make knowledge`")
+    return store

@@ -1,0 +1,159 @@
+"""The names a user can give (states, countries, levels...) and how to read them.
+
+`vocabulary.yml` maps each canonical value, the name the facts' scopes use, to the ways
+people write it. The same file generates the NLU synonyms and lookup tables
+(`python -m knowledge.vocabulary --write-nlu`), so the two never drift apart.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from knowledge.schema import KNOWLEDGE_DIR
+
+VOCABULARY_FILE = KNOWLEDGE_DIR / "vocabulary.yml"
+LOOKUPS_FILE = KNOWLEDGE_DIR.parent / "data" / "nlu" / "lookups.yml"
+# Lookup-table entries shorter than this are left to the model: "in", "me" and "ok"
+# must not become Indiana, Maine and Oklahoma in every sentence.
+MIN_LOOKUP_LENGTH = 4
+
+
+def _key(text: str) -> str:
+    """Case, punctuation and spacing folded: "D.C." and "dc" meet."""
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def _is_capitals_only(variant: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", variant)
+    return len(letters) <= 3 and letters.isupper()
+
+
+class Vocabulary:
+    """Reads entity values the way a user writes them and returns the canonical value."""
+
+    def __init__(self, path: Path = VOCABULARY_FILE):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.values: Dict[str, Dict[str, List[str]]] = {
+            entity: {str(name): [str(v) for v in (variants or [])] for name, variants in values.items()}
+            for entity, values in data["entities"].items()
+        }
+        self._index: Dict[str, Dict[str, str]] = {}
+        self._patterns: Dict[str, List[tuple]] = {}
+        for entity, values in self.values.items():
+            index = self._index.setdefault(entity, {})
+            patterns = self._patterns.setdefault(entity, [])
+            for name, variants in values.items():
+                for form in [name, *variants]:
+                    index.setdefault(_key(form), name)
+                    flags = 0 if _is_capitals_only(form) else re.IGNORECASE
+                    body = r"\s*".join(re.escape(part) for part in form.split())
+                    patterns.append((re.compile(rf"(?<![\w.]){body}(?![\w])", flags), name, len(form)))
+            patterns.sort(key=lambda p: -p[2])  # longest first: "West Virginia" before "Virginia"
+
+    @property
+    def entities(self) -> List[str]:
+        return list(self.values)
+
+    def canonical(self, entity: str, value: object) -> Optional[str]:
+        """The canonical value for what the NLU extracted, tolerating typos ("new jersy")."""
+        if not isinstance(value, str) or entity not in self._index:
+            return None
+        index = self._index[entity]
+        key = _key(value)
+        if not key:
+            return None
+        if key in index:
+            return index[key]
+        return self._close(entity, key)
+
+    def _close(self, entity: str, key: str) -> Optional[str]:
+        """A near spelling of a long enough form ("texs", "new jersy"), or None."""
+        if len(key) < 4:
+            return None
+        index = self._index[entity]
+        close = difflib.get_close_matches(key, [k for k in index if len(k) >= 4], n=1, cutoff=0.85)
+        return index[close[0]] if close else None
+
+    def find_in_text(self, entity: str, text: str) -> List[str]:
+        """Canonical values named in free text, in order of appearance, each once."""
+        found = []
+        taken: List[range] = []
+        for pattern, name, _ in self._patterns.get(entity, []):
+            for match in pattern.finditer(text or ""):
+                span = range(match.start(), match.end())
+                if any(set(span) & set(t) for t in taken):
+                    continue
+                taken.append(span)
+                found.append((match.start(), name))
+        if not found:
+            found = self._misspelt_in_text(entity, text or "")
+        seen: List[str] = []
+        for _, name in sorted(found):
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+    def _misspelt_in_text(self, entity: str, text: str) -> List[tuple]:
+        """Runs of one to three words that are a near spelling of a value."""
+        words = [(m.start(), m.group()) for m in re.finditer(r"[A-Za-z][A-Za-z'.]*", text)]
+        found = []
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                key = _key(" ".join(w for _, w in words[i:i + size]))
+                name = self._close(entity, key) if len(key) >= 5 else None
+                if name:
+                    found.append((words[i][0], name))
+        return found
+
+    def nlu_yaml(self) -> str:
+        """Rasa NLU synonyms and lookup tables for every entity."""
+        lines = [
+            "# Generated from knowledge/vocabulary.yml by `make lookups`; edit that file instead.",
+            'version: "3.1"',
+            "nlu:",
+        ]
+        for entity, values in self.values.items():
+            for name, variants in values.items():
+                if variants:
+                    lines.append(f"- synonym: {_quoted(name)}")
+                    lines.append("  examples: |")
+                    lines.extend(f"    - {v}" for v in variants)
+        for entity, values in self.values.items():
+            entries = []
+            for name, variants in values.items():
+                entries.extend(f for f in [name, *variants] if len(f) >= MIN_LOOKUP_LENGTH and f not in entries)
+            lines.append(f"- lookup: {entity}")
+            lines.append("  examples: |")
+            lines.extend(f"    - {e}" for e in entries)
+        return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return yaml.safe_dump(text, default_style='"').strip()
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    return Vocabulary()
+
+
+def main(argv: List[str]) -> int:
+    text = vocabulary().nlu_yaml()
+    if "--check" in argv:
+        if not LOOKUPS_FILE.is_file() or LOOKUPS_FILE.read_text(encoding="utf-8") != text:
+            print(f"{LOOKUPS_FILE} is out of date: run `make lookups`", file=sys.stderr)
+            return 1
+        return 0
+    LOOKUPS_FILE.write_text(text, encoding="utf-8")
+    print(f"wrote {LOOKUPS_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server (or `rasa shell` with "shell"); Ctrl-C stops both.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=${VENV:-.venv}/bin
+PORT=${PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+MODEL=${MODEL:-models/coach.tar.gz}
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+# Both servers listen on this machine only unless told otherwise.
+export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
+INTERFACE=${INTERFACE:-127.0.0.1}
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  echo "coach: stopped"
+}
+trap stop INT TERM EXIT
+
+"$BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions &
+pids+=($!)
+for _ in $(seq 1 120); do
+  curl -sf "http://localhost:$ACTIONS_PORT/health" >/dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "coach: the action server failed to start" >&2; exit 1; }
+  sleep 0.5
+done
+
+if [ "${1:-}" = shell ]; then
+  "$BIN/rasa" shell --model "$MODEL" --endpoints endpoints.yml
+  exit $?
+fi
+
+echo "coach: starting on http://localhost:$PORT (REST channel and HTTP API)"
+echo "coach: try  curl -s localhost:$PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is the median salary\"}'"
+"$BIN/rasa" run --model "$MODEL" --enable-api --interface "$INTERFACE" --port "$PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml --cors "http://localhost:8080" &
+pids+=($!)
+wait -n "${pids[@]}"

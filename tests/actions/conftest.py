@@ -1,0 +1,59 @@
+"""Tracker fixtures for running actions without a Rasa server."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+def make_tracker(text: str, intent: Optional[str], entities: Optional[List[Dict]] = None,
+                 slots: Optional[Dict] = None) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9} if intent else {},
+        "entities": entities or [],
+    }
+    return Tracker(
+        sender_id="test-user", slots=slots or {}, latest_message=latest,
+        events=[{"event": "user", "text": text, "parse_data": latest}],
+        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+    )
+
+
+def entity(name: str, value: str) -> Dict:
+    return {"entity": name, "value": value, "start": 0, "end": len(value), "extractor": "DIETClassifier"}
+
+
+class Conversation:
+    """Runs one action on one user message and keeps what it said and did."""
+
+    def __init__(self, action, text: str, intent: Optional[str], entities=None):
+        self.dispatcher = CollectingDispatcher()
+        self.events = action.run(self.dispatcher, make_tracker(text, intent, entities), {})
+
+    @property
+    def texts(self) -> List[str]:
+        return [m["text"] for m in self.dispatcher.messages if m.get("text")]
+
+    @property
+    def responses(self) -> List[str]:
+        return [m["response"] for m in self.dispatcher.messages if m.get("response")]
+
+    @property
+    def reply(self) -> str:
+        return "\n".join(self.texts)
+
+    def slot(self, name: str):
+        for event in self.events:
+            if event.get("event") == "slot" and event.get("name") == name:
+                return event.get("value")
+        return None
+
+
+@pytest.fixture
+def ask(action_store):
+    def run(action, text: str, intent: Optional[str], entities=None) -> Conversation:
+        return Conversation(action, text, intent, entities)
+    return run

@@ -1,0 +1,91 @@
+"""The answer actions: the right facts, from the right guide, for what the user named."""
+from __future__ import annotations
+
+import pytest
+
+from actions.career import ActionAnswerCareer
+from actions.education import ActionAnswerCertification, ActionAnswerEducation
+from actions.outlook import ActionAnswerOutlook
+from actions.salary import ActionAnswerSalary
+from actions.work import ActionAnswerWork
+
+from .conftest import entity
+
+ANSWER_ACTIONS = [ActionAnswerSalary(), ActionAnswerOutlook(), ActionAnswerEducation(),
+                  ActionAnswerCertification(), ActionAnswerWork(), ActionAnswerCareer()]
+G000 = "Source: Complete Medical Records Technician Career Guide"
+G003 = "Source: How to Become a Medical Records Technician (article)"
+
+
+@pytest.mark.parametrize(
+    "action, intent", [(a, i) for a in ANSWER_ACTIONS for i in a.specs], ids=lambda x: getattr(x, "action_name", x)
+)
+def test_every_intent_gets_a_sourced_answer(ask, action, intent):
+    said = ask(action, "tell me", intent)
+    assert said.texts, f"{intent} got no answer"
+    assert "Source: " in said.reply
+    assert said.slot("topic") == action.specs[intent].topic
+
+
+# (intent, text, entities, what the reply must hold)
+CASES = [
+    ("ask_salary", "what is the median salary", [], ["$47,190", "May 2023", G000]),
+    ("ask_salary", "how much in NJ", [entity("state", "NJ")], ["$59,740", "2014", G003]),
+    ("ask_salary", "pay in new jersy", [], ["$59,740"]),
+    ("ask_salary", "what about D.C.", [entity("state", "D.C.")], ["$69,100"]),
+    ("ask_salary", "what does a senior tech earn", [entity("experience_level", "senior")], ["$53"]),
+    ("ask_salary", "and a supervisor", [entity("experience_level", "supervisor")], ["$65"]),
+    ("ask_salary", "salary in canada", [entity("country", "canada")], ["Canadian dollars", "$29,000"]),
+    ("ask_salary", "what's the average pay", [], ["$"]),
+    ("ask_salary", "what do the top 10% make", [], ["10"]),
+    ("ask_salary", "pay in legal services", [entity("industry", "legal services")], ["$48,680"]),
+    ("ask_outlook", "what's the job outlook", [], ["7%", "2022", G000]),
+    ("ask_outlook", "growth in utah", [entity("state", "utah")], ["32.9"]),
+    ("ask_outlook", "how many openings each year", [], ["15,500"]),
+    ("ask_certification", "tell me about the rhit", [entity("certification", "rhit")], ["AHIMA"]),
+    ("ask_education_duration", "how long is an associate degree",
+     [entity("degree_type", "associate degree")], ["two years"]),
+    ("ask_education_cost", "how much does school cost", [], ["$10,000", "$30,000"]),
+    ("ask_tools", "what software do they use", [], ["Epic", "Cerner"]),
+    ("ask_duties", "what does a cancer registrar do", [entity("role", "cancer registrar")], ["cancer"]),
+    ("ask_career_path", "what about a supervisor", [entity("experience_level", "supervisor")], ["7-10"]),
+    ("ask_abroad", "do i need ielts", [], ["IELTS"]),
+    ("ask_reading_list", "any books", [], ["RHIT Exam Secrets Study Guide"]),
+]
+
+
+@pytest.mark.parametrize("intent, text, entities, expected", CASES, ids=[c[1] for c in CASES])
+def test_answers_hold_the_right_facts(ask, intent, text, entities, expected):
+    action = next(a for a in ANSWER_ACTIONS if intent in a.specs)
+    reply = ask(action, text, intent, entities).reply
+    for needle in expected:
+        assert needle in reply, f"{needle!r} missing from: {reply}"
+
+
+def test_a_state_without_pay_data_says_so_and_offers_the_closest(ask):
+    said = ask(ActionAnswerSalary(), "how much do they make in texas", "ask_salary", [entity("state", "Texas")])
+    assert "don't give a pay figure for Texas" in said.reply
+    assert "District of Columbia" in said.reply  # the states it does have
+    assert "$47,190" in said.reply  # the national figure as the closest fact
+    assert "29.6" in said.reply  # and what the guides do say about Texas
+    assert said.slot("state") == "Texas"
+
+
+def test_a_country_without_data_is_not_answered_with_another(ask):
+    said = ask(ActionAnswerSalary(), "how much in france", "ask_salary", [entity("country", "France")])
+    assert "don't give a pay figure for France" in said.reply
+    assert "Canada" in said.reply
+
+
+def test_the_named_value_is_remembered(ask):
+    said = ask(ActionAnswerSalary(), "pay in hawaii", "ask_salary", [entity("state", "hawaii")])
+    assert said.slot("state") == "Hawaii"
+    assert "$46,350" in said.reply
+
+
+def test_every_answer_with_a_figure_names_its_source(ask):
+    for action in ANSWER_ACTIONS:
+        for intent in action.specs:
+            for message in ask(action, "", intent).texts:
+                if any(ch.isdigit() for ch in message) and message.count("\n") >= 1:
+                    assert "Source: " in message, message

@@ -1,0 +1,81 @@
+"""The named queries the actions use."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.queries import KnowledgeUnavailable, open_store
+from knowledge.schema import TOPICS
+
+
+def test_latest_national_median_is_the_2023_figure(knowledge_store):
+    fact = knowledge_store.latest_national_median()
+    assert fact.value == 47190 and fact.year == 2023 and fact.source.key == "g000"
+    assert fact.period == "May 2023"
+
+
+def test_national_figures_keep_every_guide_newest_first(knowledge_store):
+    facts = knowledge_store.national_salary_figures()
+    values = {f.value for f in facts}
+    assert {47190, 37110, 46590, 38860, 35960} <= values
+    years = [f.year for f in facts if f.year]
+    assert years == sorted(years, reverse=True)
+    assert facts[0].year == 2023
+
+
+def test_salary_by_state_is_case_insensitive(knowledge_store):
+    facts = knowledge_store.salary_for("state", "new jersey")
+    assert any(f.value == 59740 and f.source.key == "g003" for f in facts)
+
+
+def test_states_with_pay_data(knowledge_store):
+    names = knowledge_store.scope_names("salary", "state")
+    assert {"District of Columbia", "New Jersey", "Hawaii"} <= set(names)
+    assert "Texas" not in names
+
+
+def test_a_state_without_pay_data_still_has_a_growth_fact(knowledge_store):
+    assert knowledge_store.salary_for("state", "Texas") == []
+    growth = knowledge_store.facts_about("state", "Texas")
+    assert any(f.topic == "outlook" and f.value == 29.6 for f in growth)
+
+
+def test_growth_figures_newest_first(knowledge_store):
+    growth = [f for f in knowledge_store.growth_figures() if f.unit == "percent"]
+    assert [(f.value, f.source.key) for f in growth] == [(7, "g000"), (13, "g001"), (22, "g003")]
+
+
+@pytest.mark.parametrize("level, median", [("junior", 36000), ("senior", 53000), ("manager", 90000)])
+def test_salary_by_experience_level(knowledge_store, level, median):
+    assert any(f.value == median for f in knowledge_store.salary_for("experience_level", level))
+
+
+@pytest.mark.parametrize("country", ["Canada", "United Kingdom", "Germany", "Sweden", "Australia",
+                                     "Singapore", "Brazil", "United States"])
+def test_all_eight_countries_have_pay(knowledge_store, country):
+    assert knowledge_store.salary_for("country", country)
+
+
+def test_every_topic_is_counted(knowledge_store):
+    counts = knowledge_store.fact_counts()
+    assert set(counts) == set(TOPICS) and all(n > 0 for n in counts.values())
+
+
+def test_facts_carry_items_and_points(knowledge_store):
+    tools = knowledge_store.topic_facts("tools", ["ehr"])
+    assert any({"Epic", "Cerner"} <= set(f.items) for f in tools)
+
+
+def test_sources_are_listed(knowledge_store):
+    assert [s.key for s in knowledge_store.sources()] == ["g000", "g001", "g002", "g003", "g004"]
+
+
+def test_a_missing_database_is_reported_clearly(tmp_path):
+    with pytest.raises(KnowledgeUnavailable, match="make knowledge"):
+        open_store(f"sqlite:///{tmp_path / 'nothing.db'}")
+
+
+def test_a_corrupt_database_is_reported_clearly(tmp_path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(KnowledgeUnavailable, match="cannot be read"):
+        open_store(f"sqlite:///{path}")

@@ -1,0 +1,55 @@
+"""Reading what users name: states, countries, levels, credentials, with their variants and typos."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.vocabulary import LOOKUPS_FILE, vocabulary
+
+
+@pytest.mark.parametrize(
+    "entity, written, canonical",
+    [
+        ("state", "NJ", "New Jersey"),
+        ("state", "nj", "New Jersey"),
+        ("state", "D.C.", "District of Columbia"),
+        ("state", "washington dc", "District of Columbia"),
+        ("state", "new jersy", "New Jersey"),
+        ("state", "Texs", "Texas"),
+        ("country", "uk", "United Kingdom"),
+        ("country", "england", "United Kingdom"),
+        ("experience_level", "entry level", "junior"),
+        ("experience_level", "Supervisor", "supervisor"),
+        ("certification", "rhit", "RHIT"),
+        ("certification", "ccs p", "CCS-P"),
+        ("degree_type", "associates degree", "associate"),
+        ("role", "coder", "medical coder"),
+        ("state", "Narnia", None),
+        ("state", "", None),
+        ("state", None, None),
+    ],
+)
+def test_canonical_values(entity, written, canonical):
+    assert vocabulary().canonical(entity, written) == canonical
+
+
+@pytest.mark.parametrize(
+    "entity, text, found",
+    [
+        ("state", "whats the pay in NJ and in texas", ["New Jersey", "Texas"]),
+        ("state", "i live in indiana", ["Indiana"]),
+        ("state", "me and ok in here", []),
+        ("state", "salary in west virginia", ["West Virginia"]),
+        ("state", "what about washington, d.c.?", ["District of Columbia"]),
+        ("state", "and in califronia", ["California"]),
+        ("state", "i pay my taxes", []),
+        ("country", "can i work in the UK or canada", ["United Kingdom", "Canada"]),
+        ("country", "how much in france", ["France"]),
+        ("experience_level", "what does a senior tech make", ["senior"]),
+    ],
+)
+def test_names_found_in_free_text(entity, text, found):
+    assert vocabulary().find_in_text(entity, text) == found
+
+
+def test_generated_nlu_lookups_are_up_to_date():
+    assert LOOKUPS_FILE.read_text(encoding="utf-8") == vocabulary().nlu_yaml(), "run `make lookups`"
