@@ -111,6 +111,21 @@ class Vocabulary:
                     found.append((words[i][0], name))
         return found
 
+    def synonyms(self) -> Dict[str, List[str]]:
+        """Canonical value -> its variants, across entities (Rasa's synonyms ignore the entity).
+        A variant that would map to two different values is an error in vocabulary.yml."""
+        merged: Dict[str, List[str]] = {}
+        owner: Dict[str, str] = {}
+        for values in self.values.values():
+            for name, variants in values.items():
+                for variant in variants:
+                    key = variant.lower()
+                    if owner.setdefault(key, name) != name:
+                        raise ValueError(f"vocabulary: {variant!r} means both {owner[key]!r} and {name!r}")
+                    if key != name.lower() and variant not in merged.setdefault(name, []):
+                        merged[name].append(variant)
+        return {name: variants for name, variants in merged.items() if variants}
+
     def nlu_yaml(self) -> str:
         """Rasa NLU synonyms and lookup tables for every entity."""
         lines = [
@@ -118,12 +133,10 @@ class Vocabulary:
             'version: "3.1"',
             "nlu:",
         ]
-        for entity, values in self.values.items():
-            for name, variants in values.items():
-                if variants:
-                    lines.append(f"- synonym: {_quoted(name)}")
-                    lines.append("  examples: |")
-                    lines.extend(f"    - {v}" for v in variants)
+        for name, variants in self.synonyms().items():
+            lines.append(f"- synonym: {_quoted(name)}")
+            lines.append("  examples: |")
+            lines.extend(f"    - {v}" for v in variants)
         for entity, values in self.values.items():
             entries = []
             for name, variants in values.items():
