@@ -8,16 +8,20 @@ from knowledge.queries import FactView
 MAX_POINTS = 8
 
 
+# Topics whose figures date quickly, so an undated one is flagged with the guide's own period.
+DATED_TOPICS = ("salary", "outlook", "market")
+
+
 def has_figure(fact: FactView) -> bool:
     return fact.value is not None or any(ch.isdigit() for ch in fact.answer)
 
 
 def citation(fact: FactView) -> str:
-    """'Source: <guide title>, <period>.' A figure the guide leaves undated says so."""
+    """'Source: <guide title>, <period>.' A pay or outlook figure the guide leaves undated says so."""
     if fact.period:
         return f"Source: {fact.source.title}, {fact.period}."
-    if has_figure(fact):
-        return f"Source: {fact.source.title} (undated; the guide's data: {fact.source.period})."
+    if fact.topic in DATED_TOPICS and has_figure(fact):
+        return f"Source: {fact.source.title} (undated there; that guide's data: {fact.source.period})."
     return f"Source: {fact.source.title}."
 
 

@@ -1,0 +1,45 @@
+"""How a fact is worded in a reply: its answer, its bullets, and its source with the period."""
+from __future__ import annotations
+
+from knowledge.queries import FactView, SourceView
+from actions.replies import MAX_POINTS, citation, fact_message, joined, missing_scope_message
+
+GUIDE = SourceView("g001", "Career Profile", "BLS figures and a 2016-2026 projection")
+
+
+def fact(topic="salary", period=None, value=None, answer="An answer.", points=()) -> FactView:
+    return FactView(
+        id="x", topic=topic, aspect="a", measure="m", answer=answer, value=value, value_max=None,
+        unit="USD" if value else None, scope_type="national", scope_name="United States",
+        period=period, year=None, items=(), points=tuple(points), source=GUIDE,
+    )
+
+
+def test_a_dated_fact_names_its_period():
+    assert citation(fact(period="May 2023")) == "Source: Career Profile, May 2023."
+
+
+def test_an_undated_pay_figure_says_so_and_gives_the_guide_period():
+    text = citation(fact(value=37110, answer="On average $37,110."))
+    assert "undated there" in text and "2016-2026" in text
+
+
+def test_a_fact_without_figures_names_just_the_guide():
+    assert citation(fact(topic="duties")) == "Source: Career Profile."
+
+
+def test_points_become_bullets_up_to_a_limit():
+    message = fact_message(fact(points=[f"point {i}" for i in range(MAX_POINTS + 3)]))
+    assert message.count("• ") == MAX_POINTS
+    assert message.splitlines()[0] == "An answer." and message.endswith("Source: Career Profile.")
+
+
+def test_lists_read_as_english():
+    assert joined([]) == "" and joined(["A"]) == "A"
+    assert joined(["A", "B"]) == "A and B" and joined(["A", "B", "C"], "or") == "A, B or C"
+
+
+def test_missing_scope_says_so_and_lists_what_there_is():
+    text = missing_scope_message("Ohio", "a pay figure", ["New Jersey", "Hawaii"])
+    assert text.startswith("The guides I work from don't give a pay figure for Ohio")
+    assert "New Jersey and Hawaii" in text
