@@ -15,6 +15,11 @@ class ActionAnswerCareer(TopicAnswerAction):
             scopes=("experience_level",),
             limit=2,
             what="details",
+            keywords=(
+                (r"\b(examples?|real paths?|people go|end up|lead to)\b", ("example_paths",)),
+                (r"\b(lateral|sideways|pivot|switch|move into|change (to|into))\b", ("lateral",)),
+                (r"\b(milestones?|rhia|rhit|credentials?)\b", ("milestones",)),
+            ),
             follow_up="The ladder has five levels, from junior technician to health information manager: name one to hear about it.",
         ),
         "ask_how_to_become": AnswerSpec(
@@ -22,10 +27,18 @@ class ActionAnswerCareer(TopicAnswerAction):
             aspects=("steps",),
             limit=1,
             follow_up="Want to know how long it takes or what school costs? Just ask.",
-            keywords=((r"\b(how long|how fast|quick|timeline|years?)\b", ("timeline",)),),
+            keywords=(
+                (r"\b(how long|how fast|quick|timeline|years?)\b", ("timeline",)),
+                (r"\b(myths?|misconceptions?|clerical|assume)", ("misconceptions",)),
+            ),
         ),
         "ask_experience": AnswerSpec(topic="job_search", aspects=("experience",), limit=2),
-        "ask_resume": AnswerSpec(topic="job_search", aspects=("resume",), limit=2),
+        "ask_resume": AnswerSpec(
+            topic="job_search",
+            aspects=("resume",),
+            limit=2,
+            keywords=((r"\b(apply|applying|applications?|job search|find (a )?job|job boards?|network)", ("applications",)),),
+        ),
         "ask_interview": AnswerSpec(topic="job_search", aspects=("interview",), limit=2),
         "ask_related_careers": AnswerSpec(
             topic="related_careers",

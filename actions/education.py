@@ -17,6 +17,7 @@ class ActionAnswerEducation(TopicAnswerAction):
             scopes=DEGREE,
             what="details",
             follow_up="Ask me how long each path takes, what it costs, or about the AS versus the AAS.",
+            keywords=((r"\b(continuing|lifelong|keep learning|after (i'?m|you'?re) hired)", ("continuing_education",)),),
         ),
         "ask_education_duration": AnswerSpec(
             topic="education", aspects=("duration",), scopes=DEGREE, what="a duration", limit=3
@@ -41,6 +42,7 @@ class ActionAnswerCertification(TopicAnswerAction):
             scopes=("certification",),
             scoped_aspects=("credential",),
             limit=2,
+            keywords=((r"\blicen[sc]", ("licensure",)),),
             what="details",
             follow_up="Name a credential (RHIT, RHIA, CCA, CCS, CPC, CTR...) and I'll tell you what the guides say about it.",
         ),

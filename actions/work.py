@@ -9,9 +9,25 @@ class ActionAnswerWork(TopicAnswerAction):
 
     action_name = "action_answer_work"
     specs = {
-        "ask_overview": AnswerSpec(topic="overview", aspects=("what_is",), limit=2),
+        "ask_overview": AnswerSpec(
+            topic="overview",
+            aspects=("what_is",),
+            limit=2,
+            keywords=(
+                (r"\b(also called|other (names?|titles?)|known as|job titles?|same (job|thing) as)", ("other_titles",)),
+                (r"\b(clerical|clinical|medical knowledge|myth|misconception)", ("misconceptions",)),
+                (r"\b(patients?|contact|bedside)\b", ("patient_contact",)),
+                (r"\b(suit|fit|right for me|good for me|introvert|personality|kind of person)", ("fit",)),
+                (r"\b(faq|common questions|people ask)", ("faq",)),
+            ),
+        ),
         "ask_duties": AnswerSpec(
-            topic="duties", aspects=("technician",), scopes=("role",), limit=2, what="duties"
+            topic="duties",
+            aspects=("technician",),
+            scopes=("role",),
+            limit=2,
+            what="duties",
+            keywords=((r"\b(activities|on (a|my) resume|resume examples?)\b", ("work_activities",)),),
         ),
         "ask_role_difference": AnswerSpec(topic="duties", aspects=("role_difference",), limit=3),
         "ask_skills": AnswerSpec(
@@ -37,7 +53,12 @@ class ActionAnswerWork(TopicAnswerAction):
             ),
         ),
         "ask_remote_work": AnswerSpec(
-            topic="remote_work", aspects=("remote_us",), scopes=("country",), limit=3, what="remote-work details"
+            topic="remote_work",
+            aspects=("remote_us",),
+            scopes=("country",),
+            limit=3,
+            what="remote-work details",
+            keywords=((r"\b(abroad|another country|international|nomad|overseas|travel)", ("remote_international",)),),
         ),
         "ask_pros": AnswerSpec(topic="pros", aspects=("pro",), limit=1),
         "ask_cons": AnswerSpec(topic="cons", aspects=("con",), limit=1),

@@ -89,3 +89,37 @@ def test_every_answer_with_a_figure_names_its_source(ask):
             for message in ask(action, "", intent).texts:
                 if any(ch.isdigit() for ch in message) and message.count("\n") >= 1:
                     assert "Source: " in message, message
+
+
+def test_every_fact_can_be_reached_by_some_question():
+    """Each topic and aspect in the knowledge base is answered by some intent, keyword or scope."""
+    from knowledge.schema import load_facts
+
+    reachable = set()
+    for action in ANSWER_ACTIONS:
+        for spec in action.specs.values():
+            aspects = set(spec.aspects) | set(spec.scoped_aspects)
+            for _, narrowed in spec.keywords:
+                aspects |= set(narrowed)
+            reachable |= {(spec.topic, a) for a in aspects}
+            reachable |= {(spec.topic, f"scope:{s}") for s in spec.scopes}
+    unreachable = {
+        (f.topic, f.aspect) for f in load_facts()
+        if (f.topic, f.aspect) not in reachable and (f.topic, f"scope:{f.scope_type}") not in reachable
+    }
+    assert not unreachable, f"no question reaches: {sorted(unreachable)}"
+
+
+KEYWORD_CASES = [
+    ("ask_overview", "do they deal with patients", "patient"),
+    ("ask_career_path", "can i move into healthcare IT later", "Source:"),
+    ("ask_remote_work", "could i do this remotely from abroad as a nomad", "across borders"),
+    ("ask_resume", "tips for applying and job boards", "Source:"),
+    ("ask_certification", "do cancer registrars need a license", "licens"),
+]
+
+
+@pytest.mark.parametrize("intent, text, needle", KEYWORD_CASES, ids=[c[1] for c in KEYWORD_CASES])
+def test_the_question_words_pick_the_aspect(ask, intent, text, needle):
+    action = next(a for a in ANSWER_ACTIONS if intent in a.specs)
+    assert needle in ask(action, text, intent).reply
