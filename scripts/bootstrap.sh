@@ -22,9 +22,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "bootstrap: creating $VENV with $python"
   "$python" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install --quiet --upgrade "pip<25"
+# pip's notes about package folders it skips say nothing useful here.
+quiet_pip() { "$VENV/bin/python" -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+quiet_pip install --quiet --upgrade "pip<25"
 echo "bootstrap: installing pinned dependencies (a few minutes the first time)"
-"$VENV/bin/python" -m pip install --quiet -r requirements.txt -c constraints.txt
+quiet_pip install --quiet -r requirements.txt -c constraints.txt
 
 if ! "$VENV/bin/python" -c 'import en_core_web_md' 2>/dev/null; then
   scripts/install_spacy_model.sh "$VENV"
