@@ -10,6 +10,8 @@ SEEDS_DIR ?= $(abspath ../shared/seeds)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Rasa 3.6's dependencies warn about their own deprecated calls on every start.
+export PYTHONWARNINGS := ignore::DeprecationWarning
 export SEEDS_DIR
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)

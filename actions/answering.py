@@ -22,7 +22,7 @@ from knowledge.queries import FactView
 SCOPE_LABELS = {
     "experience_level": "the {} level",
     "certification": "the {}",
-    "degree_type": "a {} degree",
+    "degree_type": "{} programs",
     "industry": "{}",
 }
 

