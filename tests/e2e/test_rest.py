@@ -94,3 +94,16 @@ def test_a_malformed_request_gets_a_400_saying_why(coach, body, reason):
     assert status == 400
     assert reason in payload.decode("utf-8", "replace")
     assert coach.is_up()
+
+
+def test_the_questions_above_are_not_training_examples():
+    """They measure understanding of new phrasings, so none may be in data/nlu."""
+    from tests.test_training_data import ANNOTATION, ROOT
+
+    training = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for line in path.read_text().splitlines():
+            if line.strip().startswith("- "):
+                training.add(ANNOTATION.sub(r"\1", line.strip()[2:]).lower().strip(" ?!."))
+    for question, _ in QUESTIONS:
+        assert question.lower().strip(" ?!.") not in training, question
