@@ -77,7 +77,9 @@ class Vocabulary:
         if len(key) < 4:
             return None
         index = self._index[entity]
-        close = difflib.get_close_matches(key, [k for k in index if len(k) >= 4], n=1, cutoff=0.85)
+        # Only forms of about the same length: "certification" is not "rhit certification".
+        candidates = [k for k in index if len(k) >= 4 and abs(len(k) - len(key)) <= 2]
+        close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.85)
         return index[close[0]] if close else None
 
     def find_in_text(self, entity: str, text: str) -> List[str]:

@@ -45,6 +45,8 @@ def test_canonical_values(entity, written, canonical):
         ("country", "can i work in the UK or canada", ["United Kingdom", "Canada"]),
         ("country", "how much in france", ["France"]),
         ("experience_level", "what does a senior tech make", ["senior"]),
+        ("certification", "what about certification", []),
+        ("experience_level", "how do i do data entry", []),
     ],
 )
 def test_names_found_in_free_text(entity, text, found):
