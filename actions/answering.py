@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import fact_message, missing_scope_message
+from actions.replies import fact_message, joined
 from actions.store import store, vocabulary
 from knowledge.queries import FactView
 
@@ -39,14 +39,19 @@ class AnswerSpec:
     newest_first: bool = False  # lead with the most recent figure
     one_per_aspect: bool = False  # the general answer gives one fact of each aspect
     what: str = "details"  # "The guides don't give <what> for <scope>"
-    follow_up: Optional[str] = None  # a suggestion after the answer
+    follow_up: Optional[str] = None  # a response suggesting what to ask next
     # (pattern, aspects): a question matching the pattern is answered by those aspects.
     keywords: Tuple[Tuple[str, Tuple[str, ...]], ...] = field(default_factory=tuple)
 
 
+# One message to send: {"text": ...} for a fact, or {"response": ..., **variables} for the
+# coach's own words, which live in domain.yml.
+Message = Dict[str, Any]
+
+
 @dataclass
 class Answer:
-    messages: List[str]
+    messages: List[Message]
     scope: Optional[Tuple[str, str]] = None
 
 
@@ -72,30 +77,35 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]]) -> An
     """The reply to one question: pure of Rasa, so it is easy to test."""
     knowledge = store()
     aspects = asked_aspects(spec, text)
-    if scope:
-        entity, name = scope
-        scoped = knowledge.scoped_facts(spec.topic, entity, name)
-        # Prefer the facts about that thing which answer this very question ("how long" for
-        # an associate degree), else whatever the topic says about it.
-        preferred = spec.scoped_aspects or aspects
-        scoped = [f for f in scoped if f.aspect in preferred] or scoped
-        if scoped:
-            return Answer([fact_message(f) for f in scoped[: spec.limit]], scope)
-        messages = [
-            missing_scope_message(
-                scope_label(entity, name), spec.what, knowledge.scope_names(spec.topic, entity)
-            )
-        ]
-        general = general_facts(spec, aspects)
-        if general:
-            messages.append("Here is the closest thing I have:")
-            messages.extend(fact_message(f) for f in general[: min(2, spec.limit)])
-        elsewhere = [f for f in knowledge.facts_about(entity, name) if f.topic != spec.topic]
-        if elsewhere:
-            messages.append(f"What the guides do say about {name}:")
-            messages.append(fact_message(elsewhere[0]))
-        return Answer(messages, scope)
-    return Answer([fact_message(f) for f in general_facts(spec, aspects)[: spec.limit]])
+    if not scope:
+        return Answer([facts_message(f) for f in general_facts(spec, aspects)[: spec.limit]])
+    entity, name = scope
+    scoped = knowledge.scoped_facts(spec.topic, entity, name)
+    # Prefer the facts about that thing which answer this very question ("how long" for an
+    # associate degree), else whatever the topic says about it.
+    preferred = spec.scoped_aspects or aspects
+    scoped = [f for f in scoped if f.aspect in preferred] or scoped
+    if scoped:
+        return Answer([facts_message(f) for f in scoped[: spec.limit]], scope)
+    messages: List[Message] = [
+        {"response": "utter_no_facts_for", "what": spec.what, "scope": scope_label(entity, name)}
+    ]
+    available = knowledge.scope_names(spec.topic, entity)
+    if available:
+        messages.append({"response": "utter_facts_exist_for", "available": joined(available)})
+    general = general_facts(spec, aspects)
+    if general:
+        messages.append({"response": "utter_closest_facts"})
+        messages.extend(facts_message(f) for f in general[: min(2, spec.limit)])
+    elsewhere = [f for f in knowledge.facts_about(entity, name) if f.topic != spec.topic]
+    if elsewhere:
+        messages.append({"response": "utter_facts_elsewhere", "name": name})
+        messages.append(facts_message(elsewhere[0]))
+    return Answer(messages, scope)
+
+
+def facts_message(fact: FactView) -> Message:
+    return {"text": fact_message(fact)}
 
 
 def asked_aspects(spec: AnswerSpec, text: str) -> Tuple[str, ...]:
@@ -150,9 +160,9 @@ class TopicAnswerAction(Action):
         if not answer.messages:
             dispatcher.utter_message(response="utter_no_facts")
         for message in answer.messages:
-            dispatcher.utter_message(text=message)
+            dispatcher.utter_message(**message)
         if spec.follow_up:
-            dispatcher.utter_message(text=spec.follow_up)
+            dispatcher.utter_message(response=spec.follow_up)
         events: List[EventType] = [SlotSet("topic", spec.topic)]
         if answer.scope:
             events.append(SlotSet(answer.scope[0], answer.scope[1]))

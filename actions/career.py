@@ -20,13 +20,13 @@ class ActionAnswerCareer(TopicAnswerAction):
                 (r"\b(lateral|sideways|pivot|switch|move into|change (to|into))\b", ("lateral",)),
                 (r"\b(milestones?|rhia|rhit|credentials?)\b", ("milestones",)),
             ),
-            follow_up="The ladder has five levels, from junior technician to health information manager: name one to hear about it.",
+            follow_up="utter_more_on_career_path",
         ),
         "ask_how_to_become": AnswerSpec(
             topic="getting_started",
             aspects=("steps",),
             limit=1,
-            follow_up="Want to know how long it takes or what school costs? Just ask.",
+            follow_up="utter_more_on_getting_started",
             keywords=(
                 (r"\b(how long|how fast|quick|timeline|years?)\b", ("timeline",)),
                 (r"\b(myths?|misconceptions?|clerical|assume)", ("misconceptions",)),

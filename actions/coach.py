@@ -8,7 +8,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import joined
 from actions.store import store
 
 # Words that are common in Spanish, French, German, Portuguese or Italian and rare in English.
@@ -44,12 +43,8 @@ class ActionListSources(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         sources = store().sources()
-        lines = [
-            f"Everything I tell you comes from {len(sources)} career guides, and I name the guide "
-            "with every answer. When they disagree, I lead with the most recent figure:"
-        ]
-        lines.extend(f"• {s.title}: {s.period}" for s in sources)
-        dispatcher.utter_message(text="\n".join(lines))
+        dispatcher.utter_message(response="utter_sources_intro", count=len(sources))
+        dispatcher.utter_message(text="\n".join(f"• {s.title}: {s.period}" for s in sources))
         return []
 
 
@@ -69,7 +64,5 @@ class ActionCoachFallback(Action):
             dispatcher.utter_message(response="utter_english_only")
         else:
             dispatcher.utter_message(response="utter_did_not_understand")
-        topics = ["salary", "job outlook", "education", "certification", "daily duties", "skills",
-                  "career path", "how to get started", "working abroad"]
-        dispatcher.utter_message(text=f"You could ask me about {joined(topics, 'or')}.")
+        dispatcher.utter_message(response="utter_topics_hint")
         return []

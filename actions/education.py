@@ -16,7 +16,7 @@ class ActionAnswerEducation(TopicAnswerAction):
             aspects=("typical_education", "paths"),
             scopes=DEGREE,
             what="details",
-            follow_up="Ask me how long each path takes, what it costs, or about the AS versus the AAS.",
+            follow_up="utter_more_on_education",
             keywords=((r"\b(continuing|lifelong|keep learning|after (i'?m|you'?re) hired)", ("continuing_education",)),),
         ),
         "ask_education_duration": AnswerSpec(
@@ -44,7 +44,7 @@ class ActionAnswerCertification(TopicAnswerAction):
             limit=2,
             keywords=((r"\blicen[sc]", ("licensure",)),),
             what="details",
-            follow_up="Name a credential (RHIT, RHIA, CCA, CCS, CPC, CTR...) and I'll tell you what the guides say about it.",
+            follow_up="utter_more_on_certification",
         ),
         "ask_cert_renewal": AnswerSpec(
             topic="certification", aspects=("renewal",), scopes=("certification",), what="renewal rules"

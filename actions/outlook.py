@@ -17,7 +17,7 @@ class ActionAnswerOutlook(TopicAnswerAction):
             newest_first=True,
             one_per_aspect=True,
             what="a growth projection",
-            follow_up="You can also ask what drives demand, or whether AI puts the job at risk.",
+            follow_up="utter_more_on_outlook",
             keywords=(
                 (r"\bopening|\bvacanc|\bjobs? (a|per|each) year", ("openings",)),
                 (r"\b(why|driv|reason|cause)", ("growth_drivers",)),

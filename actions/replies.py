@@ -1,7 +1,7 @@
 """How facts become the coach's words: the fact's own answer, its list, and where it comes from."""
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence
+from typing import Sequence
 
 from knowledge.queries import FactView
 
@@ -40,24 +40,3 @@ def joined(names: Sequence[str], last: str = "and") -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} {last} {names[-1]}"
-
-
-def missing_scope_message(scope_label: str, what: str, available: Iterable[str]) -> str:
-    """Says plainly that the guides have nothing for that scope, and what they do have."""
-    available = list(available)
-    text = f"The guides I work from don't give {what} for {scope_label}, so I won't guess one."
-    if available:
-        text += f" They do have it for {joined(available)}."
-    return text
-
-
-def unique_sources(facts: Iterable[FactView]) -> List[str]:
-    seen: List[str] = []
-    for fact in facts:
-        if fact.source.title not in seen:
-            seen.append(fact.source.title)
-    return seen
-
-
-def first(facts: Sequence[FactView]) -> Optional[FactView]:
-    return facts[0] if facts else None

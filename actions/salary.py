@@ -19,7 +19,7 @@ class ActionAnswerSalary(TopicAnswerAction):
             newest_first=True,
             one_per_aspect=True,
             what="a pay figure",
-            follow_up="I can also break pay down by state, country, experience level or industry: just name one.",
+            follow_up="utter_more_on_salary",
             keywords=(
                 (r"\b(avg|average|mean)\b", ("average",)),
                 (r"\b(top|bottom|highest|lowest|percent|percentile|10%)", ("percentile",)),
@@ -33,7 +33,7 @@ class ActionAnswerSalary(TopicAnswerAction):
             topic="salary",
             aspects=("benefits", "pay_factors"),
             limit=3,
-            follow_up="Want the pay figures themselves? Ask me about the median salary.",
+            follow_up="utter_more_on_benefits",
             keywords=(
                 (r"\b(insurance|401|pto|paid time|retirement|tuition|perks|package)", ("benefits",)),
                 (r"\b(more|raise|increase|higher|boost|affect|depend|factor)", ("pay_factors",)),

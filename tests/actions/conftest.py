@@ -1,9 +1,13 @@
 """Tracker fixtures for running actions without a Rasa server."""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Dict, List, Optional
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -26,6 +30,20 @@ def entity(name: str, value: str) -> Dict:
     return {"entity": name, "value": value, "start": 0, "end": len(value), "extractor": "DIETClassifier"}
 
 
+@lru_cache(maxsize=1)
+def domain_responses() -> Dict[str, str]:
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
+    return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
+
+
+def render(message: Dict) -> str:
+    """What the user sees: a text as it is, a response filled in the way Rasa fills it."""
+    if message.get("text"):
+        return message["text"]
+    template = domain_responses()[message["response"]]
+    return re.sub(r"{(\w+)}", lambda m: str(message.get(m.group(1), m.group(0))), template)
+
+
 class Conversation:
     """Runs one action on one user message and keeps what it said and did."""
 
@@ -35,7 +53,7 @@ class Conversation:
 
     @property
     def texts(self) -> List[str]:
-        return [m["text"] for m in self.dispatcher.messages if m.get("text")]
+        return [render(m) for m in self.dispatcher.messages]
 
     @property
     def responses(self) -> List[str]:

@@ -28,7 +28,7 @@ def test_sources_lists_all_five_guides(ask):
 )
 def test_fallback_says_why_and_what_it_can_do(ask, text, response):
     said = ask(ActionCoachFallback(), text, "nlu_fallback")
-    assert said.responses == [response]
+    assert said.responses == [response, "utter_topics_hint"]
     assert "salary" in said.reply
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from knowledge.queries import FactView, SourceView
-from actions.replies import MAX_POINTS, citation, fact_message, joined, missing_scope_message
+from actions.replies import MAX_POINTS, citation, fact_message, joined
 
 GUIDE = SourceView("g001", "Career Profile", "BLS figures and a 2016-2026 projection")
 
@@ -37,9 +37,3 @@ def test_points_become_bullets_up_to_a_limit():
 def test_lists_read_as_english():
     assert joined([]) == "" and joined(["A"]) == "A"
     assert joined(["A", "B"]) == "A and B" and joined(["A", "B", "C"], "or") == "A, B or C"
-
-
-def test_missing_scope_says_so_and_lists_what_there_is():
-    text = missing_scope_message("Ohio", "a pay figure", ["New Jersey", "Hawaii"])
-    assert text.startswith("The guides I work from don't give a pay figure for Ohio")
-    assert "New Jersey and Hawaii" in text
