@@ -18,7 +18,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
 
 .PHONY: help install run shell knowledge provenance lookups validate train test test-unit \
-        test-stories test-e2e clean
+        test-stories test-e2e bench-train clean
 
 help:
 	@echo "make run         install, build, train if needed, start the coach on localhost:5005"
@@ -29,6 +29,7 @@ help:
 	@echo "make lookups     regenerate data/nlu/lookups.yml from knowledge/vocabulary.yml"
 	@echo "make validate    rasa data validate"
 	@echo "make train       train the model (only when data or config changed)"
+	@echo "make bench-train measure training time, cold and with the cache"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh
@@ -71,6 +72,9 @@ test-stories: $(MODEL) build/knowledge.stamp
 
 test-e2e: $(MODEL) build/knowledge.stamp
 	$(PYTHON) -m pytest -q tests/e2e
+
+bench-train: $(VENV)/.installed
+	$(PYTHON) bench/training.py
 
 clean:
 	rm -rf build models results .pytest_cache
