@@ -37,7 +37,7 @@ class AnswerSpec:
     scoped_aspects: Tuple[str, ...] = ()  # preferred aspects when narrowed (else the asked ones)
     limit: int = 3  # facts in one reply
     newest_first: bool = False  # lead with the most recent figure
-    one_per_aspect: bool = False  # the general answer gives one fact of each aspect
+    one_per_aspect: bool = False  # a general answer gives one fact of each of the spec's aspects
     what: str = "details"  # "The guides don't give <what> for <scope>"
     follow_up: Optional[str] = None  # a response suggesting what to ask next
     # (pattern, aspects): a question matching the pattern is answered by those aspects.
@@ -127,7 +127,8 @@ def general_facts(spec: AnswerSpec, aspects: Sequence[str]) -> List[FactView]:
         return (rank.get(fact.aspect, len(rank)), fact.scope_type != "national", recency)
 
     ordered = sorted(facts, key=order)  # sorted() is stable: ties keep the curators' order
-    if spec.one_per_aspect:
+    if spec.one_per_aspect and tuple(aspects) == spec.aspects:
+        # The headline answer: the lead fact of each aspect (the latest median, the range).
         ordered = [f for i, f in enumerate(ordered) if all(g.aspect != f.aspect for g in ordered[:i])]
     return ordered
 

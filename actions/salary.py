@@ -24,7 +24,7 @@ class ActionAnswerSalary(TopicAnswerAction):
                 (r"\b(avg|average|mean)\b", ("average",)),
                 (r"\b(top|bottom|highest|lowest|percent|percentile|10%)", ("percentile",)),
                 (r"\b(start|starting|entry|beginner|new grad)", ("entry_level",)),
-                (r"\b(employer|company|companies|real salar|records?)\b", ("employer_record",)),
+                (r"\b(employers?|company|companies|real salar\w*|job records|actual job)\b", ("employer_record",)),
                 (r"\b(which|what|best|highest)\b.*\bstates?\b|\bstates?\b.*\b(pay|best)", ("state",)),
                 (r"\bindustr", ("industry",)),
             ),
