@@ -123,3 +123,15 @@ KEYWORD_CASES = [
 def test_the_question_words_pick_the_aspect(ask, intent, text, needle):
     action = next(a for a in ANSWER_ACTIONS if intent in a.specs)
     assert needle in ask(action, text, intent).reply
+
+
+@pytest.mark.parametrize("text", ["how much do medical records technicians make",
+                                  "what do MRTs earn", "health information technician salary"])
+def test_naming_the_job_itself_is_not_a_narrower_scope(ask, text):
+    reply = ask(ActionAnswerSalary(), text, "ask_salary").reply
+    assert "$47,190" in reply and "don't give" not in reply and "job records" not in reply
+
+
+def test_asking_for_the_average_gives_each_guides_average(ask):
+    reply = ask(ActionAnswerSalary(), "what is the average salary", "ask_salary").reply
+    assert "$37,110" in reply and "$46,590" in reply
