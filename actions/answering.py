@@ -42,6 +42,9 @@ class AnswerSpec:
     follow_up: Optional[str] = None  # a response suggesting what to ask next
     # (pattern, aspects): a question matching the pattern is answered by those aspects.
     keywords: Tuple[Tuple[str, Tuple[str, ...]], ...] = field(default_factory=tuple)
+    # Scopes whose answers are followed by the nationwide headline, for comparison
+    # (New Jersey's 2014 pay beside the latest national median).
+    compare_scopes: Tuple[str, ...] = ()
 
 
 # One message to send: {"text": ...} for a fact, or {"response": ..., **variables} for the
@@ -86,7 +89,12 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]]) -> An
     preferred = spec.scoped_aspects or aspects
     scoped = [f for f in scoped if f.aspect in preferred] or scoped
     if scoped:
-        return Answer([facts_message(f) for f in scoped[: spec.limit]], scope)
+        messages = [facts_message(f) for f in scoped[: spec.limit]]
+        if entity in spec.compare_scopes:
+            national = [f for f in general_facts(spec, spec.aspects) if f.scope_type == "national"]
+            if national:
+                messages += [{"response": "utter_for_comparison"}, facts_message(national[0])]
+        return Answer(messages, scope)
     messages: List[Message] = [
         {"response": "utter_no_facts_for", "what": spec.what, "scope": scope_label(entity, name)}
     ]

@@ -17,6 +17,7 @@ class ActionAnswerOutlook(TopicAnswerAction):
             newest_first=True,
             one_per_aspect=True,
             what="a growth projection",
+            compare_scopes=("state",),
             follow_up="utter_more_on_outlook",
             keywords=(
                 (r"\bopening|\bvacanc|\bjobs? (a|per|each) year", ("openings",)),

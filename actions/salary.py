@@ -19,6 +19,7 @@ class ActionAnswerSalary(TopicAnswerAction):
             newest_first=True,
             one_per_aspect=True,
             what="a pay figure",
+            compare_scopes=("state",),
             follow_up="utter_more_on_salary",
             keywords=(
                 (r"\b(avg|average|mean)\b", ("average",)),

@@ -135,3 +135,8 @@ def test_naming_the_job_itself_is_not_a_narrower_scope(ask, text):
 def test_asking_for_the_average_gives_each_guides_average(ask):
     reply = ask(ActionAnswerSalary(), "what is the average salary", "ask_salary").reply
     assert "$37,110" in reply and "$46,590" in reply
+
+
+def test_a_state_figure_comes_with_the_latest_national_one(ask):
+    reply = ask(ActionAnswerSalary(), "pay in new jersey", "ask_salary", [entity("state", "New Jersey")]).reply
+    assert reply.index("$59,740") < reply.index("For comparison") < reply.index("$47,190")
