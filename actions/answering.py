@@ -45,6 +45,9 @@ class AnswerSpec:
     # Scopes whose answers are followed by the nationwide headline, for comparison
     # (New Jersey's 2014 pay beside the latest national median).
     compare_scopes: Tuple[str, ...] = ()
+    # (pattern, intent): a question matching the pattern also gets that intent's answer
+    # ("pros and cons" is answered with both).
+    together: Tuple[Tuple[str, str], ...] = ()
 
 
 # One message to send: {"text": ...} for a fact, or {"response": ..., **variables} for the
@@ -166,6 +169,9 @@ class TopicAnswerAction(Action):
                 scope = (entity, values[0])
                 break
         answer = compose(spec, text, scope)
+        for pattern, other in spec.together:
+            if other in self.specs and re.search(pattern, text, re.IGNORECASE):
+                answer.messages.extend(compose(self.specs[other], text, None).messages)
         if not answer.messages:
             dispatcher.utter_message(response="utter_no_facts")
         for message in answer.messages:

@@ -4,6 +4,10 @@ from __future__ import annotations
 from actions.answering import AnswerSpec, TopicAnswerAction
 
 
+# "pros and cons", "good and bad sides", "advantages and disadvantages"
+BOTH_SIDES = r"\bpros\b.*\bcons\b|\bcons\b.*\bpros\b|\bgood\b.*\bbad\b|\bbad\b.*\bgood\b|advantages.*disadvantages"
+
+
 class ActionAnswerWork(TopicAnswerAction):
     """Answers questions about the work: what it is, its duties, skills, tools and setting."""
 
@@ -60,6 +64,6 @@ class ActionAnswerWork(TopicAnswerAction):
             what="remote-work details",
             keywords=((r"\b(abroad|another country|international|nomad|overseas|travel)", ("remote_international",)),),
         ),
-        "ask_pros": AnswerSpec(topic="pros", aspects=("pro",), limit=1),
-        "ask_cons": AnswerSpec(topic="cons", aspects=("con",), limit=1),
+        "ask_pros": AnswerSpec(topic="pros", aspects=("pro",), limit=1, together=((BOTH_SIDES, "ask_cons"),)),
+        "ask_cons": AnswerSpec(topic="cons", aspects=("con",), limit=1, together=((BOTH_SIDES, "ask_pros"),)),
     }

@@ -140,3 +140,14 @@ def test_asking_for_the_average_gives_each_guides_average(ask):
 def test_a_state_figure_comes_with_the_latest_national_one(ask):
     reply = ask(ActionAnswerSalary(), "pay in new jersey", "ask_salary", [entity("state", "New Jersey")]).reply
     assert reply.index("$59,740") < reply.index("For comparison") < reply.index("$47,190")
+
+
+@pytest.mark.parametrize("intent", ["ask_pros", "ask_cons"])
+def test_pros_and_cons_together(ask, intent):
+    said = ask(ActionAnswerWork(), "what are the pros and cons", intent)
+    assert said.reply.count("Source: ") == 2
+    assert "lot to like" in said.reply and "downsides" in said.reply
+
+
+def test_only_the_asked_side_when_one_is_asked(ask):
+    assert ask(ActionAnswerWork(), "any downsides", "ask_cons").reply.count("Source: ") == 1
