@@ -21,7 +21,7 @@ def citation(fact: FactView) -> str:
     if fact.period:
         return f"Source: {fact.source.title}, {fact.period}."
     if fact.topic in DATED_TOPICS and has_figure(fact):
-        return f"Source: {fact.source.title} (undated there; that guide's data: {fact.source.period})."
+        return f"Source: {fact.source.title} (figure not dated; the guide has {fact.source.period})."
     return f"Source: {fact.source.title}."
 
 

@@ -21,7 +21,7 @@ def test_a_dated_fact_names_its_period():
 
 def test_an_undated_pay_figure_says_so_and_gives_the_guide_period():
     text = citation(fact(value=37110, answer="On average $37,110."))
-    assert "undated there" in text and "2016-2026" in text
+    assert "figure not dated" in text and "2016-2026" in text
 
 
 def test_a_fact_without_figures_names_just_the_guide():
