@@ -22,6 +22,9 @@ class ActionAnswerSalary(TopicAnswerAction):
             compare_scopes=("state",),
             follow_up="utter_more_on_salary",
             keywords=(
+                # Questions about what moves pay or what comes with it, asked in pay words.
+                (r"\b(boost|raise|increase|higher pay|earn more|make more|get paid more|affects?)\b", ("pay_factors",)),
+                (r"\b(benefits|401k|401\(k\)|pto|insurance|perks)\b", ("benefits",)),
                 (r"\b(avg|average|mean)\b", ("average",)),
                 (r"\b(top|bottom|highest|lowest|percent|percentile|10%)", ("percentile",)),
                 (r"\b(start|starting|entry|beginner|new grad)", ("entry_level",)),
