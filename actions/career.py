@@ -28,7 +28,7 @@ class ActionAnswerCareer(TopicAnswerAction):
             limit=1,
             follow_up="utter_more_on_getting_started",
             keywords=(
-                (r"\b(how long|how fast|quick|timeline|years?)\b", ("timeline",)),
+                (r"\b(how long|how fast|quick|timeline|years?|yrs?|months?)\b", ("timeline",)),
                 (r"\b(myths?|misconceptions?|clerical|assume)", ("misconceptions",)),
             ),
         ),
