@@ -16,8 +16,6 @@ from sqlalchemy.sql import Select
 from knowledge.loader import make_engine
 from knowledge.models import Fact, Source
 
-NATIONAL = "national"
-HEADLINE_SALARY_ASPECTS = ("median", "average", "range", "percentile", "entry_level")
 
 
 @dataclass(frozen=True)
@@ -124,25 +122,6 @@ class KnowledgeStore:
         statement = select(Fact.topic, func.count()).group_by(Fact.topic).order_by(Fact.topic)
         with Session(self.engine) as session:
             return {topic: count for topic, count in session.execute(statement)}
-
-    # -- salary ----------------------------------------------------------------------
-    def latest_national_median(self) -> Optional[FactView]:
-        """The most recent national median wage."""
-        found = self._run(self._newest_first(self._select("salary", ["median"], NATIONAL)).limit(1))
-        return found[0] if found else None
-
-    def national_salary_figures(self) -> List[FactView]:
-        """Every national pay figure of every guide (medians, averages, ranges, percentiles), newest first."""
-        return self._run(self._newest_first(self._select("salary", HEADLINE_SALARY_ASPECTS)))
-
-    def salary_for(self, scope_type: str, scope_name: str) -> List[FactView]:
-        """Pay for one state, country, industry, experience level or employer, newest first."""
-        return self.scoped_facts("salary", scope_type, scope_name)
-
-    # -- outlook ---------------------------------------------------------------------
-    def growth_figures(self) -> List[FactView]:
-        """National employment growth projections of every guide, newest first."""
-        return self._run(self._newest_first(self._select("outlook", ["growth"], NATIONAL)))
 
 
 class KnowledgeUnavailable(RuntimeError):

@@ -7,23 +7,28 @@ from knowledge.queries import KnowledgeUnavailable, open_store
 from knowledge.schema import TOPICS
 
 
-def test_latest_national_median_is_the_2023_figure(knowledge_store):
-    fact = knowledge_store.latest_national_median()
+def test_the_most_recent_national_median_is_the_2023_figure(knowledge_store):
+    medians = knowledge_store.scoped_facts("salary", "national", "United States")
+    fact = next(f for f in medians if f.aspect == "median")
     assert fact.value == 47190 and fact.year == 2023 and fact.source.key == "g000"
     assert fact.period == "May 2023"
 
 
-def test_national_figures_keep_every_guide_newest_first(knowledge_store):
-    facts = knowledge_store.national_salary_figures()
-    values = {f.value for f in facts}
-    assert {47190, 37110, 46590, 38860, 35960} <= values
+def test_scoped_facts_come_newest_first(knowledge_store):
+    facts = knowledge_store.scoped_facts("salary", "national", "United States")
     years = [f.year for f in facts if f.year]
-    assert years == sorted(years, reverse=True)
-    assert facts[0].year == 2023
+    assert years and years == sorted(years, reverse=True)
+    assert [f.year for f in facts][: len(years)] == years, "undated facts come last"
+
+
+def test_every_guides_national_pay_figure_is_kept(knowledge_store):
+    facts = knowledge_store.topic_facts("salary", ["median", "average", "percentile"])
+    assert {47190, 37110, 46590, 38860, 35960} <= {f.value for f in facts}
+    assert {f.source.key for f in facts} == {"g000", "g001", "g002", "g003", "g004"}
 
 
 def test_salary_by_state_is_case_insensitive(knowledge_store):
-    facts = knowledge_store.salary_for("state", "new jersey")
+    facts = knowledge_store.scoped_facts("salary", "state", "new jersey")
     assert any(f.value == 59740 and f.source.key == "g003" for f in facts)
 
 
@@ -34,25 +39,26 @@ def test_states_with_pay_data(knowledge_store):
 
 
 def test_a_state_without_pay_data_still_has_a_growth_fact(knowledge_store):
-    assert knowledge_store.salary_for("state", "Texas") == []
+    assert knowledge_store.scoped_facts("salary", "state", "Texas") == []
     growth = knowledge_store.facts_about("state", "Texas")
     assert any(f.topic == "outlook" and f.value == 29.6 for f in growth)
 
 
-def test_growth_figures_newest_first(knowledge_store):
-    growth = [f for f in knowledge_store.growth_figures() if f.unit == "percent"]
+def test_growth_projections_newest_first(knowledge_store):
+    growth = [f for f in knowledge_store.scoped_facts("outlook", "national", "United States")
+              if f.aspect == "growth" and f.unit == "percent"]
     assert [(f.value, f.source.key) for f in growth] == [(7, "g000"), (13, "g001"), (22, "g003")]
 
 
 @pytest.mark.parametrize("level, median", [("junior", 36000), ("senior", 53000), ("health information manager", 90000)])
 def test_salary_by_experience_level(knowledge_store, level, median):
-    assert any(f.value == median for f in knowledge_store.salary_for("experience_level", level))
+    assert any(f.value == median for f in knowledge_store.scoped_facts("salary", "experience_level", level))
 
 
 @pytest.mark.parametrize("country", ["Canada", "United Kingdom", "Germany", "Sweden", "Australia",
                                      "Singapore", "Brazil", "United States"])
 def test_all_eight_countries_have_pay(knowledge_store, country):
-    assert knowledge_store.salary_for("country", country)
+    assert knowledge_store.scoped_facts("salary", "country", country)
 
 
 def test_every_topic_is_counted(knowledge_store):
