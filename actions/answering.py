@@ -48,6 +48,9 @@ class AnswerSpec:
     # (pattern, intent): a question matching the pattern also gets that intent's answer
     # ("pros and cons" is answered with both).
     together: Tuple[Tuple[str, str], ...] = ()
+    # A question about another career ("how much do nurses make") is declined rather than
+    # answered with this career's facts; comparisons with other roles set this to False.
+    this_career_only: bool = True
 
 
 # One message to send: {"text": ...} for a fact, or {"response": ..., **variables} for the
@@ -162,6 +165,10 @@ class TopicAnswerAction(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         spec = self.spec_for(intent)
         text = tracker.latest_message.get("text") or ""
+        other_career = vocabulary().other_career_asked(text) if spec.this_career_only else None
+        if other_career:
+            dispatcher.utter_message(response="utter_other_career", career=other_career)
+            return []
         scope = None
         for entity in spec.scopes:
             values = named_values(tracker, entity)

@@ -46,6 +46,7 @@ class ActionAnswerCareer(TopicAnswerAction):
             scopes=("role",),
             limit=3,
             keywords=((r"\bspeciali", ("specialisation",)),),
+            this_career_only=False,
         ),
         "ask_employers": AnswerSpec(
             topic="employers", aspects=("industries", "settings"), limit=3

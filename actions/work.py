@@ -33,7 +33,9 @@ class ActionAnswerWork(TopicAnswerAction):
             what="duties",
             keywords=((r"\b(activities|on (a|my) resume|resume examples?)\b", ("work_activities",)),),
         ),
-        "ask_role_difference": AnswerSpec(topic="duties", aspects=("role_difference",), limit=3),
+        "ask_role_difference": AnswerSpec(
+            topic="duties", aspects=("role_difference",), limit=3, this_career_only=False
+        ),
         "ask_skills": AnswerSpec(
             topic="skills",
             aspects=("technical", "soft"),

@@ -55,6 +55,20 @@ class Vocabulary:
                     body = r"\s*".join(re.escape(part) for part in form.split())
                     patterns.append((re.compile(rf"(?<![\w.]){body}(?![\w])", flags), name, len(form)))
             patterns.sort(key=lambda p: -p[2])  # longest first: "West Virginia" before "Virginia"
+        self.other_careers: List[str] = sorted((str(c) for c in data.get("other_careers") or []), key=len, reverse=True)
+        names = "|".join(re.escape(c) for c in self.other_careers)
+        career = rf"(?P<career>{names})(?:e?s)?"
+        a = r"(?:an?\s+|the\s+)?"
+        # Only where the career is the subject of the question, not "do I work with nurses".
+        self._other_career_questions = [
+            re.compile(p, re.IGNORECASE) for p in (
+                rf"\b(?:become|becoming|work as|working as|career as|job as)\s+{a}{career}\b",
+                rf"\bhow much (?:do|does|can|would|will)\s+{a}{career}\s+(?:make|earn|get|be paid)",
+                rf"\b{career}(?:'s)?\s+(?:salary|salaries|pay|wages?|income|outlook|duties|jobs?)\b",
+                rf"\bwhat (?:do|does)\s+{a}{career}\s+(?:do|make|earn)\b",
+                rf"\b(?:salary|pay|wages?|income)\s+(?:of|for)\s+{a}{career}\b",
+            )
+        ] if names else []
 
     @property
     def entities(self) -> List[str]:
@@ -112,6 +126,14 @@ class Vocabulary:
                 if name:
                     found.append((words[i][0], name))
         return found
+
+    def other_career_asked(self, text: str) -> Optional[str]:
+        """The career a question is about when it is one the coach does not cover, else None."""
+        for pattern in self._other_career_questions:
+            match = pattern.search(text or "")
+            if match:
+                return match.group("career").lower()
+        return None
 
     def synonyms(self) -> Dict[str, List[str]]:
         """Canonical value -> its variants, across entities (Rasa's synonyms ignore the entity).

@@ -151,3 +151,29 @@ def test_pros_and_cons_together(ask, intent):
 
 def test_only_the_asked_side_when_one_is_asked(ask):
     assert ask(ActionAnswerWork(), "any downsides", "ask_cons").reply.count("Source: ") == 1
+
+
+@pytest.mark.parametrize(
+    "action, intent, text, career",
+    [
+        (ActionAnswerSalary(), "ask_salary", "how much do nurses make", "nurse"),
+        (ActionAnswerCareer(), "ask_how_to_become", "how do i become an electrician", "electrician"),
+        (ActionAnswerWork(), "ask_duties", "what does a pharmacist do", "pharmacist"),
+    ],
+)
+def test_another_career_is_declined_not_answered_with_this_ones_facts(ask, action, intent, text, career):
+    said = ask(action, text, intent)
+    assert said.responses == ["utter_other_career"]
+    assert f"being a {career}" in said.reply and "$" not in said.reply
+
+
+@pytest.mark.parametrize(
+    "action, intent, text",
+    [
+        (ActionAnswerWork(), "ask_work_environment", "do i work with nurses and doctors"),
+        (ActionAnswerWork(), "ask_role_difference", "what does a medical assistant do differently"),
+        (ActionAnswerSalary(), "ask_salary", "what do coders make"),
+    ],
+)
+def test_mentioning_another_career_is_not_asking_about_it(ask, action, intent, text):
+    assert "utter_other_career" not in ask(action, text, intent).responses

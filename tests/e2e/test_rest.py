@@ -36,6 +36,11 @@ def test_a_state_the_guides_do_not_cover_is_said_plainly(coach):
     assert "$47,190" in reply
 
 
+def test_another_career_is_declined(coach):
+    reply = coach.reply("how much do nurses make")
+    assert "only coach on the medical records technician career" in reply and "$" not in reply
+
+
 def test_greeting_and_out_of_scope(coach):
     assert "career coach" in coach.reply("hi there")
     assert "outside what I know" in coach.reply("what's the weather like in paris tomorrow")

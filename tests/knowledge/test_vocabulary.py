@@ -55,3 +55,21 @@ def test_names_found_in_free_text(entity, text, found):
 
 def test_generated_nlu_lookups_are_up_to_date():
     assert LOOKUPS_FILE.read_text(encoding="utf-8") == vocabulary().nlu_yaml(), "run `make lookups`"
+
+
+@pytest.mark.parametrize(
+    "text, career",
+    [
+        ("how do i become an electrician", "electrician"),
+        ("how much do nurses make", "nurse"),
+        ("nurse salary", "nurse"),
+        ("how much does a medical assistant earn", "medical assistant"),
+        ("salary for a teacher", "teacher"),
+        ("do i work with nurses", None),
+        ("is it like being a medical assistant", None),
+        ("how much do medical records technicians make", None),
+        ("i was a cashier, can i switch to this", None),
+    ],
+)
+def test_questions_about_other_careers(text, career):
+    assert vocabulary().other_career_asked(text) == career
