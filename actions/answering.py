@@ -162,7 +162,10 @@ class TopicAnswerAction(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return self.answer(dispatcher, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[str]) -> List[EventType]:
+        """Answers the latest message as the given intent."""
         spec = self.spec_for(intent)
         text = tracker.latest_message.get("text") or ""
         other_career = vocabulary().other_career_asked(text) if spec.this_career_only else None

@@ -2,13 +2,52 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answering import TopicAnswerAction
+from actions.career import ActionAnswerCareer
+from actions.education import ActionAnswerCertification, ActionAnswerEducation
+from actions.outlook import ActionAnswerOutlook
+from actions.salary import ActionAnswerSalary
 from actions.store import store
+from actions.work import ActionAnswerWork
+
+ANSWER_ACTIONS: Dict[str, TopicAnswerAction] = {
+    intent: action
+    for action in (ActionAnswerSalary(), ActionAnswerOutlook(), ActionAnswerEducation(),
+                   ActionAnswerCertification(), ActionAnswerWork(), ActionAnswerCareer())
+    for intent in action.specs
+}
+# Words that say what a topic is about. When the model is unsure, its best guess is
+# answered only if the message also has one of its topic's words.
+TOPIC_WORDS = {
+    "salary": r"salar|\bpay|paid|earn|wage|income|\$|money|benefit|401",
+    "outlook": r"growth|grow|outlook|demand|openings|future|automat|\bai\b|recession|secur|stable|hiring|market",
+    "market": r"market|hiring|trend|2025|competition",
+    "education": r"degree|school|program|course|class|stud|college|tuition|certificate|cahiim|accredit|online",
+    "certification": r"certif|rhit|rhia|\bcca\b|\bctr\b|\bcpc\b|\bccs|exam|credential|renew",
+    "overview": r"what is|what's an?|what are|mean",
+    "duties": r"\bdo\b|duties|task|responsib|day|coder|registrar|differen",
+    "skills": r"skill|good at|qualit|strength|language",
+    "tools": r"software|program|tool|ehr|epic|cerner|system|computer",
+    "work_environment": r"hours|schedule|shift|weekend|office|environment|desk|stress",
+    "remote_work": r"remote|home|anywhere|nomad",
+    "career_path": r"promot|advance|ladder|senior|supervisor|manager|years|grow",
+    "getting_started": r"start|become|steps|begin|switch",
+    "job_search": r"resume|cv|interview|experience|intern|apply|job search",
+    "pros": r"pros|good|advantage|like|best",
+    "cons": r"cons|bad|downside|disadvantage|dislike|worst|hard",
+    "related_careers": r"similar|related|other (jobs|careers|roles)|speciali|alternative",
+    "employers": r"employ|hire|hiring|industr|hospital|clinic|where",
+    "abroad": r"abroad|visa|canada|uk|australia|country|immigra|overseas|ielts|toefl",
+    "organizations": r"organi[sz]ation|association|ahima|\bnha\b|group|communit|book|read|resource",
+    "diversity": r"divers|inclus|minorit|veteran|disab|women|older",
+}
+MIN_GUESS_CONFIDENCE = 0.2
 
 # Words that are common in Spanish, French, German, Portuguese or Italian and rare in English.
 FOREIGN_WORDS = set(
@@ -31,6 +70,20 @@ def looks_foreign(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", text.lower())
     foreign = sum(1 for w in words if w in FOREIGN_WORDS) + len(ACCENTED.findall(text))
     return len(words) >= 2 and foreign / len(words) >= 0.25
+
+
+def best_guess(tracker: Tracker) -> Optional[str]:
+    """The model's likeliest career intent, when it is not too unsure and the message has a
+    word of that intent's topic; else None."""
+    text = (tracker.latest_message.get("text") or "").lower()
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    for ranked in ranking[:1]:
+        intent, confidence = ranked.get("name"), ranked.get("confidence") or 0
+        if intent in ANSWER_ACTIONS and confidence >= MIN_GUESS_CONFIDENCE:
+            topic = ANSWER_ACTIONS[intent].spec_for(intent).topic
+            if re.search(TOPIC_WORDS.get(topic, r"$^"), text):
+                return intent
+    return None
 
 
 class ActionListSources(Action):
@@ -58,6 +111,10 @@ class ActionCoachFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
+        guess = best_guess(tracker)
+        if guess and not looks_foreign(text):
+            dispatcher.utter_message(response="utter_best_guess")
+            return ANSWER_ACTIONS[guess].answer(dispatcher, tracker, guess)
         if not text or not LETTERS.search(text):
             dispatcher.utter_message(response="utter_empty_message")
         elif looks_foreign(text):

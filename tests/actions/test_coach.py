@@ -35,3 +35,45 @@ def test_fallback_says_why_and_what_it_can_do(ask, text, response):
 @pytest.mark.parametrize("text", ["what is the median salary", "how do i get the RHIT", "is it a good job for me"])
 def test_english_is_not_taken_for_another_language(text):
     assert not looks_foreign(text)
+
+
+def unsure(text, ranking):
+    from tests.actions.conftest import make_tracker
+
+    tracker = make_tracker(text, "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.45}] + [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    return tracker
+
+
+def run_fallback(tracker):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from tests.actions.conftest import render
+
+    dispatcher = CollectingDispatcher()
+    events = ActionCoachFallback().run(dispatcher, tracker, {})
+    return [m.get("response") for m in dispatcher.messages], "\n".join(render(m) for m in dispatcher.messages), events
+
+
+def test_an_unsure_guess_with_a_topic_word_is_answered(action_store):
+    tracker = unsure("is there much job growth expected for this line of work",
+                     [("ask_outlook", 0.30), ("ask_education", 0.12)])
+    responses, reply, events = run_fallback(tracker)
+    assert responses[0] == "utter_best_guess"
+    assert "7%" in reply and "Source: " in reply
+    assert {"event": "slot", "name": "topic", "value": "outlook", "timestamp": None} in events
+
+
+@pytest.mark.parametrize(
+    "text, ranking",
+    [
+        ("asdf qwerty", [("ask_cert_renewal", 0.14)]),  # too unsure
+        ("hmm whatever", [("ask_salary", 0.35)]),  # no word of pay in it
+        ("lol", [("affirm", 0.3)]),  # not a career question
+    ],
+)
+def test_an_unsure_guess_without_support_is_not_answered(action_store, text, ranking):
+    responses, _, _ = run_fallback(unsure(text, ranking))
+    assert "utter_best_guess" not in responses and "utter_topics_hint" in responses
