@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -16,11 +16,12 @@ from actions.salary import ActionAnswerSalary
 from actions.store import store
 from actions.work import ActionAnswerWork
 
+TOPIC_ACTIONS: Tuple[TopicAnswerAction, ...] = (
+    ActionAnswerSalary(), ActionAnswerOutlook(), ActionAnswerEducation(),
+    ActionAnswerCertification(), ActionAnswerWork(), ActionAnswerCareer(),
+)
 ANSWER_ACTIONS: Dict[str, TopicAnswerAction] = {
-    intent: action
-    for action in (ActionAnswerSalary(), ActionAnswerOutlook(), ActionAnswerEducation(),
-                   ActionAnswerCertification(), ActionAnswerWork(), ActionAnswerCareer())
-    for intent in action.specs
+    intent: action for action in TOPIC_ACTIONS for intent in action.specs
 }
 # Words that say what a topic is about. When the model is unsure, its best guess is
 # answered only if the message also has one of its topic's words.

@@ -4,15 +4,13 @@ from __future__ import annotations
 import pytest
 
 from actions.career import ActionAnswerCareer
-from actions.education import ActionAnswerCertification, ActionAnswerEducation
-from actions.outlook import ActionAnswerOutlook
+from actions.coach import TOPIC_ACTIONS
 from actions.salary import ActionAnswerSalary
 from actions.work import ActionAnswerWork
 
 from .conftest import entity
 
-ANSWER_ACTIONS = [ActionAnswerSalary(), ActionAnswerOutlook(), ActionAnswerEducation(),
-                  ActionAnswerCertification(), ActionAnswerWork(), ActionAnswerCareer()]
+ANSWER_ACTIONS = TOPIC_ACTIONS  # the same registry the fallback answers through
 G000 = "Source: Complete Medical Records Technician Career Guide"
 G003 = "Source: How to Become a Medical Records Technician (article)"
 
