@@ -22,6 +22,9 @@ LOOKUPS_FILE = KNOWLEDGE_DIR.parent / "data" / "nlu" / "lookups.yml"
 # Lookup-table entries shorter than this are left to the model: "in", "me" and "ok"
 # must not become Indiana, Maine and Oklahoma in every sentence.
 MIN_LOOKUP_LENGTH = 4
+# Misspellings are looked for in this many words at most: a question names its place early,
+# and a pasted essay must not cost seconds of fuzzy matching.
+MAX_FUZZY_WORDS = 50
 
 
 def _key(text: str) -> str:
@@ -117,7 +120,7 @@ class Vocabulary:
 
     def _misspelt_in_text(self, entity: str, text: str) -> List[tuple]:
         """Runs of one to three words that are a near spelling of a value."""
-        words = [(m.start(), m.group()) for m in re.finditer(r"[A-Za-z][A-Za-z'.]*", text)]
+        words = [(m.start(), m.group()) for m in re.finditer(r"[A-Za-z][A-Za-z'.]*", text)][:MAX_FUZZY_WORDS]
         found = []
         for size in (3, 2, 1):
             for i in range(len(words) - size + 1):

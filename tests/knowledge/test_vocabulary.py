@@ -73,3 +73,10 @@ def test_generated_nlu_lookups_are_up_to_date():
 )
 def test_questions_about_other_careers(text, career):
     assert vocabulary().other_career_asked(text) == career
+
+
+def test_misspellings_are_sought_only_near_the_start_of_a_long_text():
+    words = vocabulary()
+    assert words.find_in_text("state", "pay in new jersy " + "blah " * 100) == ["New Jersey"]
+    assert words.find_in_text("state", "blah " * 100 + "pay in new jersy") == []
+    assert words.find_in_text("state", "blah " * 100 + "pay in New Jersey") == ["New Jersey"]
