@@ -6,6 +6,8 @@ PYTHON := $(BIN)/python
 RASA := $(BIN)/rasa
 MODEL := models/coach.tar.gz
 SEEDS_DIR ?= $(abspath ../shared/seeds)
+# Training uses both cores: concurrent trainings (two shells, cross-validation) queue on this lock.
+TRAIN_LOCK ?= /tmp/coach-train.lock
 
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -53,7 +55,7 @@ validate: $(VENV)/.installed
 
 train: $(MODEL)
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
-	$(RASA) train --fixed-model-name coach --out models
+	flock $(TRAIN_LOCK) $(RASA) train --fixed-model-name coach --out models
 	@touch $@
 
 run: $(MODEL) build/knowledge.stamp
