@@ -18,6 +18,15 @@ from actions.replies import fact_message, joined
 from actions.store import store, vocabulary
 from knowledge.queries import FactView
 
+# Every kind of thing a question can be narrowed to, as entities and slots of the same name.
+SCOPE_KINDS = ("state", "country", "experience_level", "certification", "industry", "degree_type", "role")
+# "... nationally?", "for the whole country": back to the nationwide figures.
+NATIONWIDE = re.compile(
+    r"\b(national(ly)?|nation ?wide|across the (us|u\.s\.|usa|country|nation)|(the )?whole (us|usa|country)"
+    r"|(the )?(us|usa|u\.s\.|country) (as a whole|overall)|in general|overall)\b",
+    re.IGNORECASE,
+)
+
 # How a scope is named in a sentence ("for Texas", "for the RHIT").
 SCOPE_LABELS = {
     "experience_level": "the {} level",
@@ -68,22 +77,51 @@ def scope_label(entity: str, name: str) -> str:
     return SCOPE_LABELS.get(entity, "{}").format(name)
 
 
-def named_values(tracker: Tracker, entity: str) -> List[str]:
-    """Canonical values of one entity in the latest message: what NLU found, else the text itself."""
+def named_values(message: Dict[str, Any], entity: str) -> List[str]:
+    """Canonical values of one entity in a user message: what NLU found, else the text itself."""
     words = vocabulary()
     found: List[str] = []
-    for extracted in tracker.latest_message.get("entities") or []:
+    for extracted in message.get("entities") or []:
         if extracted.get("entity") == entity:
             value = words.canonical(entity, extracted.get("value"))
             if value and value not in found:
                 found.append(value)
     if not found:
-        found = words.find_in_text(entity, tracker.latest_message.get("text") or "")
+        found = words.find_in_text(entity, message.get("text") or "")
     return found
 
 
-def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]]) -> Answer:
-    """The reply to one question: pure of Rasa, so it is easy to test."""
+def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
+                 follow_up: bool = False) -> Tuple[Optional[Tuple[str, str]], bool]:
+    """What narrows this answer, and whether it was carried over from an earlier turn.
+
+    A thing named in the message wins (on a follow-up any kind of thing, the spec's own kinds
+    first). "Nationally" clears it. Otherwise the scope of the conversation carries over when the
+    question stays on the same topic ("what's the salary in Hawaii?" then "what about benefits?")
+    or is a follow-up ("and a supervisor?"); a new topic starts without one.
+    """
+    kinds = spec.scopes + tuple(k for k in SCOPE_KINDS if k not in spec.scopes) if follow_up else spec.scopes
+    for entity in kinds:
+        values = named_values(message, entity)
+        if values:
+            return (entity, values[0]), False
+    if NATIONWIDE.search(message.get("text") or ""):
+        return None, False
+    entity = tracker.get_slot("scope")
+    same_topic = tracker.get_slot("topic") == spec.topic
+    if entity and (follow_up or (same_topic and entity in spec.scopes)):
+        value = tracker.get_slot(entity)
+        if value:
+            return (entity, value), True
+    return None, False
+
+
+def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False) -> Answer:
+    """The reply to one question: pure of Rasa, so it is easy to test.
+
+    A scope carried over from an earlier turn that this question has no facts for is dropped
+    quietly (the general answer, and the scope is cleared) rather than reported as missing.
+    """
     knowledge = store()
     aspects = asked_aspects(spec, text)
     if not scope:
@@ -94,14 +132,17 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]]) -> An
     # associate degree), else whatever the topic says about it.
     preferred = spec.scoped_aspects or aspects
     scoped = [f for f in scoped if f.aspect in preferred] or scoped
+    if not scoped and carried:
+        return compose(spec, text, None)
     if scoped:
-        messages = [facts_message(f) for f in scoped[: spec.limit]]
+        messages: List[Message] = [{"response": "utter_still_about", "scope": scope_label(entity, name)}] if carried else []
+        messages += [facts_message(f) for f in scoped[: spec.limit]]
         if entity in spec.compare_scopes:
             national = [f for f in general_facts(spec, spec.aspects) if f.scope_type == "national"]
             if national:
                 messages += [{"response": "utter_for_comparison"}, facts_message(national[0])]
         return Answer(messages, scope)
-    messages: List[Message] = [
+    messages = [
         {"response": "utter_no_facts_for", "what": spec.what, "scope": scope_label(entity, name)}
     ]
     available = knowledge.scope_names(spec.topic, entity)
@@ -164,31 +205,36 @@ class TopicAnswerAction(Action):
     ) -> List[EventType]:
         return self.answer(dispatcher, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[str]) -> List[EventType]:
-        """Answers the latest message as the given intent."""
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[str],
+               message: Optional[Dict[str, Any]] = None, follow_up: bool = False) -> List[EventType]:
+        """Answers a user message (the latest by default) as the given intent.
+
+        `follow_up` marks a message such as "and in Hawaii?" that asks the previous question
+        again about something else.
+        """
         spec = self.spec_for(intent)
-        text = tracker.latest_message.get("text") or ""
+        message = message or tracker.latest_message
+        text = message.get("text") or ""
         other_career = vocabulary().other_career_asked(text) if spec.this_career_only else None
         if other_career:
             dispatcher.utter_message(response="utter_other_career", career=other_career)
             return []
-        scope = None
-        for entity in spec.scopes:
-            values = named_values(tracker, entity)
-            if values:
-                scope = (entity, values[0])
-                break
-        answer = compose(spec, text, scope)
+        scope, carried = choose_scope(spec, tracker, message, follow_up)
+        answer = compose(spec, text, scope, carried)
         for pattern, other in spec.together:
             if other in self.specs and re.search(pattern, text, re.IGNORECASE):
                 answer.messages.extend(compose(self.specs[other], text, None).messages)
         if not answer.messages:
             dispatcher.utter_message(response="utter_no_facts")
-        for message in answer.messages:
-            dispatcher.utter_message(**message)
+        for reply in answer.messages:
+            dispatcher.utter_message(**reply)
         if spec.follow_up:
             dispatcher.utter_message(response=spec.follow_up)
-        events: List[EventType] = [SlotSet("topic", spec.topic)]
+        events: List[EventType] = [
+            SlotSet("topic", spec.topic),
+            SlotSet("last_intent", intent if intent in self.specs else next(iter(self.specs))),
+            SlotSet("scope", answer.scope[0] if answer.scope else None),
+        ]
         if answer.scope:
             events.append(SlotSet(answer.scope[0], answer.scope[1]))
         return events

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
+import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import TopicAnswerAction
+from actions.answering import NATIONWIDE, TopicAnswerAction, asked_aspects, choose_scope
 from actions.career import ActionAnswerCareer
 from actions.education import ActionAnswerCertification, ActionAnswerEducation
 from actions.outlook import ActionAnswerOutlook
@@ -49,6 +51,15 @@ TOPIC_WORDS = {
     "diversity": r"divers|inclus|minorit|veteran|disab|women|older",
 }
 MIN_GUESS_CONFIDENCE = 0.2
+# When the two likeliest intents are this close, the coach asks which one was meant.
+CLARIFY_GAP = 0.15
+MIN_CLARIFY_CONFIDENCE = 0.15
+# Flows the coach can start when the user picks them from a clarification.
+FLOW_FORMS = {"start_plan": "plan_form", "start_skills_check": "skills_form",
+              "start_interview_practice": "interview_form"}
+# Plain words for each intent, for clarification buttons (the coach's wording, kept as data).
+INTENT_LABELS: Dict[str, str] = yaml.safe_load(
+    (Path(__file__).with_name("intent_labels.yml")).read_text(encoding="utf-8"))
 
 # Words that are common in Spanish, French, German, Portuguese or Italian and rare in English.
 FOREIGN_WORDS = set(
@@ -87,6 +98,43 @@ def best_guess(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def record_unanswered(tracker: Tracker, reason: str, text: Optional[str] = None) -> None:
+    """Keeps a question the coach could not answer, for curators (actions/feedback.py)."""
+    try:
+        from actions import feedback
+    except ImportError:  # the feedback store is not installed in this build
+        return
+    feedback.record_unanswered(tracker, reason, text=text)
+
+
+def close_intents(tracker: Tracker) -> List[str]:
+    """The two likeliest intents the coach can act on, when they are too close to call; else []."""
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or []
+               if r.get("name") in ANSWER_ACTIONS or r.get("name") in FLOW_FORMS]
+    if len(ranking) < 2:
+        return []
+    first, second = ranking[0], ranking[1]
+    if (second.get("confidence") or 0) >= MIN_CLARIFY_CONFIDENCE and \
+            (first.get("confidence") or 0) - (second.get("confidence") or 0) < CLARIFY_GAP:
+        return [first["name"], second["name"]]
+    return []
+
+
+def clarify_buttons(intents: List[str]) -> List[Dict[str, str]]:
+    buttons = [{"title": INTENT_LABELS.get(i, i.replace("_", " ")), "payload": f'/clarify{{"chosen":"{i}"}}'}
+               for i in intents]
+    return buttons + [{"title": INTENT_LABELS["something_else"], "payload": '/clarify{"chosen":"something_else"}'}]
+
+
+def earlier_user_message(tracker: Tracker) -> Dict[str, Any]:
+    """The user message before the latest one (what a clarification button was about)."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    if len(user_events) < 2:
+        return {}
+    earlier = user_events[-2]
+    return {**(earlier.get("parse_data") or {}), "text": earlier.get("text") or ""}
+
+
 class ActionListSources(Action):
     """Tells where the coach's facts come from: the five guides and their periods."""
 
@@ -112,15 +160,70 @@ class ActionCoachFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
+        foreign = looks_foreign(text)
+        options = close_intents(tracker) if not foreign else []
+        if options:
+            dispatcher.utter_message(response="utter_clarify", buttons=clarify_buttons(options))
+            return []
         guess = best_guess(tracker)
-        if guess and not looks_foreign(text):
+        if guess and not foreign:
             dispatcher.utter_message(response="utter_best_guess")
             return ANSWER_ACTIONS[guess].answer(dispatcher, tracker, guess)
         if not text or not LETTERS.search(text):
             dispatcher.utter_message(response="utter_empty_message")
-        elif looks_foreign(text):
+        elif foreign:
             dispatcher.utter_message(response="utter_english_only")
+            record_unanswered(tracker, "another language")
         else:
             dispatcher.utter_message(response="utter_did_not_understand")
+            record_unanswered(tracker, "not understood")
         dispatcher.utter_message(response="utter_topics_hint")
+        return []
+
+
+class ActionClarified(Action):
+    """Answers the earlier, unclear message as the intent the user picked from the buttons."""
+
+    def name(self) -> Text:
+        return "action_clarified"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        chosen = next((e.get("value") for e in tracker.latest_message.get("entities") or []
+                       if e.get("entity") == "chosen"), None)
+        earlier = earlier_user_message(tracker)
+        if chosen in ANSWER_ACTIONS:
+            return ANSWER_ACTIONS[chosen].answer(dispatcher, tracker, chosen, message=earlier)
+        if chosen in FLOW_FORMS:
+            return [FollowupAction(FLOW_FORMS[chosen])]
+        if earlier.get("text"):
+            record_unanswered(tracker, "none of the suggestions", text=earlier["text"])
+        dispatcher.utter_message(response="utter_rephrase")
+        dispatcher.utter_message(response="utter_topics_hint")
+        return []
+
+
+class ActionFollowUp(Action):
+    """Asks the previous question again about what the user names now ("and in Hawaii?")."""
+
+    def name(self) -> Text:
+        return "action_follow_up"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        previous = tracker.get_slot("last_intent")
+        if previous not in ANSWER_ACTIONS:
+            dispatcher.utter_message(response="utter_follow_up_without_question")
+            dispatcher.utter_message(response="utter_topics_hint")
+            return []
+        action = ANSWER_ACTIONS[previous]
+        spec = action.spec_for(previous)
+        scope, _ = choose_scope(spec, tracker, tracker.latest_message, follow_up=True)
+        text = tracker.latest_message.get("text") or ""
+        named_or_reset = scope is not None and scope != (tracker.get_slot("scope"), tracker.get_slot(scope[0]))
+        if named_or_reset or NATIONWIDE.search(text) or asked_aspects(spec, text) != spec.aspects:
+            return action.answer(dispatcher, tracker, previous, follow_up=True)
+        dispatcher.utter_message(response="utter_follow_up_unclear", topic=INTENT_LABELS.get(previous, previous))
         return []

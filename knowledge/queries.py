@@ -98,6 +98,11 @@ class KnowledgeStore:
         """What a topic says about one named thing (a state, a country, a level...), newest first."""
         return self._run(self._newest_first(self._select(topic, None, scope_type, scope_name)))
 
+    def facts_by_id(self, ids: Sequence[str]) -> List[FactView]:
+        """The facts with these ids, in the order asked (unknown ids are left out)."""
+        found = {f.id: f for f in self._run(select(Fact).where(Fact.id.in_(list(ids))))}
+        return [found[i] for i in ids if i in found]
+
     def facts_about(self, scope_type: str, scope_name: str) -> List[FactView]:
         """Every fact, of any topic, scoped to one named thing."""
         return self._run(self._newest_first(self._select(None, None, scope_type, scope_name)))

@@ -47,9 +47,9 @@ def render(message: Dict) -> str:
 class Conversation:
     """Runs one action on one user message and keeps what it said and did."""
 
-    def __init__(self, action, text: str, intent: Optional[str], entities=None):
+    def __init__(self, action, text: str, intent: Optional[str], entities=None, slots=None):
         self.dispatcher = CollectingDispatcher()
-        self.events = action.run(self.dispatcher, make_tracker(text, intent, entities), {})
+        self.events = action.run(self.dispatcher, make_tracker(text, intent, entities, slots), {})
 
     @property
     def texts(self) -> List[str]:
@@ -63,15 +63,19 @@ class Conversation:
     def reply(self) -> str:
         return "\n".join(self.texts)
 
-    def slot(self, name: str):
+    def slot(self, name: str, default=None):
         for event in self.events:
             if event.get("event") == "slot" and event.get("name") == name:
                 return event.get("value")
-        return None
+        return default
+
+    @property
+    def buttons(self) -> List[Dict]:
+        return [b for m in self.dispatcher.messages for b in m.get("buttons") or []]
 
 
 @pytest.fixture
 def ask(action_store):
-    def run(action, text: str, intent: Optional[str], entities=None) -> Conversation:
-        return Conversation(action, text, intent, entities)
+    def run(action, text: str, intent: Optional[str], entities=None, slots=None) -> Conversation:
+        return Conversation(action, text, intent, entities, slots)
     return run

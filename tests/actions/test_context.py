@@ -1,0 +1,175 @@
+"""Context across turns, the guides' disagreeing figures, and clarification when unsure."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.coach import ActionClarified, ActionCoachFallback, ActionFollowUp, INTENT_LABELS, ANSWER_ACTIONS
+from actions.education import ActionAnswerCertification
+from actions.figures import ActionCompareFigures
+from actions.outlook import ActionAnswerOutlook
+from actions.salary import ActionAnswerSalary
+
+from .conftest import entity, render
+
+NJ_PAY = {"topic": "salary", "last_intent": "ask_salary", "scope": "state", "state": "New Jersey"}
+
+
+def answer_of(knowledge_store, fact_id: str) -> str:
+    return knowledge_store.facts_by_id([fact_id])[0].answer
+
+
+def test_a_follow_up_asks_the_last_question_about_the_new_place(ask, knowledge_store):
+    said = ask(ActionFollowUp(), "and in Hawaii?", "follow_up", [entity("state", "Hawaii")], slots=NJ_PAY)
+    assert answer_of(knowledge_store, "salary-state-hawaii-2014-g003") in said.reply
+    assert said.slot("state") == "Hawaii" and said.slot("scope") == "state"
+
+
+def test_a_follow_up_finds_a_misspelt_place_in_the_text(ask, knowledge_store):
+    said = ask(ActionFollowUp(), "what about DC", "follow_up", slots=NJ_PAY)
+    assert answer_of(knowledge_store, "salary-state-district-of-columbia-2014-g003") in said.reply
+
+
+def test_a_follow_up_can_change_the_kind_of_scope(ask, knowledge_store):
+    slots = {"topic": "salary", "last_intent": "ask_salary", "scope": "experience_level", "experience_level": "senior"}
+    said = ask(ActionFollowUp(), "and a supervisor?", "follow_up", [entity("experience_level", "supervisor")], slots=slots)
+    assert answer_of(knowledge_store, "salary-experience-supervisor-g000") in said.reply
+    assert said.slot("experience_level") == "supervisor"
+
+
+def test_nationally_resets_the_scope(ask, knowledge_store):
+    said = ask(ActionFollowUp(), "and nationally?", "follow_up", slots=NJ_PAY)
+    assert answer_of(knowledge_store, "salary-median-national-2023") in said.reply
+    assert "New Jersey" not in said.reply
+    assert said.slot("scope", "unset") is None
+
+
+def test_a_follow_up_without_an_earlier_question_says_so(ask):
+    said = ask(ActionFollowUp(), "and in Texas?", "follow_up", [entity("state", "Texas")])
+    assert said.responses[0] == "utter_follow_up_without_question"
+
+
+def test_a_follow_up_naming_nothing_asks_what_to_compare(ask):
+    said = ask(ActionFollowUp(), "and?", "follow_up", slots=NJ_PAY)
+    assert said.responses == ["utter_follow_up_unclear"]
+    assert "Pay and salary" in said.reply
+
+
+def test_the_topic_s_scope_carries_to_the_next_question_on_it(ask, knowledge_store):
+    slots = {"topic": "certification", "last_intent": "ask_certification", "scope": "certification", "certification": "RHIT"}
+    said = ask(ActionAnswerCertification(), "how do I keep it?", "ask_cert_renewal", slots=slots)
+    assert "utter_still_about" in said.responses
+    assert answer_of(knowledge_store, "certification-renewal-rhit-g001") in said.reply
+
+
+def test_a_new_topic_starts_without_the_old_scope(ask):
+    said = ask(ActionAnswerOutlook(), "what's the job outlook", "ask_outlook", slots=NJ_PAY)
+    assert "New Jersey" not in said.reply
+    assert said.slot("scope", "unset") is None and said.slot("topic") == "outlook"
+
+
+def test_a_carried_scope_without_facts_gives_the_general_answer_quietly(ask):
+    slots = {"topic": "salary", "last_intent": "ask_salary", "scope": "state", "state": "New Jersey"}
+    said = ask(ActionAnswerSalary(), "what benefits do they get", "ask_benefits", slots=slots)
+    assert "utter_no_facts_for" not in said.responses
+    assert "Source:" in said.reply
+
+
+def test_openings_after_the_outlook_narrows_to_openings(ask, knowledge_store):
+    slots = {"topic": "outlook", "last_intent": "ask_outlook"}
+    said = ask(ActionFollowUp(), "and how many openings?", "follow_up", slots=slots)
+    assert answer_of(knowledge_store, "outlook-openings-annual-g000") in said.reply
+
+
+# --- the guides' figures side by side ---------------------------------------------------------
+def test_a_quoted_figure_is_traced_to_its_guide_and_explained(ask):
+    said = ask(ActionCompareFigures(), "why do other sites say $37k?", "compare_sources")
+    assert said.responses[0] == "utter_figure_matches"
+    assert "$37,110" in said.texts[1]
+    assert {"utter_figures_differ_measure", "utter_figures_differ_period", "utter_figures_latest"} <= set(said.responses)
+    assert "$47,190" in said.reply  # the latest national median is named as the one to go by
+
+
+def test_all_salary_figures_are_listed_with_sources_newest_first(ask):
+    said = ask(ActionCompareFigures(), "show me all the salary figures", "compare_sources")
+    listing = said.texts[1]
+    assert listing.index("$47,190") < listing.index("$38,860")  # 2023 before 2014
+    assert listing.count("•") >= 8 and "Career Profile and Forecast" in listing
+
+
+def test_a_year_lists_that_year_s_figures(ask):
+    said = ask(ActionCompareFigures(), "what was it in 2014?", "compare_sources", slots={"topic": "salary"})
+    assert said.responses[0] == "utter_figures_for_year"
+    assert "$38,860" in said.reply and "$59,740" in said.reply
+
+
+def test_a_year_without_figures_says_which_years_exist(ask):
+    said = ask(ActionCompareFigures(), "what was the pay in 2019?", "compare_sources")
+    assert said.responses == ["utter_no_figures_for_year"]
+    assert "2014" in said.reply and "2023" in said.reply
+
+
+def test_growth_figures_are_compared_too(ask):
+    said = ask(ActionCompareFigures(), "why do the growth rates differ", "compare_sources")
+    assert "7%" in said.reply and "13%" in said.reply and said.slot("topic") == "outlook"
+
+
+def test_an_unknown_figure_is_not_explained_away(ask):
+    said = ask(ActionCompareFigures(), "someone said it pays $99k", "compare_sources")
+    assert said.responses[0] == "utter_figure_not_found"
+    assert "$99,000" in said.reply
+
+
+# --- clarification ------------------------------------------------------------------------------
+def unsure_tracker(text, ranking, events=None):
+    from .conftest import make_tracker
+
+    tracker = make_tracker(text, "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.45}] + [
+        {"name": name, "confidence": confidence} for name, confidence in ranking]
+    return tracker
+
+
+def test_two_close_intents_are_offered_as_buttons_with_something_else(action_store):
+    dispatcher = CollectingDispatcher()
+    tracker = unsure_tracker("pay and perks", [("ask_salary", 0.38), ("ask_benefits", 0.33), ("greet", 0.1)])
+    ActionCoachFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_clarify"
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == [INTENT_LABELS["ask_salary"], INTENT_LABELS["ask_benefits"], INTENT_LABELS["something_else"]]
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == '/clarify{"chosen":"ask_salary"}'
+
+
+def test_a_clear_winner_is_not_questioned(action_store):
+    dispatcher = CollectingDispatcher()
+    tracker = unsure_tracker("what's the salary", [("ask_salary", 0.44), ("ask_benefits", 0.1)])
+    ActionCoachFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] != "utter_clarify"
+
+
+def clarified(chosen: str, earlier_text: str, earlier_entities=None) -> CollectingDispatcher:
+    earlier = {"text": earlier_text, "intent": {"name": "nlu_fallback"}, "entities": earlier_entities or []}
+    latest = {"text": f'/clarify{{"chosen":"{chosen}"}}', "intent": {"name": "clarify", "confidence": 1.0},
+              "entities": [{"entity": "chosen", "value": chosen}]}
+    tracker = Tracker("u", {}, latest, [
+        {"event": "user", "text": earlier_text, "parse_data": earlier},
+        {"event": "user", "text": latest["text"], "parse_data": latest}], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    ActionClarified().run(dispatcher, tracker, {})
+    return dispatcher
+
+
+def test_the_picked_intent_answers_the_earlier_message_with_what_it_named(action_store):
+    dispatcher = clarified("ask_salary", "pay in new jersey and perks?")
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    assert "$59,740" in reply  # New Jersey, found in the earlier message's text
+
+
+def test_something_else_asks_to_rephrase(action_store):
+    dispatcher = clarified("something_else", "blah about pay")
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_rephrase", "utter_topics_hint"]
+
+
+def test_every_answerable_intent_has_a_plain_label():
+    assert set(ANSWER_ACTIONS) <= set(INTENT_LABELS)
