@@ -1,0 +1,236 @@
+"""The coaching flows: the personal plan, the skills check and interview practice."""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import coaching
+from actions.coaching import (
+    PLAN_SLOTS, ActionChangeAnswer, ActionStartFlow, ValidateInterviewForm, ValidatePlanForm,
+    ValidateSkillsForm, build_plan, feedback, interview_summary, plan_route, plan_value, skills_result,
+)
+
+from .conftest import render
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+def texts(messages) -> str:
+    return "\n".join(render(m) for m in messages)
+
+
+def form_tracker(requested: str, text: str, intent: str = "nlu_fallback", confidence: float = 0.3,
+                 slots=None) -> Tracker:
+    """A tracker in the middle of a form: the user's answer has just been put in the requested slot."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    return Tracker("u", {**(slots or {}), "requested_slot": requested, requested: text}, latest, [
+        {"event": "user", "text": text, "parse_data": latest},
+        {"event": "slot", "name": requested, "value": text}], False, None, {}, "action_listen")
+
+
+def validate(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.get_validation_events(dispatcher, tracker, DOMAIN))
+    return {e["name"]: e["value"] for e in events}, dispatcher.messages
+
+
+# --- the data behind the flows ------------------------------------------------------------------
+def test_every_fact_the_flows_name_exists(knowledge_store):
+    data = yaml.safe_load((ROOT / "knowledge" / "coaching.yml").read_text())
+    ids = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("fact",) and isinstance(value, str):
+                    ids.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                if isinstance(item, str) and "-" in item and item.count("-") >= 2:
+                    ids.add(item)
+                walk(item)
+
+    walk(data)
+    found = {f.id for f in knowledge_store.facts_by_id(sorted(ids))}
+    assert ids and ids == found, f"unknown fact ids: {sorted(ids - found)}"
+
+
+def test_the_forms_ask_every_question_the_data_names():
+    forms = DOMAIN["forms"]
+    assert tuple(forms["plan_form"]["required_slots"]) == PLAN_SLOTS
+    assert forms["skills_form"]["required_slots"] == [s["slot"] for s in coaching.skills()]
+    assert forms["interview_form"]["required_slots"] == [q["slot"] for q in coaching.interview()]
+    for form in forms.values():
+        for slot in form["required_slots"]:
+            assert f"utter_ask_{slot}" in DOMAIN["responses"], slot
+    for question in coaching.interview():
+        assert f"utter_interview_topic_{question['slot']}" in DOMAIN["responses"]
+
+
+# --- the personal plan ----------------------------------------------------------------------------
+@pytest.mark.parametrize("slot, text, expected", [
+    ("plan_education", "I only finished high school", "high school"),
+    ("plan_education", "an associate degree", "associate"),
+    ("plan_education", "i have a BS in biology", "bachelor's"),
+    ("plan_education", "did a couple of college classes", "some college"),
+    ("plan_experience", "yes I have", "yes"),
+    ("plan_experience", "I work at a clinic front desk", "yes"),
+    ("plan_experience", "no experience yet", "no"),
+    ("plan_experience", "I don't have any", "no"),
+    ("plan_pace", "part-time, evenings", "part-time"),
+    ("plan_pace", "full time", "full-time"),
+    ("plan_budget", "about $3,000", "low"),
+    ("plan_budget", "8k", "medium"),
+    ("plan_budget", "$20,000", "flexible"),
+    ("plan_budget", "pretty tight", "low"),
+    ("plan_goal", "get hired fast", "fast"),
+    ("plan_goal", "I want to move up into management", "advance"),
+    ("plan_goal", "banana", None),
+])
+def test_plan_answers_are_read_from_plain_words(slot, text, expected):
+    assert plan_value(slot, text) == expected
+
+
+ADVANCE = {"plan_education": "high school", "plan_experience": "no", "plan_pace": "full-time",
+           "plan_budget": "medium", "plan_goal": "advance"}
+
+
+def test_advancing_from_high_school_means_an_accredited_associate_and_the_rhit(action_store):
+    assert plan_route(ADVANCE) == ("associate", "RHIT")
+    plan = texts(build_plan(ADVANCE))
+    assert "two years" in plan and "CAHIIM" in plan and "RHIT" in plan
+    assert "internship" in plan.lower()  # no healthcare experience yet: get some
+    assert "Junior Medical Records Technician" in plan and "Health Information Manager" in plan
+
+
+def test_every_piece_of_a_plan_is_sourced(action_store):
+    for message in build_plan(ADVANCE):
+        if "text" in message:
+            assert "Source: " in message["text"]
+
+
+def test_getting_hired_fast_means_a_certificate(action_store):
+    answers = {**ADVANCE, "plan_goal": "fast", "plan_pace": "part-time", "plan_experience": "yes"}
+    assert plan_route(answers) == ("certificate", "CEHRS")
+    plan = texts(build_plan(answers))
+    assert "$3,000" in plan and "9 to 12 months" in plan
+    assert "online" in plan.lower()  # part-time study
+    assert "administrative job in healthcare" in plan  # experience carries over
+
+
+def test_a_low_budget_on_the_degree_route_is_shown_the_cheaper_certificate(action_store):
+    plan = build_plan({**ADVANCE, "plan_budget": "low"})
+    assert "utter_plan_low_budget" in [m.get("response") for m in plan]
+
+
+def test_with_an_associate_already_advancing_means_a_bachelors_and_the_rhia():
+    assert plan_route({**ADVANCE, "plan_education": "associate"}) == ("bachelor's", "RHIA")
+
+
+def test_a_question_in_the_middle_of_the_plan_is_answered_then_asked_again(action_store):
+    tracker = form_tracker("plan_budget", "how much does a certificate cost?", "ask_education_cost", 0.92)
+    slots, messages = validate(ValidatePlanForm(), tracker)
+    assert slots == {"plan_budget": None}
+    assert "$3,000" in texts(messages) and messages[-1]["response"] == "utter_back_to_flow"
+
+
+def test_an_earlier_answer_can_be_changed_in_the_middle(action_store):
+    tracker = form_tracker("plan_pace", "actually my budget is low", slots={"plan_budget": "flexible"})
+    slots, messages = validate(ValidatePlanForm(), tracker)
+    assert slots == {"plan_budget": "low", "plan_pace": None}
+
+
+def test_an_answer_the_coach_cannot_read_is_asked_again(action_store):
+    slots, messages = validate(ValidatePlanForm(), form_tracker("plan_goal", "purple"))
+    assert slots == {"plan_goal": None} and messages[0]["response"] == "utter_pick_an_option"
+
+
+def test_changing_an_answer_afterwards_remakes_the_plan(ask):
+    said = ask(ActionChangeAnswer(), "change my budget to low", "change_answer", slots=ADVANCE)
+    assert said.slot("plan_budget") == "low"
+    assert "utter_plan_low_budget" in said.responses
+
+
+def test_changing_an_answer_without_a_value_asks_it_again(ask):
+    said = ask(ActionChangeAnswer(), "I want to change my goal", "change_answer", slots=ADVANCE)
+    assert said.slot("plan_goal", "unset") is None
+    assert any(e["event"] == "followup" and e["name"] == "plan_form" for e in said.events)
+
+
+def test_starting_a_flow_clears_its_old_answers(ask):
+    said = ask(ActionStartFlow(), "make me a plan", "start_plan", slots=ADVANCE)
+    assert said.responses == ["utter_start_plan"]
+    assert all(said.slot(slot, "unset") is None for slot in PLAN_SLOTS)
+
+
+# --- the skills check -----------------------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("yes, confident", "yes"), ("a little", "some"), ("not yet", "no"), ("nope", "no"),
+    ("I use it every day", "yes"), ("kind of", "some"), ("skip", "no"),
+])
+def test_skill_answers_are_read(text, expected, action_store):
+    slots, _ = validate(ValidateSkillsForm(), form_tracker("skill_coding", text))
+    assert slots == {"skill_coding": expected}
+
+
+def test_the_skills_check_ends_with_gaps_and_what_to_learn(action_store):
+    answers = {s["slot"]: "yes" for s in coaching.skills()}
+    answers.update(skill_coding="no", skill_ehr="some")
+    result = skills_result(answers)
+    said = texts(result)
+    responses = [m.get("response") for m in result]
+    assert responses.count("utter_skills_gap") == 2
+    assert "ICD-10-CM and CPT" in said and "Epic" in said
+    assert "Source: " in said and "medical terminology" in said  # a strength is named too
+
+
+def test_no_gaps_says_so(action_store):
+    result = skills_result({s["slot"]: "yes" for s in coaching.skills()})
+    assert "utter_skills_no_gaps" in [m.get("response") for m in result]
+
+
+# --- interview practice -----------------------------------------------------------------------------
+def test_feedback_names_the_points_covered_and_missing(action_store):
+    messages = feedback("interview_privacy", "I follow HIPAA and always lock my screen and use strong passwords")
+    said = texts(messages)
+    assert "naming HIPAA" in said.split("To make it stronger")[0]
+    assert "security side" in said.split("To make it stronger")[0]
+    assert "confidential" in said.split("To make it stronger")[1]
+    assert "Source: " in said
+
+
+def test_a_full_answer_gets_praise(action_store):
+    answer = ("I verify the requester's authorisation and signed release form, follow HIPAA and our "
+              "release of information procedure, and check with my supervisor if anything is unusual.")
+    assert "utter_interview_all_covered" in [m.get("response") for m in feedback("interview_request", answer)]
+
+
+def test_each_answer_is_scored_and_not_stored(action_store):
+    tracker = form_tracker("interview_ehr", "I used Epic during my externship",
+                           slots={"interview_scores": json.dumps({"interview_privacy": [1, 3]})})
+    slots, messages = validate(ValidateInterviewForm(), tracker)
+    assert slots["interview_ehr"] == "answered"  # the answer itself is not kept
+    assert json.loads(slots["interview_scores"]) == {"interview_privacy": [1, 3], "interview_ehr": [2, 3]}
+
+
+def test_a_skipped_question_shows_what_a_good_answer_covers(action_store):
+    slots, messages = validate(ValidateInterviewForm(), form_tracker("interview_accuracy", "skip"))
+    assert messages[0]["response"] == "utter_interview_skipped"
+    assert json.loads(slots["interview_scores"])["interview_accuracy"][0] == 0
+
+
+def test_the_summary_counts_points_and_names_the_weakest_question(action_store):
+    scores = {"interview_privacy": [3, 3], "interview_accuracy": [0, 3], "interview_ehr": [2, 3],
+              "interview_request": [1, 3]}
+    result = interview_summary(scores)
+    assert result[0] == {"response": "utter_interview_summary", "covered": 6, "total": 12, "answered": 4}
+    assert result[1]["response"] == "utter_interview_topic_interview_accuracy"
+    assert "Source: " in texts(result)
