@@ -1,0 +1,110 @@
+"""Learning from users: thumbs up or down on answers, and the questions the coach could not answer.
+
+Both go to the feedback tables of the knowledge database (knowledge/feedback.py), without
+the sender id. Storing is best effort: if the database cannot be written, the user still
+gets the coach's reply.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge.feedback import FeedbackStore
+from knowledge.loader import database_url
+
+logger = logging.getLogger(__name__)
+
+RATINGS = {"feedback_positive": True, "feedback_negative": False}
+THANKS = {True: "utter_thanks_feedback_positive", False: "utter_thanks_feedback_negative"}
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@lru_cache(maxsize=4)
+def _store_for(url: str) -> FeedbackStore:
+    return FeedbackStore(url)
+
+
+def feedback_store() -> FeedbackStore:
+    """The feedback store at $KNOWLEDGE_DB_URL (or build/knowledge.db), one per database."""
+    return _store_for(database_url())
+
+
+def _user_events(tracker: Tracker) -> List[Dict[str, Any]]:
+    return [e for e in tracker.events if e.get("event") == "user"]
+
+
+def _top_intent(parse_data: Dict[str, Any]) -> tuple:
+    """The model's own likeliest intent and its confidence (not the fallback's stand-in)."""
+    for ranked in parse_data.get("intent_ranking") or []:
+        if ranked.get("name") and ranked.get("name") != FALLBACK_INTENT:
+            return ranked.get("name"), ranked.get("confidence")
+    intent = parse_data.get("intent") or {}
+    return intent.get("name"), intent.get("confidence")
+
+
+def record_unanswered(tracker: Tracker, reason: str, text: Optional[str] = None) -> bool:
+    """Keeps the latest question (or `text`, an earlier one) as one the coach could not answer,
+    with the model's top intent and confidence and the reason; never raises."""
+    parse_data: Dict[str, Any] = tracker.latest_message or {}
+    if text is not None:
+        # The earlier message's own reading, when it is in the conversation.
+        earlier = next((e for e in reversed(_user_events(tracker)) if e.get("text") == text), None)
+        parse_data = (earlier or {}).get("parse_data") or {}
+    question = text if text is not None else parse_data.get("text")
+    intent, confidence = _top_intent(parse_data)
+    try:
+        return feedback_store().record_unanswered(question, reason, intent, confidence)
+    except Exception:  # a conversation must never fail because feedback could not be kept
+        logger.exception("unanswered question not recorded")
+        return False
+
+
+def rated_answer(tracker: Tracker) -> Dict[str, Optional[str]]:
+    """The answer a rating is about: the user's previous message, and the intent and topic the
+    coach answered it as (the slots its answer set; else the message's intent)."""
+    earlier = [e for e in _user_events(tracker)[:-1]
+               if ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in RATINGS]
+    if not earlier:
+        return {"intent": None, "topic": None, "question": None}
+    previous = earlier[-1]
+    answered: Dict[str, Any] = {}
+    events = list(tracker.events)
+    start = next(i for i, e in enumerate(events) if e is previous)
+    for event in events[start + 1:]:
+        if event.get("event") == "user":
+            break  # the slots set after the next message belong to another answer
+        if event.get("event") == "slot" and event.get("name") in ("last_intent", "topic"):
+            answered[event["name"]] = event.get("value")
+    intent = answered.get("last_intent") or _top_intent(previous.get("parse_data") or {})[0]
+    topic = answered.get("topic")
+    if topic is None and intent and intent == tracker.get_slot("last_intent"):
+        topic = tracker.get_slot("topic")
+    return {"intent": intent, "topic": topic, "question": previous.get("text")}
+
+
+class ActionRecordFeedback(Action):
+    """Keeps a thumbs up or down on the previous answer and thanks the user for it."""
+
+    def name(self) -> Text:
+        return "action_record_feedback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        positive = RATINGS.get(intent)
+        if positive is None:
+            logger.warning("action_record_feedback ran for intent %r, which is not a rating", intent)
+            return []
+        answer = rated_answer(tracker)
+        try:
+            feedback_store().record_rating(positive, answer["intent"], answer["topic"], answer["question"])
+        except Exception:  # the thanks matter more than the record
+            logger.exception("rating not recorded")
+        dispatcher.utter_message(response=THANKS[positive])
+        return []

@@ -1,0 +1,287 @@
+"""What users teach the coach: the questions it could not answer, and thumbs up or down.
+
+The tables live in the knowledge store's database ($KNOWLEDGE_DB_URL) but have metadata of
+their own, so the loader, which replaces the facts, never creates, empties or drops them.
+Nothing here knows who asked: no sender id is kept, e-mail addresses and phone-number-like
+digit runs are replaced before anything is written, and text is capped.
+
+Recording never raises: a missing, broken or read-only database is logged and the
+conversation carries on. The curators' queries do raise, so a report is never silently empty.
+
+    python -m knowledge.feedback unanswered [--limit N]   # the most frequent unanswered questions
+    python -m knowledge.feedback ratings                  # thumbs up and down by intent and topic
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import List, Optional
+
+from sqlalchemy import Column, DateTime, Float, Integer, String, case, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, declarative_base
+
+from knowledge.loader import database_url, make_engine
+
+logger = logging.getLogger(__name__)
+
+FeedbackBase = declarative_base()
+
+MAX_TEXT = 300
+MAX_LABEL = 80
+POSITIVE, NEGATIVE = "up", "down"
+
+# Why a question went unanswered. Callers may pass other short reasons; these are the usual ones.
+NOT_UNDERSTOOD = "not understood"
+NO_FACTS = "no facts for the scope"
+OTHER_CAREER = "other career"
+OUT_OF_SCOPE = "out of scope"
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A run of digits with the separators phone numbers are written with: "+1 (555) 123-4567".
+DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]*\d")
+PHONE_MIN_DIGITS = 7
+YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*-\s*(?:19|20)\d\d")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+SPACE = re.compile(r"\s+")
+
+
+class UnansweredQuestion(FeedbackBase):
+    """A question the coach could not answer, without who asked it."""
+
+    __tablename__ = "feedback_unanswered"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    asked_at = Column(DateTime, nullable=False, index=True)  # UTC
+    text = Column(String(MAX_TEXT), nullable=False)
+    normalized = Column(String(MAX_TEXT), nullable=False, index=True)
+    reason = Column(String(MAX_LABEL), nullable=False)
+    intent = Column(String(MAX_LABEL))
+    confidence = Column(Float)
+
+
+class AnswerRating(FeedbackBase):
+    """A thumbs up or down on an answer: which intent and topic it answered, and the question."""
+
+    __tablename__ = "feedback_ratings"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    rated_at = Column(DateTime, nullable=False, index=True)  # UTC
+    rating = Column(String(4), nullable=False)
+    intent = Column(String(MAX_LABEL))
+    topic = Column(String(MAX_LABEL))
+    question = Column(String(MAX_TEXT))
+
+
+# -- what is kept of a text -------------------------------------------------------------------
+def _scrub_digits(match: re.Match) -> str:
+    run = match.group(0)
+    if sum(c.isdigit() for c in run) < PHONE_MIN_DIGITS or YEAR_RANGE.fullmatch(run.strip()):
+        return run
+    return "[number]"
+
+
+def scrub(text: Optional[str], limit: int = MAX_TEXT) -> str:
+    """The text without e-mail addresses, phone-number-like digit runs or control characters,
+    whitespace collapsed, at most `limit` characters."""
+    text = CONTROL.sub(" ", text or "")
+    text = EMAIL.sub("[email]", text)
+    text = DIGIT_RUN.sub(_scrub_digits, text)
+    text = SPACE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def normalize(text: str) -> str:
+    """The form questions are counted by: lower-case, whitespace collapsed."""
+    return SPACE.sub(" ", text.lower()).strip()
+
+
+def _label(value: Optional[str]) -> Optional[str]:
+    return (scrub(value, MAX_LABEL) or None) if value is not None else None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# -- what curators read -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnansweredCount:
+    question: str
+    count: int
+    last_seen: datetime
+    reasons: str
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    intent: Optional[str]
+    topic: Optional[str]
+    up: int
+    down: int
+
+
+class FeedbackStore:
+    """Writes and summarises feedback in the knowledge store's database."""
+
+    def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None):
+        self.url = url or database_url()
+        self._engine = engine
+        self._ready = False
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    def ensure_tables(self) -> None:
+        """Creates the feedback tables if they are missing (only those: never the facts')."""
+        if not self._ready:
+            FeedbackBase.metadata.create_all(self.engine)
+            self._ready = True
+
+    def _add(self, row: FeedbackBase) -> bool:
+        try:
+            self.ensure_tables()
+            with Session(self.engine) as session, session.begin():
+                session.add(row)
+            return True
+        except (SQLAlchemyError, OSError) as error:
+            # Feedback is a nicety: the user still gets the answer.
+            logger.warning("feedback not stored (%s: %s)", error.__class__.__name__, str(error).splitlines()[0])
+            self._ready = False
+            return False
+
+    # -- writing (never raises) ----------------------------------------------------------
+    def record_unanswered(self, text: Optional[str], reason: str, intent: Optional[str] = None,
+                          confidence: Optional[float] = None) -> bool:
+        """Keeps a question the coach could not answer; False when it could not be stored."""
+        kept = scrub(text)
+        if not kept:
+            return False  # an empty message teaches nothing
+        return self._add(UnansweredQuestion(
+            asked_at=_now(), text=kept, normalized=normalize(kept), reason=_label(reason) or "unknown",
+            intent=_label(intent), confidence=_confidence(confidence),
+        ))
+
+    def record_rating(self, positive: bool, intent: Optional[str], topic: Optional[str],
+                      question: Optional[str]) -> bool:
+        """Keeps a thumbs up or down on an answer; False when it could not be stored."""
+        return self._add(AnswerRating(
+            rated_at=_now(), rating=POSITIVE if positive else NEGATIVE, intent=_label(intent),
+            topic=_label(topic), question=scrub(question) or None,
+        ))
+
+    # -- reading (for curators) ----------------------------------------------------------
+    def most_unanswered(self, limit: int = 20) -> List[UnansweredCount]:
+        """The unanswered questions asked most often, then most recently."""
+        self.ensure_tables()
+        count = func.count().label("count")
+        last_seen = func.max(UnansweredQuestion.asked_at).label("last_seen")
+        statement = (
+            select(UnansweredQuestion.normalized, count, last_seen)
+            .group_by(UnansweredQuestion.normalized)
+            .order_by(count.desc(), last_seen.desc(), UnansweredQuestion.normalized)
+            .limit(limit)
+        )
+        with Session(self.engine) as session:
+            rows = session.execute(statement).all()
+            reasons = self._reasons(session, [row.normalized for row in rows])
+        return [UnansweredCount(row.normalized, row.count, row.last_seen, reasons.get(row.normalized, ""))
+                for row in rows]
+
+    @staticmethod
+    def _reasons(session: Session, questions: List[str]) -> dict:
+        statement = (
+            select(UnansweredQuestion.normalized, UnansweredQuestion.reason)
+            .where(UnansweredQuestion.normalized.in_(questions))
+            .distinct()
+            .order_by(UnansweredQuestion.normalized, UnansweredQuestion.reason)
+        )
+        found: dict = {}
+        for question, reason in session.execute(statement):
+            found[question] = f"{found[question]}, {reason}" if question in found else reason
+        return found
+
+    def rating_summary(self) -> List[RatingCount]:
+        """Thumbs up and down per intent and topic, the most thumbs down first."""
+        self.ensure_tables()
+        up = func.sum(case((AnswerRating.rating == POSITIVE, 1), else_=0)).label("up")
+        down = func.sum(case((AnswerRating.rating == NEGATIVE, 1), else_=0)).label("down")
+        statement = (
+            select(AnswerRating.intent, AnswerRating.topic, up, down)
+            .group_by(AnswerRating.intent, AnswerRating.topic)
+            .order_by(down.desc(), up.desc(), AnswerRating.intent)
+        )
+        with Session(self.engine) as session:
+            return [RatingCount(row.intent, row.topic, int(row.up or 0), int(row.down or 0))
+                    for row in session.execute(statement)]
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def _confidence(value: Optional[float]) -> Optional[float]:
+    try:
+        return None if value is None else round(float(value), 4)
+    except (TypeError, ValueError):
+        return None
+
+
+# -- the curators' command ------------------------------------------------------------------
+def _print_unanswered(store: FeedbackStore, limit: int) -> None:
+    rows = store.most_unanswered(limit)
+    if not rows:
+        print("No unanswered questions recorded.")
+        return
+    print(f"{'count':>5}  {'last seen (UTC)':16}  question  [why]")
+    for row in rows:
+        print(f"{row.count:>5}  {row.last_seen:%Y-%m-%d %H:%M}  {row.question}  [{row.reasons}]")
+
+
+def _print_ratings(store: FeedbackStore) -> None:
+    rows = store.rating_summary()
+    if not rows:
+        print("No ratings recorded.")
+        return
+    print(f"{'up':>4} {'down':>4}  intent / topic")
+    for row in rows:
+        print(f"{row.up:>4} {row.down:>4}  {row.intent or '-'} / {row.topic or '-'}")
+    print(f"{sum(r.up for r in rows):>4} {sum(r.down for r in rows):>4}  in all")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m knowledge.feedback",
+                                     description="What users told the coach, for curators.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    unanswered = commands.add_parser("unanswered", help="the most frequent questions the coach could not answer")
+    unanswered.add_argument("--limit", type=int, default=20, help="how many questions (default 20)")
+    commands.add_parser("ratings", help="thumbs up and down by intent and topic")
+    args = parser.parse_args(argv)
+    if args.command == "unanswered" and args.limit < 1:
+        parser.error("--limit must be at least 1")
+
+    store = FeedbackStore()
+    try:
+        if args.command == "unanswered":
+            _print_unanswered(store, args.limit)
+        else:
+            _print_ratings(store)
+    except (SQLAlchemyError, OSError) as error:
+        print(f"feedback: the database at {store.url} cannot be read ({error.__class__.__name__}: "
+              f"{str(error).splitlines()[0]})", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
