@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.feedback import FeedbackStore
+from knowledge.feedback import OUT_OF_SCOPE, FeedbackStore
 from knowledge.loader import database_url
 
 logger = logging.getLogger(__name__)
@@ -107,4 +107,18 @@ class ActionRecordFeedback(Action):
         except Exception:  # the thanks matter more than the record
             logger.exception("rating not recorded")
         dispatcher.utter_message(response=THANKS[positive])
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Says the question is outside the coach's field, and keeps it for curators."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_out_of_scope")
+        record_unanswered(tracker, OUT_OF_SCOPE)
         return []

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import feedback
-from actions.feedback import ActionRecordFeedback, record_unanswered
+from actions.feedback import ActionOutOfScope, ActionRecordFeedback, record_unanswered
 from knowledge.feedback import FeedbackStore
 from tests.actions.conftest import domain_responses, make_tracker
 
@@ -190,3 +190,12 @@ def test_the_fallback_records_what_it_did_not_understand(feedback_db, action_sto
     ActionCoachFallback().run(CollectingDispatcher(), tracker, {})
     assert [(r.question, r.reasons) for r in feedback_db.most_unanswered()] == [
         ("purple monkey dishwasher", "not understood")]
+
+
+def test_out_of_scope_is_answered_and_kept(feedback_db):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("what's the weather in miami", "out_of_scope")
+    assert ActionOutOfScope().run(dispatcher, tracker, {}) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
+    assert [(r.question, r.reasons) for r in feedback_db.most_unanswered()] == [
+        ("what's the weather in miami", "out of scope")]
