@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
 
 .PHONY: help install run shell knowledge provenance lookups validate train test test-unit \
-        test-stories test-e2e bench-train clean
+        test-stories test-e2e bench-train crossval crossval-compare unanswered ratings clean
 
 help:
 	@echo "make run         install, build, train if needed, start the coach on localhost:5005"
@@ -32,6 +32,10 @@ help:
 	@echo "make validate    rasa data validate"
 	@echo "make train       train the model (only when data or config changed)"
 	@echo "make bench-train measure training time, cold and with the cache"
+	@echo "make crossval    5-fold NLU cross-validation report in results/crossval/"
+	@echo "make crossval-compare  the same with and without spaCy's vectors, side by side"
+	@echo "make unanswered  the questions users asked most that the coach could not answer"
+	@echo "make ratings     thumbs up and down on answers, by intent and topic"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh
@@ -77,6 +81,19 @@ test-e2e: $(MODEL) build/knowledge.stamp
 
 bench-train: $(VENV)/.installed
 	$(PYTHON) bench/training.py
+
+# Each fold trains under $(TRAIN_LOCK), so other trainings run between folds.
+crossval: $(VENV)/.installed
+	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) scripts/crossval.py
+
+crossval-compare: $(VENV)/.installed
+	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) scripts/crossval.py --compare
+
+unanswered: $(VENV)/.installed
+	$(PYTHON) -m knowledge.feedback unanswered --limit $(or $(LIMIT),20)
+
+ratings: $(VENV)/.installed
+	$(PYTHON) -m knowledge.feedback ratings
 
 clean:
 	rm -rf build models results .pytest_cache
