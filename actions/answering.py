@@ -14,8 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import record_unanswered
 from actions.replies import fact_message, joined
 from actions.store import store, vocabulary
+from knowledge.feedback import NO_FACTS, OTHER_CAREER
 from knowledge.queries import FactView
 
 # Every kind of thing a question can be narrowed to, as entities and slots of the same name.
@@ -218,6 +220,7 @@ class TopicAnswerAction(Action):
         other_career = vocabulary().other_career_asked(text) if spec.this_career_only else None
         if other_career:
             dispatcher.utter_message(response="utter_other_career", career=other_career)
+            record_unanswered(tracker, OTHER_CAREER, text=text)
             return []
         scope, carried = choose_scope(spec, tracker, message, follow_up)
         answer = compose(spec, text, scope, carried)
@@ -226,6 +229,8 @@ class TopicAnswerAction(Action):
                 answer.messages.extend(compose(self.specs[other], text, None).messages)
         if not answer.messages:
             dispatcher.utter_message(response="utter_no_facts")
+        if not answer.messages or answer.messages[0].get("response") == "utter_no_facts_for":
+            record_unanswered(tracker, NO_FACTS, text=text)
         for reply in answer.messages:
             dispatcher.utter_message(**reply)
         if spec.follow_up:

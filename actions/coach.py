@@ -15,7 +15,9 @@ from actions.career import ActionAnswerCareer
 from actions.education import ActionAnswerCertification, ActionAnswerEducation
 from actions.outlook import ActionAnswerOutlook
 from actions.salary import ActionAnswerSalary
+from actions.feedback import record_unanswered
 from actions.store import store
+from knowledge.feedback import NOT_UNDERSTOOD
 from actions.work import ActionAnswerWork
 
 TOPIC_ACTIONS: Tuple[TopicAnswerAction, ...] = (
@@ -98,15 +100,6 @@ def best_guess(tracker: Tracker) -> Optional[str]:
     return None
 
 
-def record_unanswered(tracker: Tracker, reason: str, text: Optional[str] = None) -> None:
-    """Keeps a question the coach could not answer, for curators (actions/feedback.py)."""
-    try:
-        from actions import feedback
-    except ImportError:  # the feedback store is not installed in this build
-        return
-    feedback.record_unanswered(tracker, reason, text=text)
-
-
 def close_intents(tracker: Tracker) -> List[str]:
     """The two likeliest intents the coach can act on, when they are too close to call; else []."""
     ranking = [r for r in tracker.latest_message.get("intent_ranking") or []
@@ -176,7 +169,7 @@ class ActionCoachFallback(Action):
             record_unanswered(tracker, "another language")
         else:
             dispatcher.utter_message(response="utter_did_not_understand")
-            record_unanswered(tracker, "not understood")
+            record_unanswered(tracker, NOT_UNDERSTOOD)
         dispatcher.utter_message(response="utter_topics_hint")
         return []
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABCMeta, abstractmethod
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
@@ -130,9 +131,10 @@ def is_question(tracker: Tracker) -> Optional[str]:
     return None
 
 
-class CoachingFormValidation(FormValidationAction):
+class CoachingFormValidation(FormValidationAction, metaclass=ABCMeta):
     """Shared by the three flows: answers questions asked in the middle, then checks the answer."""
 
+    @abstractmethod
     def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
               tracker: Tracker) -> Dict[Text, Any]:
         raise NotImplementedError
