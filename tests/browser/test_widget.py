@@ -1,0 +1,211 @@
+"""The website widget as a visitor uses it: real Chromium, the real coach over Socket.IO."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from tests.browser.conftest import SCREENSHOT_ENV
+from tests.servers import post
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def user_texts(events: list) -> list:
+    return [event.get("text") for event in events if event.get("event") == "user"]
+
+
+def say_from_server(widget, session_id: str, text: str, buttons: list) -> None:
+    """A bot message sent by the server itself to the widget's conversation (the HTTP API's
+    side-effect path, which goes out through the Socket.IO channel like any reply)."""
+    event = {"event": "bot", "text": text, "data": {"buttons": buttons}}
+    status, body = post(f"{widget.servers.coach.url}/conversations/{session_id}/tracker/events"
+                        "?execute_side_effects=true&output_channel=socketio", json.dumps([event]).encode())
+    assert status == 200, (status, body[:300])
+
+
+def test_a_question_gets_the_sourced_answer_with_its_lines(widget):
+    widget.open()
+    widget.ask("what is the median salary")
+    answer = widget.wait_for_bot("$47,190", "Source:")
+    # The source is on its own line, as the coach wrote it.
+    assert "\nSource: Complete Medical Records Technician Career Guide" in answer.inner_text()
+    assert widget.user_messages.last.text_content() == "You: what is the median salary"
+    if os.environ.get(SCREENSHOT_ENV):
+        widget.settle()
+        widget.page.screenshot(path=os.environ[SCREENSHOT_ENV])
+
+
+def test_a_bot_button_sends_its_payload_and_shows_its_title(widget):
+    widget.open()
+    widget.wait_for_bot("career coach")  # the greeting: the conversation is confirmed
+    session = widget.session_id()
+    say_from_server(widget, session, "What would you like to know?",
+                    [{"title": "Typical pay", "payload": "/ask_salary"},
+                     {"title": "Getting certified", "payload": "/ask_certification"}])
+    button = widget.page.get_by_role("button", name="Typical pay")
+    button.click()
+    widget.wait_for_bot("$47,190", "Source:")
+    assert widget.user_messages.last.text_content() == "You: Typical pay"
+    assert "/ask_salary" in user_texts(widget.tracker_events(session))
+
+
+def test_a_sourced_answer_can_be_rated(widget):
+    widget.open()
+    widget.ask("what is the median salary")
+    answer = widget.wait_for_bot("$47,190", "Source:")
+    replies_before = widget.bot_messages.count()
+    helpful = answer.get_by_role("button", name="Helpful", exact=True)
+    not_helpful = answer.get_by_role("button", name="Not helpful")
+    helpful.click()
+    widget.user_messages.filter(has_text="\N{THUMBS UP SIGN}").wait_for()
+    assert helpful.is_disabled() and not_helpful.is_disabled(), "an answer is rated once"
+    widget.wait_for_more_bot_messages(than=replies_before)  # the coach answers the rating
+    assert user_texts(widget.tracker_events(widget.session_id()))[-1] == "/feedback_positive"
+    # A bot message without a source line gets no rating buttons.
+    greeting = widget.bot_messages.filter(has_text="career coach").first
+    assert greeting.get_by_role("button").count() == 0
+
+
+def test_the_conversation_survives_a_reload(widget):
+    widget.open()
+    widget.ask("what is the median salary")
+    widget.wait_for_bot("$47,190")
+    widget.settle()
+    session = widget.session_id()
+    shown = widget.log.inner_text()
+
+    widget.page.reload()
+    widget.wait_for_bot("$47,190")  # restored from the page's storage, panel still open
+    assert widget.log.inner_text() == shown
+    assert widget.session_id() == session
+
+    widget.ask("how many years is the associate degree in HIT")
+    widget.wait_for_bot("two years")
+    texts = user_texts(widget.tracker_events(session))
+    assert "what is the median salary" in texts
+    assert "how many years is the associate degree in HIT" in texts
+
+
+def test_markup_from_the_user_is_shown_as_text(widget):
+    widget.open()
+    widget.wait_for_bot("career coach")
+    replies = widget.bot_messages.count()
+    attack = "<img src=x onerror=alert(1)>"
+    widget.ask(attack)
+    widget.user_messages.filter(has_text=attack).wait_for()
+    widget.wait_for_more_bot_messages(than=replies)  # the coach's reply to it has come back
+    widget.page.wait_for_timeout(300)
+    assert widget.user_messages.last.text_content() == "You: " + attack
+    assert widget.in_widget("return root.querySelectorAll('img').length;") == 0
+    assert widget.page.evaluate("document.querySelectorAll('img').length") == 0
+    assert widget.dialogs == []
+
+
+def test_bot_text_is_text_and_only_web_links_are_links(widget):
+    widget.open()
+    widget.wait_for_bot("career coach")
+    text = ("<b>not bold</b> <script>alert(2)</script> See https://www.bls.gov/ooh/. "
+            "Not a link: javascript:alert(3)\nSource: a guide, 2023.")
+    say_from_server(widget, widget.session_id(), text, [])
+    message = widget.wait_for_bot("not bold")
+    assert text in message.inner_text()
+    links = widget.in_widget("return [...root.querySelectorAll('.cw-bot a')].map("
+                             "a => [a.getAttribute('href'), a.target, a.rel, a.textContent]);")
+    assert links == [["https://www.bls.gov/ooh/", "_blank", "noopener noreferrer", "https://www.bls.gov/ooh/"]]
+    assert widget.in_widget("return root.querySelectorAll('b, script:not([src])').length;") == 0
+    assert widget.dialogs == []
+
+
+def test_empty_and_too_long_messages_are_not_sent(widget):
+    widget.open()
+    widget.wait_for_bot("career coach")
+    widget.ask("   \n  ")
+    widget.input.press("Enter")
+    # A value longer than the input allows (set by a script, past maxlength) is refused too.
+    widget.input.evaluate("input => { input.value = 'x'.repeat(1001); }")
+    widget.input.press("Enter")
+    widget.page.locator(".cw-status", has_text="under 1000 characters").wait_for()
+    widget.ask("what is the median salary " + "y" * 974)  # exactly 1000 characters
+    widget.user_messages.first.wait_for()
+    widget.page.wait_for_timeout(1000)
+    assert widget.user_messages.count() == 1
+    assert widget.user_messages.first.text_content() == "You: what is the median salary " + "y" * 974
+    texts = user_texts(widget.tracker_events(widget.session_id()))
+    assert [t for t in texts if t != "hi"] == ["what is the median salary " + "y" * 974]
+
+
+def test_a_phone_screen_has_no_sideways_scroll(phone):
+    phone.open()
+    phone.ask("what is the median salary")
+    phone.wait_for_bot("$47,190")
+    phone.ask("w" * 300)  # one unbroken word must wrap too
+    phone.user_messages.filter(has_text="w" * 300).wait_for()
+    page = phone.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone.in_widget("const log = root.querySelector('.cw-log');"
+                           "return log.scrollWidth <= log.clientWidth;")
+    box = phone.input.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375 and box["y"] + box["height"] <= 667
+    send = page.locator(".cw-send").bounding_box()
+    assert send["x"] + send["width"] <= 375
+
+
+def test_keyboard_alone_can_open_ask_and_rate(widget):
+    page = widget.page
+    page.goto(widget.url)
+    widget.launcher.wait_for()
+    page.keyboard.press("Tab")
+    assert widget.in_widget("return root.activeElement && root.activeElement.className;") == "cw-launcher"
+    outline = widget.in_widget("return getComputedStyle(root.activeElement).outlineStyle;")
+    assert outline not in ("", "none"), "focus must be visible"
+    page.keyboard.press("Enter")
+    assert widget.in_widget("return root.activeElement.id;") == "cw-input"
+    page.keyboard.type("what is the median salary")
+    page.keyboard.press("Enter")
+    widget.wait_for_bot("$47,190", "Source:")
+    for _ in range(12):  # back from the input through the log's buttons
+        page.keyboard.press("Shift+Tab")
+        if widget.in_widget("return root.activeElement.getAttribute('aria-label');") == "Helpful":
+            break
+    else:
+        raise AssertionError("the Helpful button cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    widget.user_messages.filter(has_text="\N{THUMBS UP SIGN}").wait_for()
+    assert widget.in_widget("return root.activeElement.id;") == "cw-input", "rated: back to typing"
+    page.keyboard.press("Escape")
+    assert widget.page.locator(".cw-panel").is_hidden()
+    assert widget.in_widget("return root.activeElement.className;") == "cw-launcher"
+
+
+def test_new_messages_are_announced(widget):
+    widget.open()
+    log = widget.page.get_by_role("log")
+    assert log.get_attribute("aria-live") == "polite"
+    widget.ask("what is the median salary")
+    widget.wait_for_bot("$47,190")
+    # The answer is inside the live region, with who said it for a screen reader.
+    assert log.locator(".cw-bot", has_text="$47,190").first.text_content().startswith("Coach: Half of")
+    assert widget.page.get_by_role("status").count() == 1
+
+
+def test_the_widget_reconnects_after_the_server_restarts(widget):
+    widget.open()
+    widget.ask("what is the median salary")
+    widget.wait_for_bot("$47,190")
+    session = widget.session_id()
+    servers = widget.servers
+    servers.stop_rasa()
+    try:
+        widget.page.locator(".cw-status", has_text="Reconnecting").wait_for(timeout=30_000)
+        widget.ask("how many years is the associate degree in HIT")  # queued while down
+        widget.user_messages.filter(has_text="associate degree").wait_for()
+        time.sleep(1)
+        assert widget.bot_messages.filter(has_text="two years").count() == 0
+    finally:
+        servers.start_rasa()
+    widget.wait_for_bot("two years")
+    assert widget.page.locator(".cw-status").inner_text() == ""
+    assert widget.session_id() == session
+    assert "how many years is the associate degree in HIT" in user_texts(widget.tracker_events(session))
