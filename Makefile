@@ -20,11 +20,14 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
 
 .PHONY: help install run shell knowledge provenance lookups validate train test test-unit \
-        test-stories test-e2e bench-train crossval crossval-compare unanswered ratings clean
+        test-stories test-e2e test-slack test-cli ask replay bench-train crossval crossval-compare \
+        unanswered ratings clean
 
 help:
 	@echo "make run         install, build, train if needed, start the coach on localhost:5005"
 	@echo "make shell       chat with the coach in the terminal"
+	@echo "make ask Q=...   ask one question and print the reply (for scripts)"
+	@echo "make replay      replay the test conversations, each story's PASS or FAIL"
 	@echo "make test        everything: unit tests, provenance, data validation, conversations, end to end"
 	@echo "make knowledge   build the knowledge database from knowledge/"
 	@echo "make provenance  check every fact against the guide it cites"
@@ -68,16 +71,32 @@ run: $(MODEL) build/knowledge.stamp
 shell: $(MODEL) build/knowledge.stamp
 	scripts/run.sh shell
 
-test: test-unit provenance validate test-stories test-e2e
+# A running coach on localhost:$(PORT) answers; otherwise one is started for the question.
+# Q is passed unexpanded and single-quoted, so $, quotes and backticks in it stay text.
+ask: $(MODEL) build/knowledge.stamp
+	@$(PYTHON) scripts/ask.py '$(subst ','"'"',$(value Q))'
+
+replay: $(MODEL)
+	@$(PYTHON) scripts/replay.py
+
+test: test-unit provenance validate test-stories test-e2e test-slack test-cli
 
 test-unit: $(VENV)/.installed
-	$(PYTHON) -m pytest -q tests --ignore=tests/e2e
+	$(PYTHON) -m pytest -q tests --ignore=tests/e2e --ignore=tests/slack --ignore=tests/cli
 
 test-stories: $(MODEL) build/knowledge.stamp
 	scripts/test_stories.sh
 
 test-e2e: $(MODEL) build/knowledge.stamp
 	$(PYTHON) -m pytest -q tests/e2e
+
+# Slack's Events API against the real servers, with a local fake of Slack's Web API.
+test-slack: $(MODEL) build/knowledge.stamp
+	$(PYTHON) -m pytest -q tests/slack
+
+# make ask (with a running coach and with none) and make replay.
+test-cli: $(MODEL) build/knowledge.stamp
+	$(PYTHON) -m pytest -q tests/cli
 
 bench-train: $(VENV)/.installed
 	$(PYTHON) bench/training.py

@@ -34,9 +34,16 @@ if [ "${1:-}" = shell ]; then
   exit $?
 fi
 
+# Slack joins only when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are both set.
+CREDENTIALS=credentials.yml
+if mkdir -p build && scripts/slack_credentials.sh > build/credentials.yml; then
+  CREDENTIALS=build/credentials.yml
+  echo "coach: Slack events at http://localhost:$PORT/webhooks/slack/webhook"
+fi
+
 echo "coach: starting on http://localhost:$PORT (REST channel and HTTP API)"
 echo "coach: try  curl -s localhost:$PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is the median salary\"}'"
 "$BIN/rasa" run --model "$MODEL" --enable-api --interface "$INTERFACE" --port "$PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml --cors "http://localhost:8080" &
+  --endpoints endpoints.yml --credentials "$CREDENTIALS" --cors "http://localhost:8080" &
 pids+=($!)
 wait -n "${pids[@]}"
