@@ -11,6 +11,21 @@ export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::DeprecationWarning}
 # Both servers listen on this machine only unless told otherwise.
 export SANIC_HOST=${SANIC_HOST:-127.0.0.1}
 INTERFACE=${INTERFACE:-127.0.0.1}
+# The demo page (web/) and the origins whose pages may call the Rasa server (space or comma separated).
+WEB_PORT=${WEB_PORT:-8080}
+CORS_ORIGINS=${CORS_ORIGINS-http://localhost:$WEB_PORT}
+read -ra cors_origins <<< "${CORS_ORIGINS//,/ }"
+# Beyond this machine the HTTP API (conversations, trackers, model) must need a token.
+auth_args=()
+[ -n "${RASA_API_TOKEN:-}" ] && auth_args=(--auth-token "$RASA_API_TOKEN")
+case "$INTERFACE" in
+  127.*|localhost|::1|"[::1]") ;;
+  *) if [ "${1:-}" != shell ] && [ -z "${RASA_API_TOKEN:-}" ]; then
+       echo "coach: INTERFACE=$INTERFACE opens the HTTP API beyond this machine;" \
+            "set RASA_API_TOKEN to a secret (callers then add ?token=...) or use INTERFACE=127.0.0.1" >&2
+       exit 2
+     fi ;;
+esac
 
 pids=()
 stop() {
@@ -29,6 +44,17 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
+if [ "${1:-}" != shell ]; then
+  "$BIN/python" -m http.server --bind 127.0.0.1 --directory web "$WEB_PORT" >/dev/null 2>&1 &
+  sleep 0.5
+  if kill -0 $! 2>/dev/null; then
+    pids+=($!)
+    echo "coach: the widget's demo page is on http://localhost:$WEB_PORT$([ "$PORT" = 5005 ] || echo "/?server=http://localhost:$PORT")"
+  else
+    echo "coach: could not serve the demo page on port $WEB_PORT (in use? set WEB_PORT)" >&2
+  fi
+fi
+
 if [ "${1:-}" = shell ]; then
   "$BIN/rasa" shell --model "$MODEL" --endpoints endpoints.yml
   exit $?
@@ -44,6 +70,6 @@ fi
 echo "coach: starting on http://localhost:$PORT (REST channel and HTTP API)"
 echo "coach: try  curl -s localhost:$PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is the median salary\"}'"
 "$BIN/rasa" run --model "$MODEL" --enable-api --interface "$INTERFACE" --port "$PORT" \
-  --endpoints endpoints.yml --credentials "$CREDENTIALS" --cors "http://localhost:8080" &
+  --endpoints endpoints.yml --credentials "$CREDENTIALS" --cors "${cors_origins[@]}" "${auth_args[@]}" &
 pids+=($!)
 wait -n "${pids[@]}"
