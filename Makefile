@@ -79,10 +79,10 @@ ask: $(MODEL) build/knowledge.stamp
 replay: $(MODEL)
 	@$(PYTHON) scripts/replay.py
 
-test: test-unit provenance validate test-stories test-e2e test-slack test-cli
+test: test-unit provenance validate test-stories test-e2e test-slack test-cli test-browser
 
 test-unit: $(VENV)/.installed
-	$(PYTHON) -m pytest -q tests --ignore=tests/e2e --ignore=tests/slack --ignore=tests/cli
+	$(PYTHON) -m pytest -q tests --ignore=tests/e2e --ignore=tests/slack --ignore=tests/cli --ignore=tests/browser
 
 test-stories: $(MODEL) build/knowledge.stamp
 	scripts/test_stories.sh
@@ -97,6 +97,12 @@ test-slack: $(MODEL) build/knowledge.stamp
 # make ask (with a running coach and with none) and make replay.
 test-cli: $(MODEL) build/knowledge.stamp
 	$(PYTHON) -m pytest -q tests/cli
+
+# The website widget in headless Chromium (Debian's package, installed when missing).
+.PHONY: test-browser
+test-browser: $(MODEL) build/knowledge.stamp
+	scripts/ensure_chromium.sh
+	$(PYTHON) -m pytest -q tests/browser
 
 bench-train: $(VENV)/.installed
 	$(PYTHON) bench/training.py

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Installs Debian's chromium for the browser tests when it is missing (Playwright drives it;
-# Playwright's own browser download is never used).
+# Playwright's own browser download is never used), with fonts for text and emoji.
 set -euo pipefail
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ -x "$CHROMIUM" ]; then
+PACKAGES=(chromium fonts-dejavu-core fonts-noto-color-emoji)
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "ensure_chromium: $CHROMIUM is missing; install Debian's chromium package as root (apt-get install chromium)" >&2
+  echo "ensure_chromium: missing ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
   exit 1
 fi
-echo "ensure_chromium: installing Debian's chromium package"
+echo "ensure_chromium: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # The package lists may be stale or absent on a fresh machine: update only when the install fails.
-if ! apt-get install -y --no-install-recommends chromium fonts-dejavu-core; then
+if ! apt-get install -y --no-install-recommends "${missing[@]}"; then
   apt-get update
-  apt-get install -y --no-install-recommends chromium fonts-dejavu-core
+  apt-get install -y --no-install-recommends "${missing[@]}"
 fi
-"$CHROMIUM" --version
+/usr/bin/chromium --version
