@@ -1,0 +1,85 @@
+"""The cross-validation script's own logic: the pipeline without spaCy, the goals, reuse."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def crossval():
+    spec = importlib.util.spec_from_file_location("crossval", ROOT / "scripts" / "crossval.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["crossval"] = module
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("crossval", None)
+
+
+def names(config: dict) -> list:
+    return [component["name"] for component in config["pipeline"]]
+
+
+def test_config_without_spacy_replaces_only_spacy(crossval, tmp_path):
+    original = yaml.safe_load((ROOT / "config.yml").read_text())
+    written = crossval.write_config_without_spacy(ROOT / "config.yml", tmp_path / "no_spacy.yml")
+    generated = yaml.safe_load(written.read_text())
+
+    assert not any(name.startswith("Spacy") for name in names(generated))
+    assert names(generated)[0] == "WhitespaceTokenizer"
+    kept = [c for c in original["pipeline"] if c["name"] not in crossval.SPACY_COMPONENTS]
+    assert generated["pipeline"][1:] == kept  # every other component, with its settings
+    assert generated["policies"] == original["policies"]
+    assert yaml.safe_load((ROOT / "config.yml").read_text()) == original  # config.yml untouched
+
+
+def test_config_without_a_spacy_tokenizer_is_refused(crossval, tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text("language: en\npipeline:\n  - name: DIETClassifier\n")
+    with pytest.raises(SystemExit):
+        crossval.write_config_without_spacy(config, tmp_path / "out.yml")
+
+
+@pytest.mark.parametrize("value, goal, expected", [
+    (0.95, 0.95, "PASS"), (0.9499, 0.95, "BELOW"), (0.99, 0.90, "PASS"), (None, 0.90, "n/a"),
+])
+def test_verdict_against_the_goal(crossval, value, goal, expected):
+    assert crossval.verdict(value, goal) == expected
+
+
+def test_fingerprint_changes_with_the_data_and_the_settings(crossval, tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline: []\n")
+    data = tmp_path / "nlu"
+    data.mkdir()
+    (data / "a.yml").write_text("nlu: []\n")
+    first = crossval.fingerprint(config, data, 5, 42)
+    assert crossval.fingerprint(config, data, 5, 42) == first
+    assert crossval.fingerprint(config, data, 3, 42) != first
+    assert crossval.fingerprint(config, data, 5, 7) != first
+    (data / "a.yml").write_text("nlu: [] # edited\n")
+    assert crossval.fingerprint(config, data, 5, 42) != first
+
+
+def test_an_earlier_run_is_reused_only_when_nothing_changed(crossval, tmp_path):
+    summary = crossval.Summary(
+        label="config.yml", config="config.yml", fingerprint="abc", folds=5, seed=42, examples=10,
+        intents=2, intent_macro_f1=0.96, intent_accuracy=0.97, entity_micro_f1=0.93,
+        entity_macro_f1=0.91, elapsed_s=60.0, trained_s=50.0, waited_s=0.0,
+        fold_intent_macro_f1=[0.95, 0.97], finished="today", report_dir="results/crossval",
+    )
+    crossval.write_report(summary, {"greet": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5},
+                                    "macro avg": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5}},
+                          tmp_path, [])
+    assert crossval.previous(tmp_path, "abc") is None  # no confusion matrix: not a finished run
+    (tmp_path / "intent_confusion_matrix.png").write_bytes(b"png")
+    assert crossval.previous(tmp_path, "abc") == summary
+    assert crossval.previous(tmp_path, "other") is None
+    text = (tmp_path / "summary.md").read_text()
+    assert "intent macro F1   0.960  (goal >= 0.95) PASS" in text
+    assert "| greet | 1.000 | 0.900 | 0.950 | 5 |" in text and "macro avg |" not in text
