@@ -166,7 +166,7 @@ class FeedbackStore:
         if not kept:
             return False  # an empty message teaches nothing
         return self._add(UnansweredQuestion(
-            asked_at=_now(), text=kept, normalized=normalize(kept), reason=_label(reason) or "unknown",
+            asked_at=_now(), text=kept, normalized=normalize(kept)[:MAX_TEXT], reason=_label(reason) or "unknown",
             intent=_label(intent), confidence=_confidence(confidence),
         ))
 

@@ -73,6 +73,13 @@ def test_scrub_caps_length_and_removes_control_characters():
     assert scrub(None) == ""
 
 
+def test_text_that_grows_when_lower_cased_still_fits(store):
+    # "İ" lower-cases to two characters, so the counted form can outgrow the text.
+    assert store.record_unanswered("İ" * 400, "not understood")
+    [row] = store.most_unanswered()
+    assert len(row.question) <= feedback.MAX_TEXT
+
+
 def test_normalize_lowercases_and_collapses_whitespace():
     assert normalize("  What   Do\tMRTs EARN\n in Ohio ") == "what do mrts earn in ohio"
 
