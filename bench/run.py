@@ -1,0 +1,167 @@
+"""`make bench`: the coach's speed and memory, side by side with the stock `rasa init` bot.
+
+For each bot: start-up time to the first REST reply, closed-loop load at C = 1, 10, 50
+(`bench/load.py`), and the resident memory of each process after the load. Then training time,
+cold and with the cache (`bench/training.py`). Prints a table and saves it with the figures to
+`bench/results/` (`bench.txt`, `bench.json`).
+
+    .venv/bin/python bench/run.py [--seconds 20] [--skip-training] [--bots coach coach-2w stock]
+
+Bots: `coach` as `scripts/run.sh` starts it (the project's endpoints.yml, one Sanic worker);
+`coach-2w`, the same with two Sanic workers sharing a Redis lock store (and a Redis tracker
+store when endpoints.yml keeps conversations in memory, which two workers cannot share);
+`stock`, the bot `rasa init` creates, built once in build/stock-bot.
+"""
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Dict, List
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # noqa: E402
+import training  # noqa: E402
+from launch import BIN, RESULTS, ROOT, Bot, Running, save  # noqa: E402
+
+STOCK_DIR = ROOT / "build" / "stock-bot"
+
+
+def stock_bot() -> Path:
+    """The stock `rasa init` bot and its model, created and trained once (under the training lock)."""
+    models = STOCK_DIR / "models"
+    if not list(models.glob("*.tar.gz")):
+        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
+        print("stock bot: creating it with `rasa init` and training it ...", flush=True)
+        with open(training.TRAIN_LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if (STOCK_DIR / "domain.yml").exists():
+                command = [str(BIN / "rasa"), "train", "--out", "models"]
+                cwd = STOCK_DIR
+            else:
+                STOCK_DIR.mkdir(parents=True, exist_ok=True)
+                command = [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(STOCK_DIR)]
+                cwd = ROOT
+            subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    return max(models.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+
+
+def coach_endpoints(work: Path, workers: int) -> Dict:
+    """The project's endpoints.yml, with conversations kept in a scratch database, not the real one."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text()) or {}
+    endpoints.pop("action_endpoint", None)  # the launcher points it at the bench's action server
+    tracker = endpoints.get("tracker_store") or {}
+    if str(tracker.get("type")).lower() == "sql" and tracker.get("dialect", "sqlite") == "sqlite":
+        endpoints["tracker_store"] = dict(tracker, db=str(work / "trackers.db"))
+    if workers > 1:
+        endpoints["lock_store"] = {"type": "redis", "db": 1}
+        if not tracker:
+            endpoints["tracker_store"] = {"type": "redis", "db": 0}
+    return endpoints
+
+
+def make_bot(name: str, work: Path) -> Bot:
+    if name == "stock":
+        return Bot(name, STOCK_DIR, stock_bot(), first_message="hello", has_actions=False)
+    workers = 2 if name == "coach-2w" else 1
+    return Bot(name, ROOT, ROOT / "models" / "coach.tar.gz", first_message="hello",
+               workers=workers, endpoints=coach_endpoints(work / name, workers),
+               credentials=ROOT / "credentials.yml",
+               env={"KNOWLEDGE_DB_URL": os.environ.get("KNOWLEDGE_DB_URL",
+                                                       f"sqlite:///{ROOT / 'build' / 'knowledge.db'}")})
+
+
+def bench_bot(bot: Bot, work: Path, levels: List[int], seconds: float) -> Dict:
+    print(f"{bot.name}: starting ({bot.workers} Sanic worker{'s' if bot.workers > 1 else ''})", flush=True)
+    running = Running(bot, work / bot.name)
+    try:
+        running.start()
+        print(f"  ready: first reply {running.startup['first_answer_s']} s after start "
+              f"(listening at {running.startup['listening_s']} s; first message "
+              f"{running.startup['first_message_ms']} ms, second {running.startup['second_message_ms']} ms)",
+              flush=True)
+        results = load.run(running.url, "stock" if bot.name == "stock" else "coach", levels, seconds,
+                           cpu=running.cpu)
+        memory = running.memory()
+        print("  memory after the load (RSS): " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items()),
+              flush=True)
+    finally:
+        running.stop()
+    return {"workers": bot.workers, "startup": running.startup, "load": results, "rss_mb": memory,
+            "endpoints": {k: v.get("type") for k, v in bot.endpoints.items() if isinstance(v, dict)}}
+
+
+def saturated(figures: Dict) -> float:
+    return max(level["messages_per_s"] for level in figures["load"])
+
+
+def table(report: Dict) -> str:
+    bots = report["bots"]
+    lines = [f"Benchmark {report['when']} on {report['machine']}, {report['seconds']} s per level",
+             "", f"{'bot':<10} {'C':>3} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'lost':>9}"]
+    for name, figures in bots.items():
+        for level in figures["load"]:
+            lost = f"{level['lost']}/{level['answered'] + level['lost']}"
+            lines.append(f"{name:<10} {level['concurrency']:>3} {level['messages_per_s']:>7.1f} "
+                         f"{level.get('p50_ms', '-'):>7} {level.get('p95_ms', '-'):>7} "
+                         f"{level.get('p99_ms', '-'):>7} {lost:>9}")
+    lines.append("")
+    if "stock" in bots:
+        stock = saturated(bots["stock"])
+        for name, figures in bots.items():
+            if name != "stock":
+                lines.append(f"saturated msg/s, {name} / stock: {saturated(figures):.1f} / {stock:.1f}"
+                             f" = {saturated(figures) / stock:.2f}x")
+        lines.append("")
+    for name, figures in bots.items():
+        startup = figures["startup"]
+        memory = ", ".join(f"{k} {v:.0f} MB" for k, v in figures["rss_mb"].items())
+        lines.append(f"{name}: first reply {startup['first_answer_s']} s after start "
+                     f"(first message {startup['first_message_ms']} ms); RSS {memory}")
+    if "training" in report:
+        t = report["training"]
+        lines.append(f"training: cold {t['cold_training_s']} s, with the cache {t['warm_training_s']} s")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bots", nargs="+", default=["coach", "coach-2w", "stock"],
+                        choices=["coach", "coach-2w", "stock"])
+    parser.add_argument("-c", "--concurrency", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 20)))
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    report = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "machine": f"{os.cpu_count()} cores, {platform.machine()}, load average "
+                         f"{os.getloadavg()[0]:.1f} at start",
+              "seconds": args.seconds, "bots": {}}
+    work = RESULTS / "logs"  # each process's log and the scratch databases, kept for a look after
+    shutil.rmtree(work, ignore_errors=True)
+    for name in args.bots:
+        report["bots"][name] = bench_bot(make_bot(name, work), work, args.concurrency, args.seconds)
+    if not args.skip_training:
+        report["training"] = training.measure()
+    report["total_s"] = round(time.perf_counter() - started)
+    text = table(report)
+    print("\n" + text)
+    save("bench", report)
+    (RESULTS / "bench.txt").write_text(text + "\n")
+    print(f"\nsaved to {RESULTS.relative_to(ROOT)}/bench.txt and bench.json ({report['total_s']} s in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
