@@ -35,6 +35,7 @@ help:
 	@echo "make validate    rasa data validate"
 	@echo "make train       train the model (only when data or config changed)"
 	@echo "make bench-train measure training time, cold and with the cache"
+	@echo "make bench       speed and memory under load beside the stock rasa init bot (~15 min)"
 	@echo "make crossval    5-fold NLU cross-validation report in results/crossval/"
 	@echo "make crossval-compare  the same with and without spaCy's vectors, side by side"
 	@echo "make unanswered  the questions users asked most that the coach could not answer"
@@ -106,6 +107,14 @@ test-browser: $(MODEL) build/knowledge.stamp
 
 bench-train: $(VENV)/.installed
 	$(PYTHON) bench/training.py
+
+# Load at 1, 10 and 50 conversations beside the stock `rasa init` bot, start-up, memory and
+# training time (bench/run.py); printed and saved to bench/results/.
+.PHONY: bench
+bench: $(MODEL) build/knowledge.stamp
+	command -v redis-server >/dev/null || apt-get install -y redis-server || \
+	  (apt-get update && apt-get install -y redis-server)
+	$(PYTHON) bench/run.py
 
 # Each fold trains under $(TRAIN_LOCK), so other trainings run between folds.
 crossval: $(VENV)/.installed

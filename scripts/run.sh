@@ -36,7 +36,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions &
+# Sanic drops a connection idle for 5 s; under load the Rasa server then sends an action call on
+# a pooled connection that was just closed and the reply is lost. Keep them open longer.
+SANIC_KEEP_ALIVE_TIMEOUT=${SANIC_KEEP_ALIVE_TIMEOUT:-120} \
+  "$BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions &
 pids+=($!)
 for _ in $(seq 1 120); do
   curl -sf "http://localhost:$ACTIONS_PORT/health" >/dev/null && break
