@@ -1,12 +1,26 @@
 """The REST channel, with the request checked first: a malformed request gets a 400 that says
-what is wrong, instead of an internal error."""
+what is wrong, instead of an internal error.
+
+Around each turn (`channels/guard.py`): a turn that produced no message gets an apology, and a
+turn the conversation or lock store could not serve gets a 503 saying to send it again. A
+client that retries can send the same `message_id` again: a message already recorded under
+that id is answered with its recorded replies instead of being taken twice.
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+import inspect
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic.exceptions import InvalidUsage
+from rasa.shared.core.events import BotUttered, UserUttered
+from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.guard import (StoreUnavailable, handle_turn, id_problem, message_problem, metadata_problem,
+                            readable, watching_stores)
 
 
 def _body(request: Request) -> Dict[Text, Any]:
@@ -32,16 +46,85 @@ class CoachRestInput(RestInput):
             return None
         if isinstance(sender, bool) or not isinstance(sender, (str, int)) or not str(sender).strip():
             raise InvalidUsage("'sender' must be a non-empty string")
+        problem = id_problem("sender", str(sender))
+        if problem:
+            raise InvalidUsage(problem)
         return str(sender)
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         message = _body(req).get("message")
-        if not isinstance(message, str):
-            raise InvalidUsage("'message' is required and must be a string")
-        return message
+        problem = message_problem(message)
+        if problem:
+            raise (PayloadTooLarge if isinstance(message, str) else InvalidUsage)(problem)
+        return readable(message)
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        channel = _body(req).get("input_channel")
+        problem = channel is not None and id_problem("input_channel", channel)
+        if problem:
+            raise InvalidUsage(problem)
+        return channel or self.name()
+
+    @staticmethod
+    def _extract_message_id(req: Request) -> Optional[Text]:
+        message_id = _body(req).get("message_id")
+        problem = message_id is not None and id_problem("message_id", message_id)
+        if problem:
+            raise InvalidUsage(problem)
+        return message_id
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         metadata = _body(request).get("metadata")
-        if metadata is not None and not isinstance(metadata, dict):
-            raise InvalidUsage("'metadata' must be a JSON object")
+        problem = metadata_problem(metadata)
+        if problem:
+            raise InvalidUsage(problem)
         return metadata
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        """Rasa's REST routes, with the turn guarded and retries by `message_id` taken once."""
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", inspect.getmodule(self).__name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender_id = await self._extract_sender(request)
+            text = self._extract_message(request)
+            metadata = self.get_metadata(request)
+            input_channel = self._extract_input_channel(request)
+            message_id = self._extract_message_id(request)
+            agent = request.app.ctx.agent
+            collector = CollectingOutputChannel()
+            message = UserMessage(text, collector, sender_id, input_channel=input_channel,
+                                  metadata=metadata, message_id=message_id)
+            try:
+                if message_id and await _replay(agent, message):
+                    return response.json(collector.messages)
+                await handle_turn(on_new_message, message, agent)
+            except StoreUnavailable as error:
+                return response.json({"status": "unavailable", "message": str(error)}, status=503,
+                                     headers={"Retry-After": "2"})
+            return response.json(collector.messages)
+
+        return webhook
+
+
+async def _replay(agent: Any, message: UserMessage) -> bool:
+    """Sends the recorded replies if this conversation already took a message with this id."""
+    with watching_stores(agent, message.sender_id):
+        tracker = await agent.tracker_store.retrieve(message.sender_id)
+    if tracker is None:
+        return False
+    events = list(tracker.events)
+    taken = [i for i, e in enumerate(events)
+             if isinstance(e, UserUttered) and e.message_id == message.message_id]
+    if not taken:
+        return False
+    for event in events[taken[-1] + 1:]:
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            await message.output_channel.send_response(message.sender_id, event.message())
+    return True
