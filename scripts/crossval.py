@@ -72,6 +72,14 @@ class Summary:
     fold_intent_macro_f1: List[float] = field(default_factory=list)
     finished: str = ""
     report_dir: str = ""
+    folds_run: int = 0  # fewer than `folds` when --first-folds stopped early: a partial report
+
+    @property
+    def partial(self) -> bool:
+        return 0 < self.folds_run < self.folds
+
+    def folds_text(self) -> str:
+        return f"{self.folds_run} of {self.folds} folds" if self.partial else f"{self.folds} folds"
 
 
 # -- configs --------------------------------------------------------------------------------
@@ -186,7 +194,7 @@ async def run_fold(label: str, number: int, folds: int, config_path: Path, train
 
 
 async def cross_validate(label: str, config_path: Path, nlu_path: Path, out_dir: Path,
-                         folds: int, seed: int, fingerprint_: str) -> Summary:
+                         folds: int, seed: int, fingerprint_: str, first_folds: int) -> Summary:
     from rasa.nlu.test import (_get_active_entity_extractors, drop_intents_below_freq,
                                evaluate_entities, evaluate_intents)
     from rasa.shared.importers.importer import TrainingDataImporter
@@ -210,6 +218,8 @@ async def cross_validate(label: str, config_path: Path, nlu_path: Path, out_dir:
         # A cache of its own: fold models would only bloat the project's cache.
         os.environ["RASA_CACHE_DIRECTORY"] = str(work_dir / "cache")
         for number, (train, test) in enumerate(stratified_folds(data, folds, seed), start=1):
+            if number > first_folds:
+                break
             saved = saved_dir / f"fold_{number}.pickle"
             if saved.exists():
                 fold_intents, fold_entities, timing = pickle.loads(saved.read_bytes())
@@ -248,10 +258,11 @@ async def cross_validate(label: str, config_path: Path, nlu_path: Path, out_dir:
         trained_s=round(sum(t.trained_s for t in timings), 1),
         waited_s=round(sum(t.waited_s for t in timings), 1),
         fold_intent_macro_f1=fold_f1, finished=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        report_dir=shown(out_dir),
+        report_dir=shown(out_dir), folds_run=len(timings),
     )
     write_report(summary, intents["report"], out_dir, timings)
-    shutil.rmtree(saved_dir, ignore_errors=True)
+    if not summary.partial:
+        shutil.rmtree(saved_dir, ignore_errors=True)
     return summary
 
 
@@ -293,7 +304,7 @@ def write_report(summary: Summary, intent_report: Dict[str, Any], out_dir: Path,
                  timings: List[FoldTiming]) -> None:
     averages = ("micro avg", "macro avg", "weighted avg", "accuracy")
     lines = [f"# NLU cross-validation: {summary.label}", "",
-             f"{summary.folds} folds (seed {summary.seed}) over {summary.examples} examples of "
+             f"{summary.folds_text()} (seed {summary.seed}) over {summary.examples} examples of "
              f"{summary.intents} intents, config `{summary.config}`, {summary.finished}.", "", "```",
              *summary_lines(summary), "```", "",
              "Intent macro F1 per fold: " + ", ".join(f"{f:.3f}" for f in summary.fold_intent_macro_f1),
@@ -309,12 +320,12 @@ def write_report(summary: Summary, intent_report: Dict[str, Any], out_dir: Path,
     (out_dir / "summary.json").write_text(json.dumps(record, indent=2) + "\n")
 
 
-def previous(out_dir: Path, fingerprint_: str) -> Optional[Summary]:
+def previous(out_dir: Path, fingerprint_: str, folds_run: int) -> Optional[Summary]:
     path = out_dir / "summary.json"
     if not path.exists() or not (out_dir / "intent_confusion_matrix.png").exists():
         return None
     record = json.loads(path.read_text())
-    if record.get("fingerprint") != fingerprint_:
+    if record.get("fingerprint") != fingerprint_ or (record.get("folds_run") or record["folds"]) != folds_run:
         return None
     record.pop("fold_timings", None)
     return Summary(**record)
@@ -322,12 +333,14 @@ def previous(out_dir: Path, fingerprint_: str) -> Optional[Summary]:
 
 def run(label: str, config_path: Path, out_dir: Path, args: argparse.Namespace) -> Summary:
     print_ = fingerprint(config_path, args.nlu, args.folds, args.seed)
-    earlier = None if args.fresh else previous(out_dir, print_)
+    folds_run = min(args.first_folds or args.folds, args.folds)
+    earlier = None if args.fresh else previous(out_dir, print_, folds_run)
     if earlier:
         print(f"[{label}] unchanged since {earlier.finished}: reusing {shown(out_dir)}/ "
               "(--fresh to run again)", flush=True)
         return earlier
-    summary = asyncio.run(cross_validate(label, config_path, args.nlu, out_dir, args.folds, args.seed, print_))
+    summary = asyncio.run(cross_validate(label, config_path, args.nlu, out_dir, args.folds, args.seed, print_,
+                                          folds_run))
     if not (out_dir / "intent_confusion_matrix.png").exists():
         raise SystemExit(f"crossval: {out_dir}/intent_confusion_matrix.png was not written")
     return summary
@@ -339,6 +352,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--nlu", type=Path, default=ROOT / "data" / "nlu")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--first-folds", type=int, default=0, metavar="K",
+                        help="a partial report from the first K folds only (finished folds are kept, "
+                             "so a later full run carries on from them)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--compare", action="store_true",
                         help="also cross-validate the pipeline without spaCy's vectors")
@@ -360,7 +376,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         summaries.append(run("without spaCy vectors", alternative, args.out / "without_spacy_vectors", args))
 
     for summary in summaries:
-        print(f"\nNLU cross-validation, {summary.label} ({summary.folds} folds, {summary.examples} examples, "
+        print(f"\nNLU cross-validation, {summary.label} ({summary.folds_text()}, {summary.examples} examples, "
               f"{summary.intents} intents) -> report in {summary.report_dir}/")
         print("\n".join("  " + line for line in summary_lines(summary)))
     if args.compare:
@@ -375,6 +391,7 @@ def print_comparison(summaries: List[Summary], out_dir: Path) -> None:
     lines = [header]
     for title, key in rows:
         lines.append(f"{title:18}" + "".join(f"{figure(getattr(s, key)):>24}" for s in summaries))
+    lines.append(f"{'folds':18}" + "".join(f"{s.folds_text():>24}" for s in summaries))
     lines.append(f"{'time (min)':18}" + "".join(f"{s.elapsed_s / 60:>24.1f}" for s in summaries))
     lines.append(f"{'training (min)':18}" + "".join(f"{s.trained_s / 60:>24.1f}" for s in summaries))
     better = max(summaries, key=lambda s: (s.intent_macro_f1, s.entity_micro_f1 or 0))

@@ -71,15 +71,16 @@ def test_an_earlier_run_is_reused_only_when_nothing_changed(crossval, tmp_path):
         label="config.yml", config="config.yml", fingerprint="abc", folds=5, seed=42, examples=10,
         intents=2, intent_macro_f1=0.96, intent_accuracy=0.97, entity_micro_f1=0.93,
         entity_macro_f1=0.91, elapsed_s=60.0, trained_s=50.0, waited_s=0.0,
-        fold_intent_macro_f1=[0.95, 0.97], finished="today", report_dir="results/crossval",
+        fold_intent_macro_f1=[0.95, 0.97], finished="today", report_dir="results/crossval", folds_run=5,
     )
     crossval.write_report(summary, {"greet": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5},
                                     "macro avg": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5}},
                           tmp_path, [])
-    assert crossval.previous(tmp_path, "abc") is None  # no confusion matrix: not a finished run
+    assert crossval.previous(tmp_path, "abc", 5) is None  # no confusion matrix: not a finished run
     (tmp_path / "intent_confusion_matrix.png").write_bytes(b"png")
-    assert crossval.previous(tmp_path, "abc") == summary
-    assert crossval.previous(tmp_path, "other") is None
+    assert crossval.previous(tmp_path, "abc", 5) == summary
+    assert crossval.previous(tmp_path, "other", 5) is None
+    assert crossval.previous(tmp_path, "abc", 2) is None  # a partial run was asked for
     text = (tmp_path / "summary.md").read_text()
     assert "intent macro F1   0.960  (goal >= 0.95) PASS" in text
     assert "| greet | 1.000 | 0.900 | 0.950 | 5 |" in text and "macro avg |" not in text
