@@ -155,6 +155,12 @@ class ActionCoachFallback(Action):
         text = (tracker.latest_message.get("text") or "").strip()
         foreign = looks_foreign(text)
         options = close_intents(tracker) if not foreign else []
+        # The conversation's topic settles a close call ("how do I keep it?" after the RHIT).
+        on_topic = [i for i in options if i in ANSWER_ACTIONS
+                    and ANSWER_ACTIONS[i].spec_for(i).topic == tracker.get_slot("topic")]
+        if len(on_topic) == 1:
+            dispatcher.utter_message(response="utter_best_guess")
+            return ANSWER_ACTIONS[on_topic[0]].answer(dispatcher, tracker, on_topic[0])
         if options:
             dispatcher.utter_message(response="utter_clarify", buttons=clarify_buttons(options))
             return []

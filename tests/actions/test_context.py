@@ -141,6 +141,16 @@ def test_two_close_intents_are_offered_as_buttons_with_something_else(action_sto
     assert dispatcher.messages[0]["buttons"][0]["payload"] == '/clarify{"chosen":"ask_salary"}'
 
 
+def test_the_conversation_s_topic_settles_a_close_call(action_store, knowledge_store):
+    dispatcher = CollectingDispatcher()
+    tracker = unsure_tracker("how do I keep it?", [("ask_cert_renewal", 0.34), ("ask_education_duration", 0.3)])
+    tracker.slots.update(topic="certification", scope="certification", certification="RHIT")
+    ActionCoachFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_best_guess"
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    assert answer_of(knowledge_store, "certification-renewal-rhit-g001") in reply
+
+
 def test_a_clear_winner_is_not_questioned(action_store):
     dispatcher = CollectingDispatcher()
     tracker = unsure_tracker("what's the salary", [("ask_salary", 0.44), ("ask_benefits", 0.1)])
