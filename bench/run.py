@@ -105,16 +105,23 @@ def saturated(figures: Dict) -> float:
     return max(level["messages_per_s"] for level in figures["load"])
 
 
+def cpu_per_message(level: Dict) -> str:
+    """CPU ms all the bot's server processes spent per message: less disturbed by other load."""
+    cpu = level.get("cpu_ms_per_message")
+    return f"{sum(cpu.values()):.0f}" if cpu else "-"
+
+
 def table(report: Dict) -> str:
     bots = report["bots"]
     lines = [f"Benchmark {report['when']} on {report['machine']}, {report['seconds']} s per level",
-             "", f"{'bot':<10} {'C':>3} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'lost':>9}"]
+             "", f"{'bot':<10} {'C':>3} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'lost':>9}"
+                 f" {'CPU ms/msg':>11}"]
     for name, figures in bots.items():
         for level in figures["load"]:
             lost = f"{level['lost']}/{level['answered'] + level['lost']}"
             lines.append(f"{name:<10} {level['concurrency']:>3} {level['messages_per_s']:>7.1f} "
                          f"{level.get('p50_ms', '-'):>7} {level.get('p95_ms', '-'):>7} "
-                         f"{level.get('p99_ms', '-'):>7} {lost:>9}")
+                         f"{level.get('p99_ms', '-'):>7} {lost:>9} {cpu_per_message(level):>11}")
     lines.append("")
     if "stock" in bots:
         stock = saturated(bots["stock"])
@@ -131,7 +138,30 @@ def table(report: Dict) -> str:
     if "training" in report:
         t = report["training"]
         lines.append(f"training: cold {t['cold_training_s']} s, with the cache {t['warm_training_s']} s")
+    lines += ["", "goals (the issue's):"] + goals(report)
     return "\n".join(lines)
+
+
+def goals(report: Dict) -> List[str]:
+    """Each goal of the production issue, met or not, for every coach configuration measured."""
+    bots = report["bots"]
+    lines = []
+    for name, figures in bots.items():
+        if name == "stock":
+            continue
+        at = {level["concurrency"]: level for level in figures["load"]}
+        checks = [("zero lost replies", sum(level["lost"] for level in figures["load"]) == 0)]
+        if "stock" in bots:
+            checks.append(("2x the stock bot's saturated msg/s",
+                           saturated(figures) >= 2 * saturated(bots["stock"])))
+        if 10 in at and "p95_ms" in at[10]:
+            checks.append(("p95 under 250 ms at C=10", at[10]["p95_ms"] < 250))
+        checks.append(("first reply within 20 s of start", figures["startup"]["first_answer_s"] <= 20))
+        lines.append(f"  {name}: " + "; ".join(f"{what} {'MET' if ok else 'not met'}" for what, ok in checks))
+    if "training" in report:
+        met = report["training"]["cold_training_s"] < 240
+        lines.append(f"  cold training under 4 minutes {'MET' if met else 'not met'}")
+    return lines
 
 
 def main() -> int:
