@@ -84,3 +84,9 @@ def test_an_earlier_run_is_reused_only_when_nothing_changed(crossval, tmp_path):
     text = (tmp_path / "summary.md").read_text()
     assert "intent macro F1   0.960  (goal >= 0.95) PASS" in text
     assert "| greet | 1.000 | 0.900 | 0.950 | 5 |" in text and "macro avg |" not in text
+
+
+def test_folds_train_without_the_fallback_classifier_only(crossval, tmp_path):
+    original = yaml.safe_load((ROOT / "config.yml").read_text())
+    folds_config = yaml.safe_load(crossval.config_for_folds(ROOT / "config.yml", tmp_path).read_text())
+    assert names(folds_config) == [n for n in names(original) if n != "FallbackClassifier"]
