@@ -19,6 +19,19 @@ def ask(*args: str, port: int, env=None) -> subprocess.CompletedProcess:
                           env=dict(os.environ, PORT=str(port), **(env or {})))
 
 
+def test_with_no_coach_running_one_is_started_and_stopped(knowledge_url):
+    """First in the file, before the shared servers start: two starting at once is slow."""
+    port = free_port()
+    done = ask("what is the RHIT", port=port, env={"KNOWLEDGE_DB_URL": knowledge_url})
+    assert done.returncode == 0, done.stderr[:500] + done.stderr[-2000:]
+    assert "RHIT" in done.stdout and "Source:" in done.stdout
+    started = re.search(rf"no coach on localhost:{port}; .* on ports (\d+) and (\d+)", done.stderr)
+    assert started, done.stderr[-3000:]
+    for started_port in started.groups():  # both servers were stopped
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", int(started_port)), timeout=2).close()
+
+
 def test_a_running_coach_answers_with_a_source(servers):
     done = ask("what is the median salary", port=servers.rasa_port)
     assert done.returncode == 0, done.stderr
@@ -60,15 +73,3 @@ def test_a_refused_request_exits_non_zero(servers):
     """A coach that answers with an error: here, the REST channel refusing an empty sender."""
     done = ask("what is the RHIT", "--sender", " ", port=servers.rasa_port)
     assert done.returncode == 1 and "400" in done.stderr and not done.stdout
-
-
-def test_with_no_coach_running_one_is_started_and_stopped(knowledge_url):
-    port = free_port()
-    done = ask("what is the RHIT", port=port, env={"KNOWLEDGE_DB_URL": knowledge_url})
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "RHIT" in done.stdout and "Source:" in done.stdout
-    started = re.search(rf"no coach on localhost:{port}; .* on ports (\d+) and (\d+)", done.stderr)
-    assert started, done.stderr[-3000:]
-    for started_port in started.groups():  # both servers were stopped
-        with pytest.raises(OSError):
-            socket.create_connection(("127.0.0.1", int(started_port)), timeout=2).close()
