@@ -20,8 +20,8 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
 
 .PHONY: help install run shell knowledge provenance lookups validate train test test-unit \
-        test-stories test-e2e test-slack test-cli ask replay bench-train crossval crossval-compare \
-        unanswered ratings clean
+        test-stories test-e2e test-production test-slack test-cli ask replay bench-train crossval \
+        crossval-compare unanswered ratings clean
 
 help:
 	@echo "make run         install, build, train if needed, start the coach on localhost:5005"
@@ -80,16 +80,23 @@ ask: $(MODEL) build/knowledge.stamp
 replay: $(MODEL)
 	@$(PYTHON) scripts/replay.py
 
-test: test-unit provenance validate test-stories test-e2e test-slack test-cli test-browser
+test: test-unit provenance validate test-stories test-e2e test-production test-slack test-cli test-browser
 
 test-unit: $(VENV)/.installed
-	$(PYTHON) -m pytest -q tests --ignore=tests/e2e --ignore=tests/slack --ignore=tests/cli --ignore=tests/browser
+	$(PYTHON) -m pytest -q tests --ignore=tests/e2e --ignore=tests/production \
+	  --ignore=tests/slack --ignore=tests/cli --ignore=tests/browser
 
 test-stories: $(MODEL) build/knowledge.stamp
 	scripts/test_stories.sh
 
 test-e2e: $(MODEL) build/knowledge.stamp
 	$(PYTHON) -m pytest -q tests/e2e
+
+# Restarts, two replicas behind nginx on Postgres and Redis, faults and bad input (installs
+# postgresql, redis-server and nginx with apt-get when missing).
+test-production: $(MODEL) build/knowledge.stamp
+	scripts/ensure_services.sh
+	$(PYTHON) -m pytest -q tests/production
 
 # Slack's Events API against the real servers, with a local fake of Slack's Web API.
 test-slack: $(MODEL) build/knowledge.stamp
