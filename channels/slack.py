@@ -40,6 +40,12 @@ class CoachSlackBot(SlackBot):
         super().__init__(token, slack_channel, thread_id, proxy)
         self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
 
+    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+        # Rasa sends as_user=True, a legacy argument that Slack may refuse from the bot token of
+        # an app made today (invalid_arguments); a bot token posts as the app anyway.
+        kwargs.pop("as_user", None)
+        await super()._post_message(channel, **kwargs)
+
 
 class SeenMessages:
     """The most recent `limit` message keys, oldest forgotten first."""

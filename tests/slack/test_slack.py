@@ -30,6 +30,7 @@ def test_a_mention_in_a_channel_gets_a_sourced_answer_in_its_thread(slack, fake_
     assert "$47,190" in texts(posts) and "Source:" in texts(posts)
     assert all(p["body"]["thread_ts"] == ts for p in posts)
     assert all(p["authorization"] == f"Bearer {BOT_TOKEN}" for p in posts)
+    assert all("as_user" not in p["body"] for p in posts)  # legacy; refused from new apps' tokens
     assert BOT_USER not in texts(posts)
 
 
