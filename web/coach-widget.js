@@ -127,7 +127,9 @@
     this.store = storage();
     var saved = this.load();
     this.sessionId = saved.sessionId || null;
-    this.history = saved.history || [];
+    this.history = (saved.history || []).filter(function (message) {
+      return message && typeof message === "object";
+    });
     this.confirmed = false;
     this.queue = [];
     this.build();
@@ -291,7 +293,7 @@
     bubble.appendChild(make("span", "cw-who", bot ? "Coach: " : "You: "));
     appendText(bubble, String(message.text || ""), bot);
 
-    if (bot && message.buttons && message.buttons.length) {
+    if (bot && Array.isArray(message.buttons) && message.buttons.length) {
       var group = make("div", "cw-buttons");
       message.buttons.forEach(function (button) {
         var element = make("button", "", String(button.title));
@@ -378,6 +380,7 @@
   };
 
   function start() {
+    if (document.getElementById("coach-widget")) return;  // the snippet was pasted twice
     var config = window.coachWidgetConfig || {};
     if (window.io) {
       window.coachWidget = new Widget(config);
