@@ -88,14 +88,16 @@ def looks_foreign(text: str) -> bool:
 
 def best_guess(tracker: Tracker) -> Optional[str]:
     """The model's likeliest career intent, when it is not too unsure and the message has a
-    word of that intent's topic; else None."""
+    word of that intent's topic or the conversation is on it; else None."""
     text = (tracker.latest_message.get("text") or "").lower()
     ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     for ranked in ranking[:1]:
         intent, confidence = ranked.get("name"), ranked.get("confidence") or 0
         if intent in ANSWER_ACTIONS and confidence >= MIN_GUESS_CONFIDENCE:
             topic = ANSWER_ACTIONS[intent].spec_for(intent).topic
-            if re.search(TOPIC_WORDS.get(topic, r"$^"), text):
+            # A word of the topic in the message, or the conversation already on that topic
+            # ("how do I keep it?" right after the RHIT), supports the guess.
+            if re.search(TOPIC_WORDS.get(topic, r"$^"), text) or topic == tracker.get_slot("topic"):
                 return intent
     return None
 

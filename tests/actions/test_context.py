@@ -151,6 +151,19 @@ def test_the_conversation_s_topic_settles_a_close_call(action_store, knowledge_s
     assert answer_of(knowledge_store, "certification-renewal-rhit-g001") in reply
 
 
+def test_the_conversation_s_topic_supports_an_unsure_guess(action_store, knowledge_store):
+    dispatcher = CollectingDispatcher()
+    tracker = unsure_tracker("how do I keep it?", [("ask_cert_renewal", 0.38), ("ask_education_duration", 0.21)])
+    tracker.slots.update(topic="certification", scope="certification", certification="RHIT")
+    ActionCoachFallback().run(dispatcher, tracker, {})
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    assert answer_of(knowledge_store, "certification-renewal-rhit-g001") in reply
+    without_context = CollectingDispatcher()
+    ActionCoachFallback().run(without_context, unsure_tracker("how do I keep it?", [
+        ("ask_cert_renewal", 0.38), ("ask_education_duration", 0.21)]), {})
+    assert without_context.messages[0]["response"] == "utter_did_not_understand"
+
+
 def test_a_clear_winner_is_not_questioned(action_store):
     dispatcher = CollectingDispatcher()
     tracker = unsure_tracker("what's the salary", [("ask_salary", 0.44), ("ask_benefits", 0.1)])
