@@ -81,6 +81,7 @@ def test_a_sourced_answer_can_be_rated(widget):
     widget.open()
     widget.ask("what is the median salary")
     answer = widget.wait_for_bot("$47,190", "Source:")
+    widget.settle()  # the answer's other messages have come
     replies_before = widget.bot_messages.count()
     helpful = answer.get_by_role("button", name="Helpful", exact=True)
     not_helpful = answer.get_by_role("button", name="Not helpful")
@@ -117,6 +118,7 @@ def test_the_conversation_survives_a_reload(widget):
 def test_markup_from_the_user_is_shown_as_text(widget):
     widget.open()
     widget.wait_for_bot("career coach")
+    widget.settle()
     replies = widget.bot_messages.count()
     attack = "<img src=x onerror=alert(1)>"
     widget.ask(attack)
