@@ -31,7 +31,9 @@ def make_engine(url: Optional[str] = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, future=True)
+    # pool_pre_ping: a database server that restarted costs no question (a stale pooled
+    # connection is replaced before use instead of failing the first query).
+    return create_engine(url, future=True, pool_pre_ping=True)
 
 
 def _rows(fact: FactRecord) -> Fact:

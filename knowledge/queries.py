@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import func, nulls_last, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -139,13 +139,14 @@ def open_store(url: Optional[str] = None) -> KnowledgeStore:
 
     url = url or database_url()
     store = KnowledgeStore(url)
+    shown = repr(make_url(url))  # the URL with any password hidden, for logs and errors
     try:
         counts = store.fact_counts()
     except Exception as error:  # any driver error means the same thing to the operator
         raise KnowledgeUnavailable(
-            f"the knowledge database at {url} cannot be read ({error.__class__.__name__}); "
+            f"the knowledge database at {shown} cannot be read ({error.__class__.__name__}); "
             "build it with `make knowledge`"
         ) from error
     if not counts:
-        raise KnowledgeUnavailable(f"the knowledge database at {url} holds no facts; build it with `make knowledge`")
+        raise KnowledgeUnavailable(f"the knowledge database at {shown} holds no facts; build it with `make knowledge`")
     return store

@@ -19,7 +19,7 @@ from typing import Callable, Dict, List, Optional
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "coach.tar.gz"
-START_TIMEOUT = 240
+START_TIMEOUT = 420
 
 
 def free_port() -> int:
@@ -91,7 +91,9 @@ class Servers:
         endpoints = endpoints or 'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
         self.endpoints.write_text(endpoints.replace("{actions_port}", str(self.actions_port)))
         self.env = dict(os.environ, KNOWLEDGE_DB_URL=knowledge_url, SANIC_HOST="127.0.0.1",
-                        RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", **(env or {}))
+                        RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+                        # as scripts/run.sh: no reply lost to a connection the action server closed
+                        SANIC_KEEP_ALIVE_TIMEOUT="120", **(env or {}))
         self.rasa_args = rasa_args or []
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
