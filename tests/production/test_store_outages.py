@@ -26,8 +26,8 @@ def _send(coach, sender: str, text: str) -> tuple:
 def _answered_once_back(coach, sender: str, text: str, attempts: int = 30) -> list:
     """Sends `text` as a user would: again after a 503 or an apology, until it is answered.
 
-    After a Postgres restart the action server's first query can meet a connection the restart
-    closed, which costs one apology (the lead is asked to enable the pool's pre-ping).
+    After a Postgres restart a pooled connection may be stale; the knowledge engine checks each
+    one before use (pool_pre_ping), and a retry still covers any other first-query failure.
     """
     for _ in range(attempts):
         status, payload = _send(coach, sender, text)
