@@ -10,11 +10,10 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import coaching
-from actions.coaching import (
-    PLAN_SLOTS, ActionChangeAnswer, ActionStartFlow, ValidateInterviewForm, ValidatePlanForm,
-    ValidateSkillsForm, build_plan, feedback, interview_summary, plan_route, plan_value, skills_result,
-)
+from actions.coaching import ActionStartFlow
+from actions.interview import ValidateInterviewForm, feedback, interview, interview_summary
+from actions.plan import PLAN_SLOTS, ActionChangeAnswer, ValidatePlanForm, build_plan, plan_route, plan_value
+from actions.skills_check import ValidateSkillsForm, skills, skills_result
 
 from .conftest import render
 
@@ -66,12 +65,12 @@ def test_every_fact_the_flows_name_exists(knowledge_store):
 def test_the_forms_ask_every_question_the_data_names():
     forms = DOMAIN["forms"]
     assert tuple(forms["plan_form"]["required_slots"]) == PLAN_SLOTS
-    assert forms["skills_form"]["required_slots"] == [s["slot"] for s in coaching.skills()]
-    assert forms["interview_form"]["required_slots"] == [q["slot"] for q in coaching.interview()]
+    assert forms["skills_form"]["required_slots"] == [s["slot"] for s in skills()]
+    assert forms["interview_form"]["required_slots"] == [q["slot"] for q in interview()]
     for form in forms.values():
         for slot in form["required_slots"]:
             assert f"utter_ask_{slot}" in DOMAIN["responses"], slot
-    for question in coaching.interview():
+    for question in interview():
         assert f"utter_interview_topic_{question['slot']}" in DOMAIN["responses"]
 
 
@@ -182,7 +181,7 @@ def test_skill_answers_are_read(text, expected, action_store):
 
 
 def test_the_skills_check_ends_with_gaps_and_what_to_learn(action_store):
-    answers = {s["slot"]: "yes" for s in coaching.skills()}
+    answers = {s["slot"]: "yes" for s in skills()}
     answers.update(skill_coding="no", skill_ehr="some")
     result = skills_result(answers)
     said = texts(result)
@@ -193,7 +192,7 @@ def test_the_skills_check_ends_with_gaps_and_what_to_learn(action_store):
 
 
 def test_no_gaps_says_so(action_store):
-    result = skills_result({s["slot"]: "yes" for s in coaching.skills()})
+    result = skills_result({s["slot"]: "yes" for s in skills()})
     assert "utter_skills_no_gaps" in [m.get("response") for m in result]
 
 

@@ -1,0 +1,175 @@
+"""The personal plan: five questions, then a plan built from sourced facts; answers can change."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answering import Message
+from actions.flows import Choices, CoachingFormValidation, coaching, fact_messages, facts_block, read_choice
+
+# (value, pattern): the first pattern found in an answer gives its value.
+PLAN_CHOICES: Dict[str, Choices] = {
+    "plan_education": (
+        ("bachelor's", r"bachelor|\bb\.?s\.?c?\b|\bb\.?a\.?\b|four.?year|master|university degree"),
+        ("associate", r"associate|\ba\.?a\.?s?\b|two.?year degree"),
+        ("certificate", r"certificate|vocational|trade school"),
+        ("some college", r"some college|college (credits|classes|courses)|started college|dropped out|a few (college )?(classes|courses)"),
+        ("high school", r"high ?school|\bged\b|diploma|secondary|nothing|none|no (degree|college|schooling)"),
+    ),
+    "plan_experience": (
+        ("no", r"^\W*(no|nope|nah|none|never|not)\b|no experience|don'?t have|not yet|zero"),
+        ("yes", r"^\W*(yes|yeah|yep|yup|sure|i do|i have|correct)\b|work(ed|ing)? (in|at|for) (a |an )?(hospital|clinic|healthcare|health care|doctor|medical|pharmacy|nursing)|\bcna\b|nurse|medical assistant|receptionist|front desk|\bemt\b|caregiver|billing|scheduler"),
+    ),
+    "plan_pace": (
+        ("part-time", r"part|evening|weekend|night|while (i )?work|around (my )?(job|work|kids|family)|slow"),
+        ("full-time", r"full|all in|day ?time|as fast|quick|asap|whole week"),
+    ),
+    "plan_budget": (
+        ("low", r"low|tight|little|cheap|not much|no money|limited|broke|minimal|small|free|can'?t afford|very few"),
+        ("flexible", r"high|flexible|plenty|not (a|an) (problem|concern|issue)|no limit|can afford|comfortable|large|lots"),
+        ("medium", r"medium|moderate|some|average|middle|reasonable|okay|\bok\b|decent|mid"),
+    ),
+    "plan_goal": (
+        ("fast", r"fast|quick|asap|soon|hired|job now|right away|first job|short|immediately"),
+        ("advance", r"advanc|grow|manag|long.?term|promot|move up|climb|lead|higher|career|rhia|bachelor"),
+    ),
+}
+# Words that say which plan answer a message is changing ("actually my budget is low").
+PLAN_TOPICS: Dict[str, str] = {
+    "plan_education": r"educat|school|degree|diploma|studied|qualification",
+    "plan_experience": r"experien|worked|background",
+    "plan_pace": r"part.?time|full.?time|pace|schedule",
+    "plan_budget": r"budget|afford|money|cost|spend|pay for|\$",
+    "plan_goal": r"goal|aim|want to|prefer|priority",
+}
+
+def budget_from_amount(text: str) -> Optional[str]:
+    """A budget given as an amount ("$8,000", "5k") as low, medium or flexible."""
+    match = re.search(r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand)?", text, re.IGNORECASE)
+    if not match:
+        return None
+    amount = float(match.group(1).replace(",", "")) * (1000 if match.group(2) else 1)
+    if amount < 100:  # "5" with no unit is not an amount of money
+        return None
+    return "low" if amount < 5000 else "medium" if amount < 15000 else "flexible"
+
+
+def plan_value(slot: str, text: str) -> Optional[str]:
+    if slot == "plan_budget":
+        return budget_from_amount(text) or read_choice(text, PLAN_CHOICES[slot])
+    return read_choice(text, PLAN_CHOICES[slot])
+
+PLAN_SLOTS = tuple(PLAN_CHOICES)
+
+
+class ValidatePlanForm(CoachingFormValidation):
+    """Reads the plan answers (buttons or free text) and lets an earlier answer be changed."""
+
+    def name(self) -> Text:
+        return "validate_plan_form"
+
+    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
+              tracker: Tracker) -> Dict[Text, Any]:
+        text = str(value)
+        for other in PLAN_SLOTS:  # "actually my budget is low", in answer to another question
+            if other != slot and tracker.get_slot(other) and re.search(PLAN_TOPICS[other], text, re.IGNORECASE) \
+                    and not re.search(PLAN_TOPICS[slot], text, re.IGNORECASE):
+                changed = plan_value(other, text)
+                if changed:
+                    dispatcher.utter_message(response="utter_plan_answer_changed", answer=changed)
+                    return {other: changed, slot: None}
+        chosen = plan_value(slot, text)
+        if chosen:
+            return {slot: chosen}
+        dispatcher.utter_message(response="utter_pick_an_option")
+        return {slot: None}
+
+
+def plan_route(answers: Dict[str, str]) -> Tuple[str, str]:
+    """The program and the credential the plan suggests for these answers."""
+    plan = coaching()["plan"]
+    goal = answers.get("plan_goal") or "fast"
+    if goal == "fast":
+        program = plan["program"]["fast"]
+    else:
+        program = plan["program"]["advance"].get(answers.get("plan_education") or "high school", "associate")
+    return program, plan["certification"][program]
+
+
+def build_plan(answers: Dict[str, str]) -> List[Message]:
+    """The plan for one person's answers: every piece of advice is a sourced fact."""
+    plan = coaching()["plan"]
+    program, credential = plan_route(answers)
+    messages: List[Message] = [{
+        "response": "utter_plan_intro",
+        "education": answers.get("plan_education"), "experience": answers.get("plan_experience"),
+        "pace": answers.get("plan_pace"), "budget": answers.get("plan_budget"),
+        "goal": "getting hired fast" if answers.get("plan_goal") == "fast" else "moving up over time",
+    }]
+    messages.append({"response": "utter_plan_program", "program": program})
+    messages.extend(fact_messages(plan["program_facts"][program]))
+    if answers.get("plan_pace") == "part-time":
+        messages.append({"response": "utter_plan_part_time"})
+        messages.extend(fact_messages(plan["part_time_facts"]))
+    if answers.get("plan_budget") == "low" and program != "certificate":
+        messages.append({"response": "utter_plan_low_budget"})
+        messages.extend(fact_messages(plan["low_budget_facts"]))
+    messages.append({"response": "utter_plan_certification", "certification": credential})
+    messages.extend(fact_messages(plan["certification_facts"][credential] + plan["certification_timing_facts"]))
+    messages.append({"response": "utter_plan_experience"})
+    messages.extend(fact_messages(plan["experience_facts"][answers.get("plan_experience") or "no"]))
+    if answers.get("plan_goal") == "fast":
+        messages.extend(fact_messages(plan["fast_facts"]))
+    messages.append({"response": "utter_plan_first_job"})
+    messages.extend(fact_messages(plan["first_job_facts"]))
+    messages.append({"response": "utter_plan_ladder"})
+    messages.append(facts_block(plan["ladder_facts"]))
+    messages.append({"response": "utter_plan_next"})
+    return messages
+
+
+class ActionMakePlan(Action):
+    """Gives the personal plan once the plan form has all its answers."""
+
+    def name(self) -> Text:
+        return "action_make_plan"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        answers = {slot: tracker.get_slot(slot) for slot in PLAN_SLOTS}
+        for message in build_plan(answers):
+            dispatcher.utter_message(**message)
+        return []
+
+
+class ActionChangeAnswer(Action):
+    """Changes one answer of the plan ("change my budget to low") and makes the plan again."""
+
+    def name(self) -> Text:
+        return "action_change_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        named = [slot for slot in PLAN_SLOTS if re.search(PLAN_TOPICS[slot], text, re.IGNORECASE)]
+        if not named:
+            dispatcher.utter_message(response="utter_which_answer")
+            return []
+        slot = named[0]
+        value = plan_value(slot, text)
+        if value:
+            dispatcher.utter_message(response="utter_plan_answer_changed", answer=value)
+        answers = {s: tracker.get_slot(s) for s in PLAN_SLOTS}
+        answers[slot] = value
+        if all(answers.values()):
+            for message in build_plan(answers):
+                dispatcher.utter_message(**message)
+            return [SlotSet(slot, value)]
+        # Something is still unanswered (this one, if no new value was given): the plan form asks.
+        return [SlotSet(slot, value), FollowupAction("plan_form")]
+
+
