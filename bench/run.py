@@ -70,11 +70,11 @@ def coach_endpoints(work: Path, workers: int) -> Dict:
     return endpoints
 
 
-def make_bot(name: str, work: Path) -> Bot:
+def make_bot(name: str, work: Path, model: Path = ROOT / "models" / "coach.tar.gz") -> Bot:
     if name == "stock":
         return Bot(name, STOCK_DIR, stock_bot(), first_message="hello", has_actions=False)
     workers = 2 if name == "coach-2w" else 1
-    return Bot(name, ROOT, ROOT / "models" / "coach.tar.gz", first_message="hello",
+    return Bot(name, ROOT, model, first_message="hello",
                workers=workers, endpoints=coach_endpoints(work / name, workers),
                credentials=ROOT / "credentials.yml",
                env={"KNOWLEDGE_DB_URL": os.environ.get("KNOWLEDGE_DB_URL",
@@ -171,6 +171,8 @@ def main() -> int:
     parser.add_argument("-c", "--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 20)))
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "coach.tar.gz",
+                        help="the coach's model (to measure a candidate before it becomes the default)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -181,7 +183,7 @@ def main() -> int:
     work = RESULTS / "logs"  # each process's log and the scratch databases, kept for a look after
     shutil.rmtree(work, ignore_errors=True)
     for name in args.bots:
-        report["bots"][name] = bench_bot(make_bot(name, work), work, args.concurrency, args.seconds)
+        report["bots"][name] = bench_bot(make_bot(name, work, args.model), work, args.concurrency, args.seconds)
     if not args.skip_training:
         report["training"] = training.measure()
     report["total_s"] = round(time.perf_counter() - started)

@@ -1,4 +1,4 @@
-"""The cross-validation script's own logic: the pipeline without spaCy, the goals, reuse."""
+"""The cross-validation script's own logic: the spaCy variant of the pipeline, the goals, reuse."""
 from __future__ import annotations
 
 import importlib.util
@@ -25,31 +25,38 @@ def names(config: dict) -> list:
     return [component["name"] for component in config["pipeline"]]
 
 
-def test_config_without_spacy_replaces_only_spacy(crossval, tmp_path):
+def test_the_variant_of_the_project_config_adds_spacy_vectors_and_nothing_else(crossval, tmp_path):
     original = yaml.safe_load((ROOT / "config.yml").read_text())
-    written = crossval.write_config_without_spacy(ROOT / "config.yml", tmp_path / "no_spacy.yml")
+    assert not crossval.uses_spacy(ROOT / "config.yml")
+    written = crossval.write_spacy_variant(ROOT / "config.yml", tmp_path / "with_spacy.yml")
     generated = yaml.safe_load(written.read_text())
 
-    assert not any(name.startswith("Spacy") for name in names(generated))
-    assert names(generated)[0] == "WhitespaceTokenizer"
-    kept = [c for c in original["pipeline"] if c["name"] not in crossval.SPACY_COMPONENTS]
-    assert generated["pipeline"][1:] == kept  # every other component, with its settings
+    assert names(generated)[:3] == ["SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer"]
+    assert generated["pipeline"][0]["model"] == "en_core_web_md"
+    assert "WhitespaceTokenizer" not in names(generated)
+    kept = [c for c in original["pipeline"] if c["name"] != "WhitespaceTokenizer"]
+    assert generated["pipeline"][3:] == kept  # every other component, with its settings
     assert generated["policies"] == original["policies"]
     assert yaml.safe_load((ROOT / "config.yml").read_text()) == original  # config.yml untouched
 
 
-def test_config_without_a_spacy_tokenizer_is_refused(crossval, tmp_path):
+def test_the_variant_of_a_spacy_config_removes_spacy_and_nothing_else(crossval, tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text("language: en\npipeline:\n  - name: SpacyNLP\n    model: en_core_web_md\n"
+                      "  - name: SpacyTokenizer\n  - name: SpacyFeaturizer\n"
+                      "  - name: DIETClassifier\n    epochs: 5\npolicies: []\n")
+    generated = yaml.safe_load(crossval.write_spacy_variant(config, tmp_path / "out.yml").read_text())
+    assert generated["pipeline"] == [{"name": "WhitespaceTokenizer"}, {"name": "DIETClassifier", "epochs": 5}]
+    # and back again: the variant of the variant has the vectors
+    again = yaml.safe_load(crossval.write_spacy_variant(tmp_path / "out.yml", tmp_path / "again.yml").read_text())
+    assert names(again) == ["SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer", "DIETClassifier"]
+
+
+def test_a_config_without_any_tokenizer_to_replace_is_refused(crossval, tmp_path):
     config = tmp_path / "config.yml"
     config.write_text("language: en\npipeline:\n  - name: DIETClassifier\n")
     with pytest.raises(SystemExit):
-        crossval.write_config_without_spacy(config, tmp_path / "out.yml")
-
-
-@pytest.mark.parametrize("value, goal, expected", [
-    (0.95, 0.95, "PASS"), (0.9499, 0.95, "BELOW"), (0.99, 0.90, "PASS"), (None, 0.90, "n/a"),
-])
-def test_verdict_against_the_goal(crossval, value, goal, expected):
-    assert crossval.verdict(value, goal) == expected
+        crossval.write_spacy_variant(config, tmp_path / "out.yml")
 
 
 def test_fingerprint_changes_with_the_data_and_the_settings(crossval, tmp_path):
@@ -75,7 +82,7 @@ def test_an_earlier_run_is_reused_only_when_nothing_changed(crossval, tmp_path):
     )
     crossval.write_report(summary, {"greet": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5},
                                     "macro avg": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5}},
-                          tmp_path, [])
+                          tmp_path, [], "DIETClassifier")
     assert crossval.previous(tmp_path, "abc", 5) is None  # no confusion matrix: not a finished run
     (tmp_path / "intent_confusion_matrix.png").write_bytes(b"png")
     assert crossval.previous(tmp_path, "abc", 5) == summary
