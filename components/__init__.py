@@ -1,0 +1,1 @@
+"""The coach's own Rasa components (named in config.yml as `components.<module>.<class>`)."""
