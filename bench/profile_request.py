@@ -93,10 +93,14 @@ async def play(bot, rounds: int) -> int:
     return sent
 
 
-async def profile(model: Path, endpoints_file: Path, rounds: int, imported: float) -> Dict:
+async def profile(model: Path, endpoints_file: Path, rounds: int, imported: float,
+                  functions: int = 0) -> Dict:
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
+
+    sys.path.insert(0, str(ROOT))
+    import channels  # noqa: F401  (what `rasa run` loads from credentials.yml: channels/speedups.py)
 
     started = time.perf_counter()
     bot = await load_agent(model_path=str(model), endpoints=AvailableEndpoints.read_endpoints(str(endpoints_file)))
@@ -108,7 +112,17 @@ async def profile(model: Path, endpoints_file: Path, rounds: int, imported: floa
         timings.append(time.perf_counter() - started)
     TIMES.clear()
     CPU.clear()
-    sent = await play(bot, rounds)
+    if functions:  # Python's profiler over the conversations: the functions that cost most
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        sent = await play(bot, rounds)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(functions)
+    else:
+        sent = await play(bot, rounds)
     per_message = {label: {"wall_ms": round(sum(values) * 1000 / sent, 1),
                            "cpu_ms": round(sum(CPU[label]) * 1000 / sent, 1)}
                    for label, values in TIMES.items()}
@@ -123,6 +137,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "coach.tar.gz")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--functions", type=int, default=0, metavar="N",
+                        help="also print the N functions with the most own time (cProfile)")
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
@@ -148,10 +164,11 @@ def main() -> int:
     endpoints = coach_endpoints(work, 1)
     try:
         actions_port = actions.start_actions()
-        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+        endpoints["action_endpoint"] = dict(endpoints.get("action_endpoint") or {},
+                                            url=f"http://127.0.0.1:{actions_port}/webhook")
         endpoints_file = work / "endpoints.yml"
         endpoints_file.write_text(yaml.safe_dump(endpoints))
-        figures = asyncio.run(profile(args.model, endpoints_file, args.rounds, imported))
+        figures = asyncio.run(profile(args.model, endpoints_file, args.rounds, imported, args.functions))
     finally:
         actions.stop()
     print(json.dumps(figures, indent=2))

@@ -1,0 +1,92 @@
+"""The speed-ups of channels/speedups.py give Rasa's own answers: the action server reply check
+and the lookup of an event's class."""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
+
+import channels  # noqa: F401  (installs the check, as the Rasa server's loading of channels does)
+from channels import speedups
+
+VALID = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "timestamp": None, "name": "topic", "value": "salary"},
+                {"event": "active_loop", "name": None}, {"event": "followup", "name": "plan_form"}],
+     "responses": [{"text": "Half earn more than $47,190.", "buttons": [{"title": "Yes", "payload": "/affirm"}]}]},
+    {"responses": [{"response": "utter_back_to_flow"}]},
+]
+INVALID = [
+    {"events": [{"event": "slot", "name": 3, "value": "x"}]},  # a slot name must be a string
+    {"events": [{"name": "topic", "value": "x"}]},  # an event needs its type
+    {"events": "not a list"},
+    {"responses": [{"text": "hi"}, "not an object"]},
+    {"events": [{"event": "user", "text": 5}]},
+]
+
+
+@pytest.fixture
+def action():
+    return RemoteAction("action_answer_salary", EndpointConfig("http://localhost:5055/webhook"))
+
+
+def test_loading_the_channels_installs_the_compiled_check():
+    assert RemoteAction._validate_action_result is speedups.validate_action_result
+
+
+@pytest.mark.parametrize("reply", VALID)
+def test_a_valid_reply_passes_as_with_rasas_own_check(action, reply):
+    jsonschema.validate(reply, RemoteAction.action_response_format_spec())  # Rasa's verdict
+    assert action._validate_action_result(reply) is True
+
+
+@pytest.mark.parametrize("reply", INVALID)
+def test_an_invalid_reply_is_refused_as_by_rasas_own_check(action, reply):
+    speedups.uninstall()
+    try:
+        with pytest.raises(ValidationError) as rasas:
+            action._validate_action_result(reply)
+    finally:
+        speedups.install()
+    with pytest.raises(ValidationError) as ours:
+        action._validate_action_result(reply)
+    assert ours.value.message == rasas.value.message
+    assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_the_validator_is_built_once():
+    assert speedups.reply_validator() is speedups.reply_validator()
+
+
+def test_loading_the_channels_installs_the_remembered_event_lookup():
+    assert Event.resolve_by_type("slot") is SlotSet
+    assert Event.resolve_by_type is speedups.resolve_by_type
+
+
+@pytest.mark.parametrize("name", sorted({c.type_name for c in all_subclasses(Event) if hasattr(c, "type_name")}))
+def test_every_event_type_resolves_to_rasas_own_class(name):
+    speedups.uninstall()
+    try:
+        rasas = Event.resolve_by_type(name)
+    finally:
+        speedups.install()
+    assert Event.resolve_by_type(name) is rasas
+    assert Event.resolve_by_type(name) is rasas  # and again, remembered
+
+
+def test_unknown_event_types_behave_as_in_rasa():
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("no_such_event", default=BotUttered) is BotUttered
+    assert Event.resolve_by_type("topic") is None  # Rasa's old TopicSet events
+
+
+def test_stored_events_come_back_as_the_same_events():
+    events = [UserUttered("pay in texas?", {"name": "ask_salary", "confidence": 0.9}),
+              ActionExecuted("action_answer_salary"), BotUttered("Half earn more than $47,190."),
+              SlotSet("scope", "Texas")]
+    assert [Event.from_parameters(e.as_dict()) for e in events] == events
