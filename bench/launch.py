@@ -124,7 +124,9 @@ class Running:
             self._start_redis(endpoints)
         if self.bot.has_actions:
             actions_port = self.start_actions()
-            endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+            # the bot's own action endpoint settings, at the bench's action server
+            endpoints["action_endpoint"] = dict(endpoints.get("action_endpoint") or {},
+                                                url=f"http://127.0.0.1:{actions_port}/webhook")
         endpoints_file = self.work / "endpoints.yml"
         endpoints_file.write_text(yaml.safe_dump(endpoints))
         command = [str(BIN / "rasa"), "run", "--model", str(self.bot.model), "--enable-api",

@@ -88,7 +88,8 @@ class Servers:
         self.credentials.write_text(credentials if credentials is not None
                                     else (ROOT / "credentials.yml").read_text())
         self.endpoints = work / "endpoints.yml"
-        endpoints = endpoints or 'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        endpoints = endpoints or ('action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+                                  "  enable_selective_domain: true\n")  # as endpoints.yml
         self.endpoints.write_text(endpoints.replace("{actions_port}", str(self.actions_port)))
         self.env = dict(os.environ, KNOWLEDGE_DB_URL=knowledge_url, SANIC_HOST="127.0.0.1",
                         RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",

@@ -18,8 +18,9 @@ launcher.START_TIMEOUT = max(launcher.START_TIMEOUT, 600)
 
 SQLITE_ENDPOINTS = """action_endpoint:
   url: "http://127.0.0.1:{actions_port}/webhook"
+  enable_selective_domain: true
 tracker_store:
-  type: SQL
+  type: channels.tracker_store.CoachSQLTrackerStore
   dialect: sqlite
   db: "%s"
 """
