@@ -5,12 +5,13 @@ For each bot: start-up time to the first REST reply, closed-loop load at C = 1, 
 cold and with the cache (`bench/training.py`). Prints a table and saves it with the figures to
 `bench/results/` (`bench.txt`, `bench.json`).
 
-    .venv/bin/python bench/run.py [--seconds 20] [--skip-training] [--bots coach coach-2w stock]
+    .venv/bin/python bench/run.py [--seconds 20] [--skip-training] [--bots coach coach-2w coach-2w-redis stock]
 
-Bots: `coach` as `scripts/run.sh` starts it (the project's endpoints.yml, one Sanic worker);
-`coach-2w`, the same with two Sanic workers sharing a Redis lock store (and a Redis tracker
-store when endpoints.yml keeps conversations in memory, which two workers cannot share);
-`stock`, the bot `rasa init` creates, built once in build/stock-bot.
+Bots: `coach` as `scripts/run.sh` starts it (the project's endpoints.yml: conversations in
+SQLite, one Sanic worker); `coach-2w`, the same with two Sanic workers sharing a Redis lock
+store (and a Redis tracker store when endpoints.yml keeps conversations in memory, which two
+workers cannot share); `coach-2w-redis`, two workers with conversations kept in Redis instead
+of SQL; `stock`, the bot `rasa init` creates, built once in build/stock-bot.
 """
 from __future__ import annotations
 
@@ -59,9 +60,9 @@ def stock_bot() -> Path:
 def coach_endpoints(work: Path, workers: int) -> Dict:
     """The project's endpoints.yml, with conversations kept in a scratch database, not the real one."""
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text()) or {}
-    endpoints.pop("action_endpoint", None)  # the launcher points it at the bench's action server
+    # The launcher points the action endpoint at the bench's action server, keeping its settings.
     tracker = endpoints.get("tracker_store") or {}
-    if str(tracker.get("type")).lower() == "sql" and tracker.get("dialect", "sqlite") == "sqlite":
+    if "sql" in str(tracker.get("type")).lower() and tracker.get("dialect", "sqlite") == "sqlite":
         endpoints["tracker_store"] = dict(tracker, db=str(work / "trackers.db"))
     if workers > 1:
         endpoints["lock_store"] = {"type": "redis", "db": 1}
@@ -73,9 +74,12 @@ def coach_endpoints(work: Path, workers: int) -> Dict:
 def make_bot(name: str, work: Path, model: Path = ROOT / "models" / "coach.tar.gz") -> Bot:
     if name == "stock":
         return Bot(name, STOCK_DIR, stock_bot(), first_message="hello", has_actions=False)
-    workers = 2 if name == "coach-2w" else 1
+    workers = 2 if name.startswith("coach-2w") else 1
+    endpoints = coach_endpoints(work / name, workers)
+    if name == "coach-2w-redis":  # conversations in Redis too, not in SQL
+        endpoints["tracker_store"] = {"type": "redis", "db": 0}
     return Bot(name, ROOT, model, first_message="hello",
-               workers=workers, endpoints=coach_endpoints(work / name, workers),
+               workers=workers, endpoints=endpoints,
                credentials=ROOT / "credentials.yml",
                env={"KNOWLEDGE_DB_URL": os.environ.get("KNOWLEDGE_DB_URL",
                                                        f"sqlite:///{ROOT / 'build' / 'knowledge.db'}")})
@@ -114,12 +118,12 @@ def cpu_per_message(level: Dict) -> str:
 def table(report: Dict) -> str:
     bots = report["bots"]
     lines = [f"Benchmark {report['when']} on {report['machine']}, {report['seconds']} s per level",
-             "", f"{'bot':<10} {'C':>3} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'lost':>9}"
+             "", f"{'bot':<14} {'C':>3} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'lost':>9}"
                  f" {'CPU ms/msg':>11}"]
     for name, figures in bots.items():
         for level in figures["load"]:
             lost = f"{level['lost']}/{level['answered'] + level['lost']}"
-            lines.append(f"{name:<10} {level['concurrency']:>3} {level['messages_per_s']:>7.1f} "
+            lines.append(f"{name:<14} {level['concurrency']:>3} {level['messages_per_s']:>7.1f} "
                          f"{level.get('p50_ms', '-'):>7} {level.get('p95_ms', '-'):>7} "
                          f"{level.get('p99_ms', '-'):>7} {lost:>9} {cpu_per_message(level):>11}")
     lines.append("")
@@ -166,8 +170,8 @@ def goals(report: Dict) -> List[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bots", nargs="+", default=["coach", "coach-2w", "stock"],
-                        choices=["coach", "coach-2w", "stock"])
+    parser.add_argument("--bots", nargs="+", default=["coach", "coach-2w", "coach-2w-redis", "stock"],
+                        choices=["coach", "coach-2w", "coach-2w-redis", "stock"])
     parser.add_argument("-c", "--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 20)))
     parser.add_argument("--skip-training", action="store_true")
