@@ -32,7 +32,7 @@ help:
 	@echo "make knowledge   build the knowledge database from knowledge/"
 	@echo "make provenance  check every fact against the guide it cites"
 	@echo "make lookups     regenerate data/nlu/lookups.yml from knowledge/vocabulary.yml"
-	@echo "make validate    rasa data validate"
+	@echo "make validate    rasa data validate, and the NLU examples checked (scripts/check_nlu.py)"
 	@echo "make train       train the model (only when data or config changed)"
 	@echo "make bench-train measure training time, cold and with the cache"
 	@echo "make bench       speed and memory under load beside the stock rasa init bot (~15 min)"
@@ -59,6 +59,7 @@ lookups: $(VENV)/.installed
 
 validate: $(VENV)/.installed
 	$(PYTHON) -m knowledge.vocabulary --check
+	$(PYTHON) scripts/check_nlu.py > /dev/null || $(PYTHON) scripts/check_nlu.py
 	$(RASA) data validate --fail-on-warnings
 
 train: $(MODEL)

@@ -1,0 +1,108 @@
+"""The coach's SQL tracker store reads and writes what Rasa's own SQL store does, on SQLite in WAL mode."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from channels.tracker_store import CoachSQLTrackerStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def turn(text: str, when: float) -> list:
+    return [UserUttered(text, {"name": "ask_salary", "confidence": 0.9}, timestamp=when),
+            ActionExecuted("action_answer_salary", timestamp=when + 0.1),
+            BotUttered("Half earn more than $47,190.", timestamp=when + 0.2),
+            SlotSet("scope", "Texas", timestamp=when + 0.3), ActionExecuted("action_listen", timestamp=when + 0.4)]
+
+
+@pytest.fixture
+def stores(tmp_path):
+    path = tmp_path / "conversations.db"
+    ours = CoachSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    rasas = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    return ours, rasas, path
+
+
+def two_sessions() -> DialogueStateTracker:
+    tracker = DialogueStateTracker.from_events("ana", [ActionExecuted("action_session_start", timestamp=1),
+                                                      SessionStarted(timestamp=1.1),
+                                                      ActionExecuted("action_listen", timestamp=1.2)],
+                                               DOMAIN.slots)
+    for event in turn("pay in texas?", 2) + [ActionExecuted("action_session_start", timestamp=10),
+                                             SessionStarted(timestamp=10.1),
+                                             ActionExecuted("action_listen", timestamp=10.2)] + turn("and ohio?", 11):
+        tracker.update(event)
+    return tracker
+
+
+def test_what_ours_writes_rasas_reads_and_the_other_way(stores):
+    ours, rasas, _ = stores
+    tracker = two_sessions()
+    run(ours.save(tracker))
+    assert list(run(rasas.retrieve_full_tracker("ana")).events) == list(tracker.events)
+    assert list(run(rasas.retrieve("ana")).events) == list(run(ours.retrieve("ana")).events)
+
+    other = DialogueStateTracker.from_events("ben", turn("hi", 1), DOMAIN.slots)
+    run(rasas.save(other))
+    assert list(run(ours.retrieve("ben")).events) == list(other.events)
+
+
+def test_only_the_latest_session_is_read_unless_the_full_tracker_is_asked_for(stores):
+    ours, _, _ = stores
+    tracker = two_sessions()
+    run(ours.save(tracker))
+    latest = list(run(ours.retrieve("ana")).events)
+    assert isinstance(latest[0], SessionStarted) and latest[0].timestamp == 10.1
+    assert [e.text for e in latest if isinstance(e, UserUttered)] == ["and ohio?"]
+    assert list(run(ours.retrieve_full_tracker("ana")).events) == list(tracker.events)
+    assert run(ours.retrieve("nobody")) is None
+
+
+def stored_rows(path: Path) -> list:
+    with sqlite3.connect(path) as db:
+        return db.execute("select sender_id, type_name, intent_name, action_name, data "
+                          "from events order by id").fetchall()
+
+
+@pytest.mark.parametrize("store_class", [CoachSQLTrackerStore, SQLTrackerStore])
+def test_a_turn_saved_after_reading_adds_only_its_own_events(tmp_path, store_class):
+    store = store_class(DOMAIN, dialect="sqlite", db=str(tmp_path / "c.db"))
+    run(store.save(two_sessions()))
+    before = len(stored_rows(tmp_path / "c.db"))
+    tracker = run(store.retrieve("ana"))  # the latest session, as the processor reads it
+    run(store.save(tracker))  # nothing new
+    for event in turn("and hawaii?", 20):
+        tracker.update(event)
+    run(store.save(tracker))
+    assert len(stored_rows(tmp_path / "c.db")) == before + 5
+
+
+def test_the_rows_are_the_ones_rasas_store_writes(tmp_path):
+    for store_class, name in ((CoachSQLTrackerStore, "ours.db"), (SQLTrackerStore, "rasas.db")):
+        store = store_class(DOMAIN, dialect="sqlite", db=str(tmp_path / name))
+        run(store.save(two_sessions()))
+        tracker = run(store.retrieve("ana"))
+        for event in turn("and hawaii?", 20):
+            tracker.update(event)
+        run(store.save(tracker))
+    assert stored_rows(tmp_path / "ours.db") == stored_rows(tmp_path / "rasas.db")
+
+
+def test_the_sqlite_file_is_in_wal_mode(stores):
+    ours, _, path = stores
+    run(ours.save(two_sessions()))
+    with sqlite3.connect(path) as db:
+        assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
