@@ -43,7 +43,7 @@ TRAIN_LOCK = Path(os.environ.get("TRAIN_LOCK", "/tmp/coach-train.lock"))
 INTENT_MACRO_F1_GOAL = 0.95
 ENTITY_F1_GOAL = 0.90
 # The trainable entity extractors whose F1 is reported (whichever the config has).
-ENTITY_EXTRACTORS = ("CRFEntityExtractor", "DIETClassifier")
+ENTITY_EXTRACTORS = ("StoredCRFEntityExtractor", "CRFEntityExtractor", "DIETClassifier")
 SPACY_COMPONENTS = {"SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer"}
 # Rasa's evaluation undoes the FallbackClassifier's prediction, by deep-copying the whole
 # parse (spaCy's document and vocabulary included), which makes each such message take
