@@ -71,10 +71,11 @@ def coach_endpoints(work: Path, workers: int) -> Dict:
     return endpoints
 
 
-def make_bot(name: str, work: Path, model: Path = ROOT / "models" / "coach.tar.gz") -> Bot:
+def make_bot(name: str, work: Path, model: Path = ROOT / "models" / "coach.tar.gz",
+             several: int = 2) -> Bot:
     if name == "stock":
         return Bot(name, STOCK_DIR, stock_bot(), first_message="hello", has_actions=False)
-    workers = 2 if name.startswith("coach-2w") else 1
+    workers = several if name.startswith("coach-2w") else 1
     endpoints = coach_endpoints(work / name, workers)
     if name == "coach-2w-redis":  # conversations in Redis too, not in SQL
         endpoints["tracker_store"] = {"type": "redis", "db": 0}
@@ -117,7 +118,9 @@ def cpu_per_message(level: Dict) -> str:
 
 def table(report: Dict) -> str:
     bots = report["bots"]
-    lines = [f"Benchmark {report['when']} on {report['machine']}, {report['seconds']} s per level",
+    several = {f["workers"] for n, f in bots.items() if n.startswith("coach-2w")}
+    lines = [f"Benchmark {report['when']} on {report['machine']}, {report['seconds']} s per level"
+             + (f"; the coach-2w bots ran with {several.pop()} Sanic workers" if several - {2} else ""),
              "", f"{'bot':<14} {'C':>3} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'lost':>9}"
                  f" {'CPU ms/msg':>11}"]
     for name, figures in bots.items():
@@ -177,6 +180,8 @@ def main() -> int:
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "coach.tar.gz",
                         help="the coach's model (to measure a candidate before it becomes the default)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="Sanic workers of the coach-2w bots (the table still calls them coach-2w)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -187,7 +192,7 @@ def main() -> int:
     work = RESULTS / "logs"  # each process's log and the scratch databases, kept for a look after
     shutil.rmtree(work, ignore_errors=True)
     for name in args.bots:
-        report["bots"][name] = bench_bot(make_bot(name, work, args.model), work, args.concurrency, args.seconds)
+        report["bots"][name] = bench_bot(make_bot(name, work, args.model, args.workers), work, args.concurrency, args.seconds)
     if not args.skip_training:
         report["training"] = training.measure()
     report["total_s"] = round(time.perf_counter() - started)
