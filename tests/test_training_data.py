@@ -1,7 +1,7 @@
 """The training data and the domain agree with the actions."""
 from __future__ import annotations
 
-import re
+import importlib.util
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -13,17 +13,17 @@ from tests.actions.test_answers import ANSWER_ACTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
-ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]+\)|\{[^}]+\})")
+
+# The training data checker of `make validate`: its reading of the NLU files is the one used here.
+_spec = importlib.util.spec_from_file_location("check_nlu", ROOT / "scripts" / "check_nlu.py")
+check_nlu = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(check_nlu)
 
 
 @lru_cache(maxsize=1)
 def nlu_examples() -> Counter:
-    counts: Counter = Counter()
-    for path in (ROOT / "data" / "nlu").glob("*.yml"):
-        for block in yaml.safe_load(path.read_text())["nlu"]:
-            if "intent" in block:
-                counts[block["intent"]] += len([l for l in block["examples"].splitlines() if l.strip().startswith("- ")])
-    return counts
+    return Counter(intent for path in (ROOT / "data" / "nlu").glob("*.yml")
+                   for intent, _ in check_nlu.examples(path))
 
 
 # Intents only a button sends (their payload names them), so they need no examples.
@@ -72,10 +72,11 @@ def test_each_career_intent_goes_to_the_action_that_knows_it():
 def test_examples_are_not_repeated_across_intents():
     seen = {}
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
-        for block in yaml.safe_load(path.read_text())["nlu"]:
-            if "intent" not in block:
-                continue
-            for line in block["examples"].splitlines():
-                text = ANNOTATION.sub(r"\1", line.strip()[2:]).lower().strip()
-                if text:
-                    assert seen.setdefault(text, block["intent"]) == block["intent"], text
+        for intent, example in check_nlu.examples(path):
+            text = check_nlu.plain(example)
+            assert seen.setdefault(text, intent) == intent, text
+
+
+def test_the_training_data_passes_the_checker(capsys):
+    """Annotations name known entities, nothing repeats, and no held-out example is trained on."""
+    assert check_nlu.main([]) == 0, capsys.readouterr().out
