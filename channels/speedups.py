@@ -66,7 +66,7 @@ def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> O
     known = _EVENT_CLASSES.get(type_name)
     if known is not None:
         return known
-    found = _ORIGINAL_RESOLVE(type_name, None if default is None else default)
+    found = _ORIGINAL_RESOLVE(type_name, default)
     if found is not None and found is not default and getattr(found, "type_name", None) == type_name:
         _EVENT_CLASSES[type_name] = found
     return found

@@ -22,6 +22,7 @@ endpoints.yml and deploy/endpoints.yml name it: `type: channels.tracker_store.Co
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 from typing import Any, Optional, Text
 
@@ -116,7 +117,7 @@ class CoachSQLTrackerStore(SQLTrackerStore):
                     self._events_statement(tracker.sender_id, all_sessions=False).subquery())
             ).scalar_one()
             rows = []
-            for event in list(tracker.events)[stored:]:
+            for event in itertools.islice(tracker.events, stored, None):  # no copy of the rest
                 data = event.as_dict()
                 rows.append({"sender_id": tracker.sender_id, "type_name": event.type_name,
                              "timestamp": data.get("timestamp"),
