@@ -91,7 +91,10 @@ class Summary:
 def uses_spacy(config_path: Path) -> bool:
     import rasa.shared.utils.io
 
-    config = rasa.shared.utils.io.read_yaml_file(config_path)
+    return _has_spacy(rasa.shared.utils.io.read_yaml_file(config_path))
+
+
+def _has_spacy(config: Dict[str, Any]) -> bool:
     return any(c.get("name") in SPACY_COMPONENTS for c in config.get("pipeline", []))
 
 
@@ -106,7 +109,7 @@ def write_spacy_variant(config_path: Path, out_path: Path) -> Path:
     import rasa.shared.utils.io
 
     config = rasa.shared.utils.io.read_yaml_file(config_path)
-    had_spacy = uses_spacy(config_path)
+    had_spacy = _has_spacy(config)
     pipeline = []
     for component in config.get("pipeline", []):
         name = component.get("name")
