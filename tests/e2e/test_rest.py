@@ -103,12 +103,9 @@ def test_a_malformed_request_gets_a_400_saying_why(coach, body, reason):
 
 def test_the_questions_above_are_not_training_examples():
     """They measure understanding of new phrasings, so none may be in data/nlu."""
-    from tests.test_training_data import ANNOTATION, ROOT
+    from tests.test_training_data import ROOT, check_nlu
 
-    training = set()
-    for path in (ROOT / "data" / "nlu").glob("*.yml"):
-        for line in path.read_text().splitlines():
-            if line.strip().startswith("- "):
-                training.add(ANNOTATION.sub(r"\1", line.strip()[2:]).lower().strip(" ?!."))
+    training = {check_nlu.plain(example) for path in (ROOT / "data" / "nlu").glob("*.yml")
+                for _, example in check_nlu.examples(path)}
     for question, _ in QUESTIONS:
-        assert question.lower().strip(" ?!.") not in training, question
+        assert check_nlu.plain(question) not in training, question
