@@ -36,6 +36,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
+# The config names the project's own components (components.*), which `rasa` finds from the
+# project folder; a script's folder is what Python searches instead.
+sys.path.insert(0, str(ROOT))
 OUT_DIR = ROOT / "results" / "crossval"
 SPACY_MODEL = "en_core_web_md"
 TRAIN_LOCK = Path(os.environ.get("TRAIN_LOCK", "/tmp/coach-train.lock"))
