@@ -42,7 +42,8 @@ help:
 	@echo "make ratings     thumbs up and down on answers, by intent and topic"
 
 install: $(VENV)/.installed
-$(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh
+$(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh \
+		scripts/install_sentence_vectors.sh
 	scripts/bootstrap.sh
 	touch $@
 

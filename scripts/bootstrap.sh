@@ -31,4 +31,7 @@ quiet_pip install --quiet -r requirements.txt -c constraints.txt
 if ! "$VENV/bin/python" -c 'import en_core_web_md' 2>/dev/null; then
   scripts/install_spacy_model.sh "$VENV"
 fi
+if [ ! -f "$VENV/share/wordllama/l2_supercat_256.safetensors" ]; then
+  scripts/install_sentence_vectors.sh "$VENV"
+fi
 "$VENV/bin/python" -m pip check
