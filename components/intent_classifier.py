@@ -18,7 +18,9 @@ Only sentence features are read, as Rasa's LogisticRegressionClassifier does.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type, Union
 
 import joblib
@@ -114,9 +116,11 @@ class FoldedCalibratedSVM:
     def __init__(self, classes: np.ndarray, weights: np.ndarray, bias: np.ndarray,
                  slope: np.ndarray, offset: np.ndarray) -> None:
         self.classes_ = classes
-        self.weights = np.asfortranarray(weights)  # (features, folds * classes), column-major
-        self.bias, self.slope, self.offset = bias, slope, offset  # each (folds * classes,)
-        self.folds = len(bias) // len(classes)
+        # With two intents an SVM scores only the second one, so each fold has one column.
+        self.columns = 1 if len(classes) == 2 else len(classes)
+        self.weights = np.asfortranarray(weights)  # (features, folds * columns), column-major
+        self.bias, self.slope, self.offset = bias, slope, offset  # each (folds * columns,)
+        self.folds = len(bias) // self.columns
 
     @classmethod
     def fold(cls, calibrated: Any) -> "FoldedCalibratedSVM":
@@ -134,10 +138,12 @@ class FoldedCalibratedSVM:
     def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
         scores = np.asarray(features @ self.weights) + self.bias
         # Platt scaling per intent, as sklearn's _SigmoidCalibration: 1 / (1 + exp(a s + b))
-        probabilities = 1.0 / (1.0 + np.exp(np.clip(self.slope * scores + self.offset, -500, 500)))
-        per_fold = probabilities.reshape(len(scores), self.folds, len(self.classes_))
+        calibrated = 1.0 / (1.0 + np.exp(np.clip(self.slope * scores + self.offset, -500, 500)))
+        per_fold = calibrated.reshape(len(scores), self.folds, self.columns)
+        if self.columns == 1:
+            return np.concatenate([1 - per_fold, per_fold], axis=2).mean(axis=1)
         totals = per_fold.sum(axis=2, keepdims=True)
-        uniform = np.full_like(per_fold, 1.0 / len(self.classes_))
+        uniform = np.full_like(per_fold, 1.0 / self.columns)
         per_fold = np.where(totals == 0, uniform, per_fold / np.where(totals == 0, 1, totals))
         return per_fold.mean(axis=1)
 
@@ -172,6 +178,11 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self.scaler, self.widths, self.model = scaler, widths, model
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Rasa's training cache keys on the config and the data; a change of this code counts too."""
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

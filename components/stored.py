@@ -1,19 +1,12 @@
-"""Rasa 3.6's CRF entity extractor and logistic regression intent classifier, stored so that
-loading them is quick.
+"""Rasa 3.6's CRF entity extractor, stored so that loading it is quick.
 
-- `CRFEntityExtractor` keeps only its training data in the model and trains the CRF again
-  every time the model is loaded: 15 s of a start with this coach's 8,500 examples.
-  `StoredCRFEntityExtractor` keeps the trained CRFs in the model instead (sklearn-crfsuite's
-  CRF objects pickle with their model), so loading is reading a file.
-- `LogisticRegressionClassifier` stores its classifier with skops, and importing skops scans
-  every loaded module for trusted types: 9 s of a start next to TensorFlow.
-  `StoredLogisticRegressionClassifier` stores it with joblib. It also keeps the weights in
-  column-major order: scoring a message multiplies its sparse features by the transposed
-  weights, which scipy copies into one block on every call unless the transpose is already
-  contiguous (1.5 ms a call for this coach's 54 intents by some 30,000 features).
+`CRFEntityExtractor` keeps only its training data in the model and trains the CRF again
+every time the model is loaded: 15 s of a start with 8,500 examples. `StoredCRFEntityExtractor`
+keeps the trained CRFs in the model instead (sklearn-crfsuite's CRF objects pickle with their
+model), so loading is reading a file.
 
-Training and predictions are the parents' own: the same models come out of the same data.
-Both read models written by themselves only (a model is trusted code, as Rasa's own pickled
+Training and predictions are the parent's own: the same model comes out of the same data.
+It reads models written by itself only (a model is trusted code, as Rasa's own pickled
 components are); `make train` writes them.
 """
 from __future__ import annotations
@@ -22,20 +15,17 @@ import logging
 from typing import Any, Dict, List, Text
 
 import joblib
-import numpy as np
 import rasa.shared.utils.io
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor, CRFToken
 
 logger = logging.getLogger(__name__)
 
 CRF_FILE = "crf_taggers.joblib"
 CRF_ORDER_FILE = "crf_order.json"
-CLASSIFIER_FILE = "classifier.joblib"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -60,32 +50,3 @@ class StoredCRFEntityExtractor(CRFEntityExtractor):
         except ValueError:
             logger.warning(f"{cls.__name__}: resource '{resource.name}' is not in the model.")
             return cls(config, model_storage, resource)
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class StoredLogisticRegressionClassifier(LogisticRegressionClassifier):
-    """LogisticRegressionClassifier stored with joblib instead of skops."""
-
-    def persist(self) -> None:
-        with self._model_storage.write_to(self._resource) as model_dir:
-            joblib.dump(self.clf, model_dir / CLASSIFIER_FILE)
-        _transpose_ready(self.clf)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "StoredLogisticRegressionClassifier":
-        component = cls(config, execution_context.node_name, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as model_dir:
-                if (model_dir / CLASSIFIER_FILE).exists():  # else it had nothing to learn from
-                    component.clf = _transpose_ready(joblib.load(model_dir / CLASSIFIER_FILE))
-        except ValueError:
-            logger.warning(f"{cls.__name__}: resource '{resource.name}' is not in the model.")
-        return component
-
-
-def _transpose_ready(classifier: Any) -> Any:
-    """The same weights, stored so that their transpose is contiguous (see the module)."""
-    if hasattr(classifier, "coef_"):
-        classifier.coef_ = np.asfortranarray(classifier.coef_)
-    return classifier

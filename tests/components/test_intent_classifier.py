@@ -78,11 +78,13 @@ def test_an_empty_or_unknown_text_still_gets_a_ranking(model):
         assert 0 < parsed["intent"]["confidence"] <= 1
 
 
-def test_the_folded_model_gives_sklearns_probabilities():
+@pytest.mark.parametrize("intents", [4, 2])
+def test_the_folded_model_gives_sklearns_probabilities(intents):
     rng = np.random.default_rng(0)
-    centres = rng.normal(size=(4, 30))
-    labels = np.repeat(np.array(["a", "b", "c", "d"]), 25)
-    features = sp.csr_matrix(centres[np.repeat(np.arange(4), 25)] + rng.normal(scale=1.5, size=(100, 30)))
+    centres = rng.normal(size=(intents, 30))
+    labels = np.repeat(np.array(list("abcd"[:intents])), 25)
+    features = sp.csr_matrix(centres[np.repeat(np.arange(intents), 25)]
+                             + rng.normal(scale=1.5, size=(25 * intents, 30)))
     calibrated = CalibratedClassifierCV(LinearSVC(random_state=0), cv=3, method="sigmoid").fit(features, labels)
     folded = FoldedCalibratedSVM.fold(calibrated)
     test = sp.csr_matrix(rng.normal(scale=2, size=(40, 30)))

@@ -1,4 +1,4 @@
-"""The stored CRF and logistic regression: the same predictions after loading, without retraining."""
+"""The stored CRF: the same predictions after loading, without retraining."""
 from __future__ import annotations
 
 import asyncio
@@ -19,8 +19,7 @@ pipeline:
     analyzer: char_wb
     min_ngram: 2
     max_ngram: 4
-  - name: components.stored.StoredLogisticRegressionClassifier
-    max_iter: 500
+  - name: components.intent_classifier.CalibratedSVMIntentClassifier
   - name: components.stored.StoredCRFEntityExtractor
 policies: []
 """
@@ -82,19 +81,3 @@ def test_two_loads_predict_the_same(model):
     first, second = parse_all(model), parse_all(model)
     assert [p["intent_ranking"] for p in first] == [p["intent_ranking"] for p in second]
     assert [p["entities"] for p in first] == [p["entities"] for p in second]
-
-
-def test_the_loaded_weights_multiply_without_a_copy_and_score_as_before(model):
-    import numpy as np
-    from components.stored import StoredLogisticRegressionClassifier
-
-    agent = Agent.load(model)
-    node = next(n for n in agent.processor.graph_runner._instantiated_nodes.values()
-                if isinstance(n._component, StoredLogisticRegressionClassifier))
-    classifier = node._component.clf
-    assert classifier.coef_.T.flags["C_CONTIGUOUS"]
-    features = np.random.default_rng(0).random((3, classifier.coef_.shape[1]))
-    expected = features @ np.ascontiguousarray(classifier.coef_).T + classifier.intercept_
-    if expected.shape[1] == 1:  # two intents: sklearn gives one score per message
-        expected = expected.ravel()
-    assert np.allclose(classifier.decision_function(features), expected)
