@@ -131,3 +131,13 @@ def test_an_empty_text_gets_a_zero_vector(vectors):
 def test_a_missing_model_says_how_to_install_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="install_sentence_vectors"):
         SentenceVectors(tmp_path)
+
+
+def test_the_loaded_weights_are_row_major(model):
+    """scipy's sparse-times-dense product copies weights of any other layout on every message."""
+    from components.intent_classifier import CalibratedSVMIntentClassifier
+
+    agent = Agent.load(model)
+    node = next(n for n in agent.processor.graph_runner._instantiated_nodes.values()
+                if isinstance(n._component, CalibratedSVMIntentClassifier))
+    assert node._component.model.weights.flags["C_CONTIGUOUS"]
