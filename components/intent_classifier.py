@@ -7,7 +7,7 @@ counts, and trains in seconds instead of a minute (README, Measured understandin
   n-grams, character n-grams, regexes, ...) get tf-idf weights with a logarithmic term
   frequency, so words that every intent uses ("what", "the", "mrt") count less than the words
   that tell intents apart; each block, dense ones included, is then scaled to unit length, so
-  the 30,000 character n-grams do not drown the 256 numbers of the sentence vector.
+  the tens of thousands of character n-grams do not drown the 256 numbers of the sentence vector.
 - **A linear SVM** separates the intents (one against the rest), and
 - **sigmoid calibration** (Platt scaling, fitted on held-out thirds of the training data)
   turns its scores into confidences, which the FallbackClassifier's threshold and the
