@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type, Union
 
@@ -65,7 +66,8 @@ class BlockScaler:
         for origin, idf in self.idf.items():
             matrix = sp.csr_matrix(blocks[origin], dtype=np.float64, copy=True)
             if idf is not None:
-                matrix.data = np.log(np.abs(matrix.data)) * np.sign(matrix.data) + np.sign(matrix.data)
+                # 1 + log(tf), keeping the sign of a negative feature (none of Rasa's are)
+                matrix.data = np.sign(matrix.data) * (1 + np.log(np.abs(matrix.data)))
                 matrix = matrix.multiply(idf).tocsr()
             norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1))).ravel()
             norms[norms == 0] = 1
@@ -105,7 +107,8 @@ def sentence_blocks(messages: List[Message], widths: Optional[Dict[str, int]] = 
             rows = [sp.csr_matrix(f[origin]) if origin in f else sp.csr_matrix((1, width)) for f in found]
             blocks[origin] = sp.vstack(rows, format="csr") if rows else sp.csr_matrix((0, width))
         else:
-            rows = [np.asarray(f[origin]).reshape(1, width) if origin in f else np.zeros((1, width)) for f in found]
+            rows = [np.asarray(f[origin]).reshape(1, width) if origin in f else np.zeros((1, width))
+                    for f in found]
             blocks[origin] = np.vstack(rows)
     return blocks
 
@@ -204,9 +207,10 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
         self.widths = {origin: matrix.shape[1] for origin, matrix in blocks.items()}
         self.scaler = BlockScaler().fit(blocks)
         features = self.scaler.transform(blocks)
-        folds = min(self.config["calibration_folds"], int(np.bincount(np.unique(labels, return_inverse=True)[1]).min()))
+        # Each calibration part needs an example of every intent.
+        folds = max(2, min(self.config["calibration_folds"], min(Counter(labels.tolist()).values())))
         svm = LinearSVC(C=self.config["C"], random_state=self.config["random_state"])
-        calibrated = CalibratedClassifierCV(svm, cv=max(folds, 2), method="sigmoid", ensemble=True)
+        calibrated = CalibratedClassifierCV(svm, cv=folds, method="sigmoid", ensemble=True)
         calibrated.fit(features, labels)
         self.model = FoldedCalibratedSVM.fold(calibrated)
         self.persist()
@@ -215,7 +219,8 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None:
             return messages
-        probabilities = self.model.predict_proba(self.scaler.transform(sentence_blocks(messages, self.widths)))
+        features = self.scaler.transform(sentence_blocks(messages, self.widths))
+        probabilities = self.model.predict_proba(features)
         for message, row in zip(messages, probabilities):
             order = np.argsort(-row, kind="stable")
             ranking = [{"name": str(self.model.classes_[i]), "confidence": float(row[i])} for i in order]
