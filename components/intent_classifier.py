@@ -18,10 +18,8 @@ Only sentence features are read, as Rasa's LogisticRegressionClassifier does.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type, Union
 
 import joblib
@@ -38,6 +36,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
+
+from components import code_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -186,8 +186,7 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Rasa's training cache keys on the config and the data; a change of this code counts too."""
-        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        return code_fingerprint(__file__)
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

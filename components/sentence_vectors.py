@@ -13,7 +13,6 @@ vectors beside them added nothing (README, Measured understanding).
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
 from pathlib import Path
@@ -31,6 +30,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components import code_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +102,10 @@ class SentenceVectorFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Rasa's training cache keys on the config and the data; this code and the vectors count too."""
+        """This code and the vectors it reads."""
         weights = Path(config.get("model_dir") or DEFAULT_MODEL_DIR) / WEIGHTS_FILE
         stamp = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}" if weights.exists() else "missing"
-        return hashlib.sha256(Path(__file__).read_bytes() + stamp.encode()).hexdigest()
+        return code_fingerprint(__file__, stamp)
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

@@ -12,7 +12,7 @@ components are); `make train` writes them.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import joblib
 import rasa.shared.utils.io
@@ -21,6 +21,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor, CRFToken
+
+from components import code_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ CRF_ORDER_FILE = "crf_order.json"
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class StoredCRFEntityExtractor(CRFEntityExtractor):
     """CRFEntityExtractor whose trained CRFs are stored in the model, not trained at load."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return code_fingerprint(__file__)
 
     def persist(self, dataset: List[List[CRFToken]]) -> None:
         with self._model_storage.write_to(self._resource) as model_dir:
