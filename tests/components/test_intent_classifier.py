@@ -1,35 +1,17 @@
 """The calibrated SVM intent classifier and the sentence vectors it reads."""
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from rasa.core.agent import Agent
-from rasa.model_training import train_nlu
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
 
 from components.intent_classifier import BlockScaler, FoldedCalibratedSVM
 from components.sentence_vectors import DEFAULT_MODEL_DIR, SentenceVectors
-
-CONFIG = """
-language: en
-assistant_id: intent-classifier-test
-pipeline:
-  - name: WhitespaceTokenizer
-  - name: CountVectorsFeaturizer
-  - name: CountVectorsFeaturizer
-    analyzer: char_wb
-    min_ngram: 2
-    max_ngram: 4
-  - name: components.sentence_vectors.SentenceVectorFeaturizer
-  - name: components.intent_classifier.CalibratedSVMIntentClassifier
-policies: []
-"""
+from tests.components.pipelines import parse_all, train
 
 INTENTS = {
     "ask_salary": ["what is the pay", "salary?", "how much do they earn", "what do techs make",
@@ -42,22 +24,12 @@ INTENTS = {
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> str:
-    work: Path = tmp_path_factory.mktemp("svm")
     nlu = ['version: "3.1"', "nlu:"]
     for intent, examples in INTENTS.items():
         nlu += [f"- intent: {intent}", "  examples: |"] + [f"    - {e}" for e in examples]
-    (work / "config.yml").write_text(CONFIG)
-    (work / "nlu.yml").write_text("\n".join(nlu) + "\n")
-    return train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work / "models"))
-
-
-def parse_all(model: str, questions):
-    agent = Agent.load(model)
-
-    async def run():
-        return [await agent.parse_message(q) for q in questions]
-
-    return asyncio.run(run())
+    return train(tmp_path_factory.mktemp("svm"), ["components.sentence_vectors.SentenceVectorFeaturizer",
+                                                  "components.intent_classifier.CalibratedSVMIntentClassifier"],
+                 "\n".join(nlu) + "\n")
 
 
 def test_the_trained_model_tells_the_intents_apart(model):
