@@ -365,6 +365,24 @@ def write_report(summary: Summary, intent_report: Dict[str, Any], out_dir: Path,
     (out_dir / "summary.json").write_text(json.dumps(record, indent=2) + "\n")
 
 
+def print_comparison(summaries: List[Summary], out_dir: Path) -> None:
+    rows = [("intent macro F1", "intent_macro_f1"), ("intent accuracy", "intent_accuracy"),
+            ("entity micro F1", "entity_micro_f1"), ("entity macro F1", "entity_macro_f1")]
+    header = f"{'':18}" + "".join(f"{s.label:>24}" for s in summaries)
+    lines = [header]
+    for title, key in rows:
+        lines.append(f"{title:18}" + "".join(f"{figure(getattr(s, key)):>24}" for s in summaries))
+    lines.append(f"{'folds':18}" + "".join(f"{s.folds_text():>24}" for s in summaries))
+    lines.append(f"{'time (min)':18}" + "".join(f"{s.elapsed_s / 60:>24.1f}" for s in summaries))
+    lines.append(f"{'training (min)':18}" + "".join(f"{s.trained_s / 60:>24.1f}" for s in summaries))
+    better = max(summaries, key=lambda s: (s.intent_macro_f1, s.entity_micro_f1 or 0))
+    lines.append(f"better on intent macro F1: {better.label}")
+    text = "\n".join(lines)
+    print("\nComparison\n" + text)
+    (out_dir / "comparison.txt").write_text(text + "\n")
+
+
+# -- a stored run reused, and the command line ----------------------------------------------
 def previous(out_dir: Path, fingerprint_: str, folds_run: int) -> Optional[Summary]:
     path = out_dir / "summary.json"
     if not path.exists() or not (out_dir / "intent_confusion_matrix.png").exists():
@@ -427,23 +445,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.compare:
         print_comparison(summaries, args.out)
     return 0
-
-
-def print_comparison(summaries: List[Summary], out_dir: Path) -> None:
-    rows = [("intent macro F1", "intent_macro_f1"), ("intent accuracy", "intent_accuracy"),
-            ("entity micro F1", "entity_micro_f1"), ("entity macro F1", "entity_macro_f1")]
-    header = f"{'':18}" + "".join(f"{s.label:>24}" for s in summaries)
-    lines = [header]
-    for title, key in rows:
-        lines.append(f"{title:18}" + "".join(f"{figure(getattr(s, key)):>24}" for s in summaries))
-    lines.append(f"{'folds':18}" + "".join(f"{s.folds_text():>24}" for s in summaries))
-    lines.append(f"{'time (min)':18}" + "".join(f"{s.elapsed_s / 60:>24.1f}" for s in summaries))
-    lines.append(f"{'training (min)':18}" + "".join(f"{s.trained_s / 60:>24.1f}" for s in summaries))
-    better = max(summaries, key=lambda s: (s.intent_macro_f1, s.entity_micro_f1 or 0))
-    lines.append(f"better on intent macro F1: {better.label}")
-    text = "\n".join(lines)
-    print("\nComparison\n" + text)
-    (out_dir / "comparison.txt").write_text(text + "\n")
 
 
 if __name__ == "__main__":
