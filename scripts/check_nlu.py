@@ -8,6 +8,9 @@ It reports, and exits 1 on:
 - an example that appears twice, in the same intent or in two intents (case and
   punctuation ignored);
 - an example copied from the held-out test set (tests/nlu), which must stay unseen;
+- an example that is a copy or a near-copy of an evaluation question (eval/questions), or a
+  curated "asked as" phrasing of a fact (knowledge/facts) that is: the evaluation measures
+  questions the coach has never learned from, so none may flow back (`near_copies`);
 - an intent the domain does not list.
 It prints the number of examples per intent of the files checked.
 """
@@ -59,6 +62,66 @@ def problems_in(example: str, entities: set) -> List[str]:
     return found
 
 
+def words_of(text: str) -> List[str]:
+    return re.findall(r"[a-z0-9$%']+", text.lower())
+
+
+def evaluation_questions() -> List[str]:
+    """Every user turn of the evaluation set, as plain text."""
+    found = []
+    for path in sorted((ROOT / "eval" / "questions").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        found += [q["text"] for q in data.get("questions") or []]
+        found += [t["text"] for c in data.get("conversations") or [] for t in c["turns"]]
+    return [plain(q) for q in found if isinstance(q, str)]
+
+
+def asked_as_phrasings() -> List[str]:
+    found = []
+    for path in sorted((ROOT / "knowledge" / "facts").glob("*.yml")):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("facts") or []:
+            found += [plain(p) for p in (entry.get("asked_as") or []) if isinstance(entry, dict)]
+    return found
+
+
+# Two texts of at least this many words are near-copies when they share this share of words
+# (Jaccard), or when one is the other with a word or two added, dropped or changed.
+NEAR_COPY_JACCARD = 0.75
+NEAR_COPY_MIN_WORDS = 4
+
+
+def near_copies(texts: List[str], protected: List[str]) -> Dict[str, str]:
+    """text -> the protected text it copies, for the texts that copy or nearly copy one.
+
+    Short texts (under NEAR_COPY_MIN_WORDS words) count only when equal. Candidates are found
+    through shared pairs of words, so a check of 14,000 examples against 1,000 questions takes a
+    second."""
+    exact = set(protected)
+    word_sets = [set(words_of(q)) for q in protected]
+    by_pair: Dict[Tuple[str, str], List[int]] = {}
+    for i, q in enumerate(protected):
+        w = words_of(q)
+        if len(w) >= NEAR_COPY_MIN_WORDS:
+            for pair in zip(w, w[1:]):
+                by_pair.setdefault(pair, []).append(i)
+    found: Dict[str, str] = {}
+    for text in texts:
+        if text in exact:
+            found[text] = text
+            continue
+        w = words_of(text)
+        if len(w) < NEAR_COPY_MIN_WORDS:
+            continue
+        mine = set(w)
+        candidates = {i for pair in zip(w, w[1:]) for i in by_pair.get(pair, ())}
+        for i in candidates:
+            other = word_sets[i]
+            if len(mine & other) / len(mine | other) >= NEAR_COPY_JACCARD:
+                found[text] = protected[i]
+                break
+    return found
+
+
 def main(argv: List[str]) -> int:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     intents = set(domain["intents"])
@@ -90,6 +153,12 @@ def main(argv: List[str]) -> int:
                                     f"in {other_path.relative_to(ROOT)}")
             else:
                 first_seen[text] = (intent, path)
+    mine_texts = sorted({plain(e) for path in checked for _, e in examples(path)})
+    for text, copied in near_copies(mine_texts, evaluation_questions()).items():
+        problems.append(f"{text!r}: a copy or near-copy of the evaluation question {copied!r}")
+    phrasings = asked_as_phrasings()
+    for text, copied in near_copies(phrasings, evaluation_questions()).items():
+        problems.append(f"knowledge/facts asked_as {text!r}: a near-copy of the evaluation question {copied!r}")
     for intent, n in sorted(counts.items()):
         print(f"{n:5d}  {intent}")
     print(f"{sum(counts.values()):5d}  examples in {len(checked)} file(s)")
