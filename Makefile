@@ -17,7 +17,8 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 export SEEDS_DIR
 
 # The components' code is part of the model: a change to it trains again.
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard components/*.py)
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(wildcard components/*.py) \
+  $(wildcard knowledge/facts/*.yml) knowledge/topics.yml knowledge/retrieval.py
 KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
 
 .PHONY: help install run shell knowledge provenance lookups validate train test test-unit \
@@ -29,6 +30,7 @@ help:
 	@echo "make shell       chat with the coach in the terminal"
 	@echo "make ask Q=...   ask one question and print the reply (for scripts)"
 	@echo "make replay      replay the test conversations, each story's PASS or FAIL"
+	@echo "make eval        the unseen questions over REST: pass rate per category, reply length"
 	@echo "make test        everything: unit tests, provenance, data validation, conversations, end to end"
 	@echo "make knowledge   build the knowledge database from knowledge/"
 	@echo "make provenance  check every fact against the guide it cites"
@@ -44,7 +46,7 @@ help:
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh \
-		scripts/install_sentence_vectors.sh
+		scripts/install_sentence_vectors.sh scripts/install_sentence_encoder.sh
 	scripts/bootstrap.sh
 	touch $@
 
@@ -79,6 +81,11 @@ shell: $(MODEL) build/knowledge.stamp
 # Q is passed unexpanded and single-quoted, so $, quotes and backticks in it stay text.
 ask: $(MODEL) build/knowledge.stamp
 	@$(PYTHON) scripts/ask.py '$(subst ','"'"',$(value Q))'
+
+# The coach judged by its replies to unseen questions (eval/): starts its own servers.
+.PHONY: eval
+eval: $(MODEL) build/knowledge.stamp
+	$(PYTHON) eval/run.py
 
 replay: $(MODEL)
 	@$(PYTHON) scripts/replay.py

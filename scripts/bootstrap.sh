@@ -34,4 +34,7 @@ fi
 if [ ! -f "$VENV/share/wordllama/l2_supercat_256.safetensors" ]; then
   scripts/install_sentence_vectors.sh "$VENV"
 fi
+if [ ! -f "$VENV/share/minilm/model.safetensors" ]; then
+  scripts/install_sentence_encoder.sh "$VENV"
+fi
 "$VENV/bin/python" -m pip check

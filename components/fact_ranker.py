@@ -1,0 +1,124 @@
+"""Ranks the curated facts for every message, by meaning and by words (knowledge/retrieval.py).
+
+At training the component reads the knowledge files, embeds every fact's documents with
+all-MiniLM-L6-v2 (components/minilm.py) and stores the index in the model (numpy arrays
+without pickle, and JSON). For each message it embeds the text once and adds `facts`, the best
+facts with their scores, to the parse data, where the actions weigh them with the intent's
+topic, the entities and the conversation. The message's vector is computed here only, never
+again in the action server.
+
+The knowledge files are an input of the model: editing a fact trains this component again
+(`fingerprint_addon` hashes them), and nothing else.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components import code_fingerprint
+from components.minilm import DEFAULT_MODEL_DIR, MiniLM
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+FACTS_KEY = "facts"
+# Messages longer than this are ranked on their start (the encoder reads 256 tokens anyway).
+MAX_CHARS = 2000
+
+
+def knowledge_fingerprint(facts_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(facts_dir.glob("*.yml")) + [ROOT / "knowledge" / "topics.yml"]:
+        if path.exists():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class FactRanker(GraphComponent):
+    """Adds the ranked facts (`facts`: [{"id", "score"}...]) to each parsed message."""
+
+    _encoders: Dict[str, MiniLM] = {}
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"model_dir": None, "facts_dir": "knowledge/facts", "top": 12}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["tokenizers", "safetensors", "scipy"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """This code, the encoder's and the knowledge files."""
+        facts_dir = ROOT / (config.get("facts_dir") or "knowledge/facts")
+        return code_fingerprint(__file__, code_fingerprint(str(ROOT / "components" / "minilm.py")),
+                                code_fingerprint(str(ROOT / "knowledge" / "retrieval.py")),
+                                knowledge_fingerprint(facts_dir))
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 index=None) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.index = index
+        self.encoder = self.encoder_for(config)
+
+    @classmethod
+    def encoder_for(cls, config: Dict[Text, Any]) -> MiniLM:
+        model_dir = str(config.get("model_dir") or DEFAULT_MODEL_DIR)
+        if model_dir not in cls._encoders:  # one encoder per process, however many graphs load it
+            cls._encoders[model_dir] = MiniLM(Path(model_dir))
+        return cls._encoders[model_dir]
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "FactRanker":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from knowledge.retrieval import FactIndex
+
+        facts_dir = ROOT / self._config["facts_dir"]
+        self.index = FactIndex.build(self.encoder.embed, facts_dir=facts_dir)
+        with self._model_storage.write_to(self._resource) as folder:
+            self.index.save(Path(folder))
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "FactRanker":
+        from knowledge.retrieval import FactIndex
+
+        try:
+            with model_storage.read_from(resource) as folder:
+                return cls(config, model_storage, resource, FactIndex.load(Path(folder)))
+        except (ValueError, FileNotFoundError):
+            logger.warning(f"{cls.__name__}: no fact index in the model; messages get no ranking.")
+            return cls(config, model_storage, resource)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data  # the ranking serves the actions, not the other components' training
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.index is None:
+            return messages
+        for message in messages:
+            text = (message.get(TEXT) or "")[:MAX_CHARS]
+            if not text.strip():
+                continue
+            vector = self.encoder.embed_one(text)
+            ranked = self.index.rank(text, vector, int(self._config["top"]))
+            message.set(FACTS_KEY, [{"id": r.id, "score": round(r.score, 3), "meaning": round(r.meaning, 3)}
+                                    for r in ranked], add_to_output=True)
+        return messages

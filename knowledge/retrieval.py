@@ -1,0 +1,181 @@
+"""Facts found by meaning: every fact a document, ranked for a question.
+
+A fact's documents are its measure and answer, its named items and points, and the curated
+"asked as" phrasings kept with it in `knowledge/facts/` (never questions from `eval/`). A
+question is ranked against them in two ways, and the two are added:
+
+- meaning: the cosine of the question's sentence vector (components/minilm.py) and the nearest
+  of the fact's document vectors;
+- words: the share of the question's word weight (inverse document frequency) that the fact's
+  text holds, so a rare name ("CAHIIM", "CHDA") or figure pulls its fact up even where the
+  encoder knows it poorly.
+
+The index is built when the model is trained (components/fact_ranker.py) and stored with it;
+the actions weigh the ranking with the intent's topic, the entities and the conversation.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import yaml
+
+from knowledge.schema import FACTS_DIR, KNOWLEDGE_DIR, FactRecord, load_facts
+
+TOPICS_FILE = KNOWLEDGE_DIR / "topics.yml"
+# How much the words count beside the meaning.
+LEXICAL_WEIGHT = 0.5
+WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    "a an the and or but if of to in on at for with from by as is are was were be been being am do does did "
+    "i me my im i'm you your it its it's this that these those there here what which who whom how why when "
+    "where can could would should will shall may might must have has had having not no so than then too very "
+    "just about into over under up down out off again further once all any both each few more most other some "
+    "such only own same s t don doesn didn isn aren wasn weren get got gets getting they them their we us our "
+    "he she his her hers him ok okay hi hey please thanks thank really much many also like want know tell "
+    "need lot lots thing things kind sort someone something anything guys u ur ya".split()
+)
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to join "certifications"/"certified" and "paying"/"pays"."""
+    for suffix, keep in (("ications", 4), ("ication", 4), ("ies", 3), ("ing", 4), ("ed", 4), ("es", 4),
+                         ("s", 3), ("ly", 4)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def terms(text: str) -> List[str]:
+    words = (w[:-2] if w.endswith("'s") else w for w in WORD.findall((text or "").lower()))
+    return [stem(w) for w in words if w not in STOPWORDS]
+
+
+def topic_labels(path: Path = TOPICS_FILE) -> Dict[str, str]:
+    """Plain words for each topic, which lead its facts' documents ("Pay and salary: ...")."""
+    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+
+
+def asked_as(facts_dir: Path = FACTS_DIR) -> Dict[str, List[str]]:
+    """fact id -> the curated phrasings of the questions it answers (`asked_as` in the files)."""
+    found: Dict[str, List[str]] = {}
+    for path in sorted(facts_dir.glob("*.yml")):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("facts") or []:
+            phrasings = entry.get("asked_as") if isinstance(entry, dict) else None
+            if phrasings:
+                found[str(entry["id"])] = [str(p) for p in phrasings]
+    return found
+
+
+def documents(fact: FactRecord, labels: Dict[str, str], phrasings: Sequence[str] = ()) -> List[str]:
+    """The texts a fact is found by: what it measures and says, its list, how it is asked."""
+    label = labels.get(fact.topic, fact.topic.replace("_", " "))
+    scope = "" if fact.scope_type == "national" else f" ({fact.scope_name})"
+    docs = [f"{label}{scope}: {fact.measure}. {fact.answer}"]
+    listed = list(fact.items) + list(fact.points)
+    if listed:
+        docs.append(f"{label}{scope}: {fact.measure}: " + "; ".join(listed))
+    docs.extend(phrasings)
+    return docs
+
+
+@dataclass
+class Ranked:
+    id: str
+    score: float
+    meaning: float
+    words: float
+
+
+class FactIndex:
+    """The facts' document vectors and word weights, ranked against a question."""
+
+    def __init__(self, ids: List[str], doc_owner: np.ndarray, vectors: np.ndarray,
+                 doc_terms: List[Counter], idf: Dict[str, float]):
+        self.ids = ids
+        self.doc_owner = doc_owner  # document row -> fact index
+        self.vectors = vectors  # one unit row a document
+        self.fact_terms = [set() for _ in ids]
+        for row, counts in enumerate(doc_terms):
+            self.fact_terms[int(doc_owner[row])].update(counts)
+        self.idf = idf
+
+    @classmethod
+    def build(cls, embed: Callable[[List[str]], np.ndarray], facts: Optional[List[FactRecord]] = None,
+              facts_dir: Path = FACTS_DIR) -> "FactIndex":
+        facts = facts if facts is not None else load_facts(facts_dir)
+        labels = topic_labels()
+        phrasings = asked_as(facts_dir)
+        texts: List[str] = []
+        owner: List[int] = []
+        for i, fact in enumerate(facts):
+            for text in documents(fact, labels, phrasings.get(fact.id, ())):
+                texts.append(text)
+                owner.append(i)
+        doc_terms = [Counter(terms(t)) for t in texts]
+        # Word weights over facts, not documents: a fact with three phrasings is one fact.
+        per_fact: List[set] = [set() for _ in facts]
+        for row, counts in enumerate(doc_terms):
+            per_fact[owner[row]].update(counts)
+        frequency = Counter(t for fact_terms in per_fact for t in fact_terms)
+        n = len(facts)
+        idf = {t: math.log(1 + n / df) for t, df in frequency.items()}
+        return cls([f.id for f in facts], np.array(owner, dtype=np.int32), embed(texts), doc_terms, idf)
+
+    # -- ranking --------------------------------------------------------------------------
+    def meaning(self, vector: np.ndarray) -> np.ndarray:
+        """Per fact, the cosine of its nearest document."""
+        scores = np.full(len(self.ids), -1.0, dtype=np.float32)
+        np.maximum.at(scores, self.doc_owner, self.vectors @ vector.astype(np.float32))
+        return scores
+
+    def words(self, text: str) -> np.ndarray:
+        """Per fact, the share of the question's word weight found in its text."""
+        asked = set(terms(text))
+        # A word no fact has ("welder", a typo) still counts, as a word the facts lack.
+        weights = {t: self.idf.get(t, math.log(1 + len(self.ids))) for t in asked}
+        total = sum(weights.values())
+        scores = np.zeros(len(self.ids), dtype=np.float32)
+        if not total:
+            return scores
+        for i, fact_terms in enumerate(self.fact_terms):
+            scores[i] = sum(w for t, w in weights.items() if t in fact_terms) / total
+        return scores
+
+    def rank(self, text: str, vector: np.ndarray, k: int = 15) -> List[Ranked]:
+        meaning, words = self.meaning(vector), self.words(text)
+        combined = meaning + LEXICAL_WEIGHT * words
+        k = min(k, len(self.ids))
+        top = np.argsort(-combined)[:k]
+        return [Ranked(self.ids[i], float(combined[i]), float(meaning[i]), float(words[i])) for i in top]
+
+    # -- storage --------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez(folder / "vectors.npz", vectors=self.vectors, doc_owner=self.doc_owner)
+        (folder / "index.json").write_text(json.dumps({
+            "ids": self.ids, "idf": self.idf,
+            "fact_terms": [sorted(t) for t in self.fact_terms],
+        }))
+
+    @classmethod
+    def load(cls, folder: Path) -> "FactIndex":
+        with np.load(folder / "vectors.npz", allow_pickle=False) as arrays:
+            vectors, owner = arrays["vectors"], arrays["doc_owner"]
+        data = json.loads((folder / "index.json").read_text())
+        index = cls.__new__(cls)
+        index.ids, index.idf = data["ids"], data["idf"]
+        index.vectors, index.doc_owner = vectors, owner
+        index.fact_terms = [set(t) for t in data["fact_terms"]]
+        return index
+
+
+def ranking_of(message: Dict) -> List[Tuple[str, float]]:
+    """(fact id, score) pairs a parsed message carries, best first ([] when it has none)."""
+    return [(r["id"], float(r["score"])) for r in message.get("facts") or [] if isinstance(r, dict) and "id" in r]

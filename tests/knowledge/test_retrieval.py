@@ -1,0 +1,68 @@
+"""Facts found by meaning and by words: the index over the curated facts."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from components.minilm import MiniLM
+from knowledge.retrieval import FactIndex, asked_as, ranking_of, stem, terms, topic_labels
+from knowledge.schema import TOPICS, load_facts
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return MiniLM()
+
+
+@pytest.fixture(scope="module")
+def index(encoder):
+    return FactIndex.build(encoder.embed)
+
+
+def top_ids(index, encoder, text, k=3):
+    return [r.id for r in index.rank(text, encoder.embed_one(text), k)]
+
+
+def test_every_topic_has_plain_words():
+    assert set(topic_labels()) == set(TOPICS)
+
+
+def test_words_are_stemmed_and_stopwords_dropped():
+    assert stem("certifications") == stem("certification")
+    assert terms("What are the RHIT's requirements?") == ["rhit", "requirement"]
+
+
+def test_a_rare_name_finds_its_fact(index, encoder):
+    assert top_ids(index, encoder, "chda?")[0] == "certification-chda-g001"
+
+
+def test_a_question_sharing_no_word_with_its_fact_finds_it_by_meaning(index, encoder):
+    text = "will they still need people for this in ten years"
+    assert any(i.startswith("outlook-") for i in top_ids(index, encoder, text))
+
+
+def test_every_fact_is_in_the_index(index):
+    assert sorted(index.ids) == sorted(f.id for f in load_facts())
+    assert len(index.vectors) >= len(index.ids)
+
+
+def test_asked_as_phrasings_name_existing_facts():
+    ids = {f.id for f in load_facts()}
+    assert set(asked_as()) <= ids
+
+
+def test_the_index_survives_storage_without_pickle(index, encoder, tmp_path):
+    index.save(tmp_path)
+    loaded = FactIndex.load(tmp_path)
+    text = "how long is a certificate program"
+    vector = encoder.embed_one(text)
+    assert [r.id for r in loaded.rank(text, vector, 5)] == [r.id for r in index.rank(text, vector, 5)]
+    # the arrays are plain data: numpy refuses them only if they needed pickle
+    with np.load(tmp_path / "vectors.npz", allow_pickle=False) as arrays:
+        assert arrays["vectors"].dtype == np.float32
+
+
+def test_a_parsed_message_gives_its_ranking():
+    message = {"facts": [{"id": "a", "score": 0.9}, {"id": "b", "score": 0.5}, "junk"]}
+    assert ranking_of(message) == [("a", 0.9), ("b", 0.5)]
+    assert ranking_of({}) == []
