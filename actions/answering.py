@@ -14,11 +14,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.choosing import message_parts, pick, reconcile, topic_confidence, weigh
 from actions.feedback import record_unanswered
-from actions.replies import fact_message, joined
+from actions.replies import fact_message, joined, reply_text
 from actions.store import store, vocabulary
 from knowledge.feedback import NO_FACTS, OTHER_CAREER
 from knowledge.queries import FactView
+from knowledge.retrieval import ranking_of
+
+# intent -> the topic that answers it, for every topic action (filled as they are defined).
+INTENT_TOPICS: Dict[str, str] = {}
+# Facts held back from a short reply, offered on "tell me more" (ids, best first).
+MORE_LIMIT = 4
 
 # Every kind of thing a question can be narrowed to, as entities and slots of the same name.
 SCOPE_KINDS = ("state", "country", "experience_level", "certification", "industry", "degree_type", "role")
@@ -73,6 +80,13 @@ Message = Dict[str, Any]
 class Answer:
     messages: List[Message]
     scope: Optional[Tuple[str, str]] = None
+    topic: Optional[str] = None  # the lead fact's topic, when it is not the spec's
+    more: List[str] = field(default_factory=list)  # facts left for "tell me more"
+
+
+def intent_for_topic(topic: str) -> Optional[str]:
+    """The first intent answered from a topic (the topic's main question)."""
+    return next((intent for intent, t in INTENT_TOPICS.items() if t == topic), None)
 
 
 def scope_label(entity: str, name: str) -> str:
@@ -118,7 +132,34 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
     return None, False
 
 
-def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False) -> Answer:
+def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]] = None,
+                   context_topic: Optional[str] = None, scope: Optional[Tuple[str, str]] = None,
+                   scoped: Sequence[FactView] = ()) -> Answer:
+    """The facts the ranking by meaning and the intent agree on (actions/choosing.py), as one
+    short message. With a scope (a state, a credential...), its facts are the default answer and
+    weigh more, but a fact that answers the question better still wins ("how long does a
+    certificate take" is about duration first)."""
+    message = message or {}
+    aspects = asked_aspects(spec, text)
+    defaults = list(scoped[: spec.limit]) if scope else general_facts(spec, aspects)[: spec.limit]
+    topics = topic_confidence(message, INTENT_TOPICS)
+    scored = weigh(ranking_of(message), defaults, spec_topic=spec.topic, asked=aspects,
+                   narrowed=tuple(aspects) != spec.aspects, default_aspects=spec.aspects,
+                   topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
+                   scope=scope)
+    parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,
+                   scope=scope) for part in message_parts(message)]
+    facts = pick(scored, spec.limit, parts)
+    if not facts:
+        return Answer([])
+    shown = {f.id for f in facts}
+    more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]
+    topic = facts[0].topic if facts[0].topic != spec.topic else None
+    return Answer([{"text": reply_text(facts, reconcile(facts))}], topic=topic, more=more)
+
+
+def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False,
+            message: Optional[Dict[str, Any]] = None, context_topic: Optional[str] = None) -> Answer:
     """The reply to one question: pure of Rasa, so it is easy to test.
 
     A scope carried over from an earlier turn that this question has no facts for is dropped
@@ -127,7 +168,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     knowledge = store()
     aspects = asked_aspects(spec, text)
     if not scope:
-        return Answer([facts_message(f) for f in general_facts(spec, aspects)[: spec.limit]])
+        return general_answer(spec, text, message, context_topic)
     entity, name = scope
     scoped = knowledge.scoped_facts(spec.topic, entity, name)
     # Prefer the facts about that thing which answer this very question ("how long" for an
@@ -135,15 +176,19 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     preferred = spec.scoped_aspects or aspects
     scoped = [f for f in scoped if f.aspect in preferred] or scoped
     if not scoped and carried:
-        return compose(spec, text, None)
+        return compose(spec, text, None, message=message, context_topic=context_topic)
     if scoped:
-        messages: List[Message] = [{"response": "utter_still_about", "scope": scope_label(entity, name)}] if carried else []
-        messages += [facts_message(f) for f in scoped[: spec.limit]]
-        if entity in spec.compare_scopes:
+        answer = general_answer(spec, text, message, context_topic, scope, scoped)
+        messages: List[Message] = []
+        if carried:
+            messages.append({"response": "utter_still_about", "scope": scope_label(entity, name)})
+        if entity in spec.compare_scopes and answer.messages:
             national = [f for f in general_facts(spec, spec.aspects) if f.scope_type == "national"]
-            if national:
-                messages += [{"response": "utter_for_comparison"}, facts_message(national[0])]
-        return Answer(messages, scope)
+            shown = scoped[:1] + national[:1]
+            answer.messages = [{"text": reply_text(shown, "")}]
+        answer.messages = messages + answer.messages
+        answer.scope = scope
+        return answer
     messages = [
         {"response": "utter_no_facts_for", "what": spec.what, "scope": scope_label(entity, name)}
     ]
@@ -153,11 +198,11 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     general = general_facts(spec, aspects)
     if general:
         messages.append({"response": "utter_closest_facts"})
-        messages.extend(facts_message(f) for f in general[: min(2, spec.limit)])
+        messages.append({"text": reply_text(general[:1])})
     elsewhere = [f for f in knowledge.facts_about(entity, name) if f.topic != spec.topic]
     if elsewhere:
         messages.append({"response": "utter_facts_elsewhere", "name": name})
-        messages.append(facts_message(elsewhere[0]))
+        messages.append({"text": reply_text(elsewhere[:1])})
     return Answer(messages, scope)
 
 
@@ -196,6 +241,10 @@ class TopicAnswerAction(Action):
     action_name: str = ""
     specs: Dict[str, AnswerSpec] = {}
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        INTENT_TOPICS.update({intent: spec.topic for intent, spec in cls.specs.items()})
+
     def name(self) -> Text:
         return self.action_name
 
@@ -223,7 +272,7 @@ class TopicAnswerAction(Action):
             record_unanswered(tracker, OTHER_CAREER, text=text)
             return []
         scope, carried = choose_scope(spec, tracker, message, follow_up)
-        answer = compose(spec, text, scope, carried)
+        answer = compose(spec, text, scope, carried, message=message, context_topic=tracker.get_slot("topic"))
         for pattern, other in spec.together:
             if other in self.specs and re.search(pattern, text, re.IGNORECASE):
                 answer.messages.extend(compose(self.specs[other], text, None).messages)
@@ -233,11 +282,17 @@ class TopicAnswerAction(Action):
             record_unanswered(tracker, NO_FACTS, text=text)
         for reply in answer.messages:
             dispatcher.utter_message(**reply)
-        if spec.follow_up:
+        offered = list(tracker.get_slot("offered") or [])
+        events: List[EventType] = []
+        # Each offer ("I can break pay down by state") once a conversation.
+        if spec.follow_up and spec.follow_up not in offered and not answer.topic:
             dispatcher.utter_message(response=spec.follow_up)
-        events: List[EventType] = [
-            SlotSet("topic", spec.topic),
-            SlotSet("last_intent", intent if intent in self.specs else next(iter(self.specs))),
+            events.append(SlotSet("offered", offered + [spec.follow_up]))
+        events += [
+            SlotSet("topic", answer.topic or spec.topic),
+            SlotSet("more_facts", answer.more or None),
+            SlotSet("last_intent", intent_for_topic(answer.topic) if answer.topic else
+                    intent if intent in self.specs else next(iter(self.specs))),
             SlotSet("scope", answer.scope[0] if answer.scope else None),
         ]
         if answer.scope:

@@ -10,7 +10,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import NATIONWIDE, TopicAnswerAction, asked_aspects, choose_scope
+from actions.answering import NATIONWIDE, TopicAnswerAction, asked_aspects, choose_scope, intent_for_topic
+from actions.choosing import strong_lead
+from actions.replies import reply_text
+from rasa_sdk.events import SlotSet
 from actions.career import ActionAnswerCareer
 from actions.education import ActionAnswerCertification, ActionAnswerEducation
 from actions.outlook import ActionAnswerOutlook
@@ -102,6 +105,18 @@ def best_guess(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def intent_by_meaning(tracker: Tracker) -> Optional[str]:
+    """The intent whose topic holds the fact the ranking by meaning finds strongly, if any."""
+    lead = strong_lead(tracker.latest_message)
+    if not lead:
+        return None
+    facts = store().facts_by_id([lead[0]])
+    if not facts:
+        return None
+    intent = intent_for_topic(facts[0].topic)
+    return intent if intent in ANSWER_ACTIONS else None
+
+
 def close_intents(tracker: Tracker) -> List[str]:
     """The two likeliest intents the coach can act on, when they are too close to call; else []."""
     ranking = [r for r in tracker.latest_message.get("intent_ranking") or []
@@ -156,6 +171,10 @@ class ActionCoachFallback(Action):
     ) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
         foreign = looks_foreign(text)
+        # A fact found strongly by meaning answers, whatever the classifier was unsure of.
+        by_meaning = intent_by_meaning(tracker) if not foreign else None
+        if by_meaning:
+            return ANSWER_ACTIONS[by_meaning].answer(dispatcher, tracker, by_meaning)
         options = close_intents(tracker) if not foreign else []
         # The conversation's topic settles a close call ("how do I keep it?" after the RHIT).
         on_topic = [i for i in options if i in ANSWER_ACTIONS
@@ -228,3 +247,21 @@ class ActionFollowUp(Action):
             return action.answer(dispatcher, tracker, previous, follow_up=True)
         dispatcher.utter_message(response="utter_follow_up_unclear", topic=INTENT_LABELS.get(previous, previous))
         return []
+
+
+class ActionTellMore(Action):
+    """"Tell me more": the facts the last short answer held back, two at a time."""
+
+    def name(self) -> Text:
+        return "action_tell_more"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        ids = list(tracker.get_slot("more_facts") or [])
+        facts = store().facts_by_id(ids[:2])
+        if not facts:
+            dispatcher.utter_message(response="utter_nothing_more")
+            return []
+        dispatcher.utter_message(text=reply_text(facts))
+        return [SlotSet("more_facts", ids[2:] or None)]

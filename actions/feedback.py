@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.feedback import OUT_OF_SCOPE, FeedbackStore
+from knowledge.feedback import OTHER_CAREER, OUT_OF_SCOPE, FeedbackStore
 from knowledge.loader import database_url
 
 logger = logging.getLogger(__name__)
@@ -110,8 +110,14 @@ class ActionRecordFeedback(Action):
         return []
 
 
+# Out of scope is overruled by a fact found strongly by meaning only when the classifier was
+# not this sure ("whats the sallary in NJ" is this career's question, misspelt).
+OUT_OF_SCOPE_SURE = 0.7
+
+
 class ActionOutOfScope(Action):
-    """Says the question is outside the coach's field, and keeps it for curators."""
+    """Says the question is outside the coach's field, and keeps it for curators; another career
+    named is declined as such, and a question the facts answer strongly is answered."""
 
     def name(self) -> Text:
         return "action_out_of_scope"
@@ -119,6 +125,19 @@ class ActionOutOfScope(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        from actions.coach import ANSWER_ACTIONS, intent_by_meaning  # the registry imports this module
+        from actions.store import vocabulary
+
+        text = tracker.latest_message.get("text") or ""
+        career = vocabulary().other_career_asked(text)
+        if career:
+            dispatcher.utter_message(response="utter_other_career", career=career)
+            record_unanswered(tracker, OTHER_CAREER, text=text)
+            return []
+        confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0
+        intent = intent_by_meaning(tracker) if confidence < OUT_OF_SCOPE_SURE else None
+        if intent:
+            return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
         dispatcher.utter_message(response="utter_out_of_scope")
         record_unanswered(tracker, OUT_OF_SCOPE)
         return []

@@ -1,7 +1,7 @@
 """How facts become the coach's words: the fact's own answer, its list, and where it comes from."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import List, Sequence
 
 from knowledge.queries import FactView
 
@@ -40,3 +40,52 @@ def joined(names: Sequence[str], last: str = "and") -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} {last} {names[-1]}"
+
+
+# A reply's default length: the lead fact, and a second only while the whole stays this short.
+WORD_BUDGET = 90
+MAX_LISTED = 6
+
+
+def source_line(facts: Sequence[FactView]) -> str:
+    """One compact line naming each guide (and period) the reply used, each once."""
+    parts = []
+    for fact in facts:
+        part = citation(fact).removeprefix("Source: ").rstrip(".")
+        if part not in parts:
+            parts.append(part)
+    return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) + "."
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def listed(fact: FactView, room: int) -> List[str]:
+    """The bullets worth showing with a fact's answer: its points, or its named items when the
+    answer does not already name them, as many as fit in `room` words (at least two)."""
+    entries = list(fact.points) or [i for i in fact.items if i.lower() not in fact.answer.lower()]
+    if fact.points or len(entries) >= 2:
+        shown: List[str] = []
+        for entry in entries[:MAX_LISTED]:
+            if len(shown) >= 2 and words(entry) + 1 > room:
+                break
+            shown.append(entry)
+            room -= words(entry) + 1
+        return shown
+    return []
+
+
+def reply_text(facts: Sequence[FactView], note: str = "") -> str:
+    """Facts as one short message: each answer (the lead's list as bullets), an optional note
+    that reconciles them, and one source line."""
+    lines: List[str] = []
+    budget = WORD_BUDGET - sum(words(f.answer) for f in facts) - words(note)
+    for i, fact in enumerate(facts):
+        lines.append(fact.answer)
+        if i == 0:
+            lines.extend(f"• {entry}" for entry in listed(fact, max(budget, 0)))
+    if note:
+        lines.append(note)
+    lines.append(source_line(facts))
+    return "\n".join(lines)

@@ -27,13 +27,21 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import code_fingerprint
 from components.minilm import DEFAULT_MODEL_DIR, MiniLM
+from knowledge.retrieval import question_parts
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS_KEY = "facts"
+PARTS_KEY = "fact_parts"
+MAX_PARTS = 3
+PART_TOP = 5
 # Messages longer than this are ranked on their start (the encoder reads 256 tokens anyway).
 MAX_CHARS = 2000
+
+
+def as_output(ranked) -> List[Dict[str, Any]]:
+    return [{"id": r.id, "score": round(r.score, 3)} for r in ranked]
 
 
 def knowledge_fingerprint(facts_dir: Path) -> str:
@@ -117,8 +125,11 @@ class FactRanker(GraphComponent):
             text = (message.get(TEXT) or "")[:MAX_CHARS]
             if not text.strip():
                 continue
-            vector = self.encoder.embed_one(text)
-            ranked = self.index.rank(text, vector, int(self._config["top"]))
-            message.set(FACTS_KEY, [{"id": r.id, "score": round(r.score, 3), "meaning": round(r.meaning, 3)}
-                                    for r in ranked], add_to_output=True)
+            parts = question_parts(text)[:MAX_PARTS]
+            vectors = self.encoder.embed([text] + parts)
+            ranked = self.index.rank(text, vectors[0], int(self._config["top"]))
+            message.set(FACTS_KEY, as_output(ranked), add_to_output=True)
+            if parts:  # a message asking two things: each part ranked on its own too
+                message.set(PARTS_KEY, [as_output(self.index.rank(part, vector, PART_TOP))
+                                        for part, vector in zip(parts, vectors[1:])], add_to_output=True)
         return messages

@@ -176,6 +176,23 @@ class FactIndex:
         return index
 
 
+QUESTION_START = (r"(how|what|whats|what's|when|where|which|who|why|do|does|did|is|are|can|could|will|would|"
+                  r"should|shall|any|and|also|plus)")
+SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
+# "... and how long does it take", ", also what does it cost": a second question joined on.
+JOINED_QUESTION = re.compile(rf"(?:,\s*|\s+)(?:and|also|plus|,)\s+(?=(?:also\s+)?{QUESTION_START}\b)", re.IGNORECASE)
+
+
+def question_parts(text: str, min_words: int = 3) -> List[str]:
+    """The questions in a message that asks more than one ("how much do they make? and how long is
+    school"), each of at least `min_words` words; [] for a message that asks one."""
+    parts: List[str] = []
+    for sentence in SENTENCE_END.split(text or ""):
+        parts += [p for p in JOINED_QUESTION.split(sentence) if p]
+    parts = [p.strip(" ,") for p in parts if len(p.split()) >= min_words]
+    return parts if len(parts) >= 2 else []
+
+
 def ranking_of(message: Dict) -> List[Tuple[str, float]]:
     """(fact id, score) pairs a parsed message carries, best first ([] when it has none)."""
     return [(r["id"], float(r["score"])) for r in message.get("facts") or [] if isinstance(r, dict) and "id" in r]

@@ -91,13 +91,17 @@ class Vocabulary:
 
     def _close(self, entity: str, key: str) -> Optional[str]:
         """A near spelling of a long enough form ("texs", "new jersy"), or None."""
+        form = self._close_form(entity, key)
+        return self._index[entity][form] if form else None
+
+    def _close_form(self, entity: str, key: str) -> Optional[str]:
         if len(key) < 4:
             return None
         index = self._index[entity]
         # Only forms of about the same length: "certification" is not "rhit certification".
         candidates = [k for k in index if len(k) >= 4 and abs(len(k) - len(key)) <= 2]
         close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.85)
-        return index[close[0]] if close else None
+        return close[0] if close else None
 
     def find_in_text(self, entity: str, text: str) -> List[str]:
         """Canonical values named in free text, in order of appearance, each once."""
@@ -122,8 +126,12 @@ class Vocabulary:
         """Runs of one to three words that are a near spelling of a value."""
         words = [(m.start(), m.group()) for m in re.finditer(r"[A-Za-z][A-Za-z'.]*", text)][:MAX_FUZZY_WORDS]
         found = []
+        known = known_words()
         for size in (3, 2, 1):
             for i in range(len(words) - size + 1):
+                # Words spelt right are not a misspelling of anything: "a degree" is not "AS degree".
+                if all(w.lower().strip("'.") in known for _, w in words[i:i + size]):
+                    continue
                 key = _key(" ".join(w for _, w in words[i:i + size]))
                 name = self._close(entity, key) if len(key) >= 5 else None
                 if name:
@@ -172,6 +180,17 @@ class Vocabulary:
             lines.append("  examples: |")
             lines.extend(f"    - {e}" for e in entries)
         return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset:
+    """Words spelt as the facts and the vocabulary spell them, and common short words."""
+    from knowledge.retrieval import STOPWORDS
+
+    found = set(STOPWORDS)
+    for path in list((Path(__file__).parent / "facts").glob("*.yml")) + [VOCABULARY_FILE]:
+        found.update(re.findall(r"[a-z][a-z']*", path.read_text(encoding="utf-8").lower()))
+    return frozenset(w.strip("'") for w in found)
 
 
 def _quoted(text: str) -> str:

@@ -1,0 +1,151 @@
+"""Which facts answer a question: the ranking by meaning, weighed with what else is known.
+
+The NLU's FactRanker (components/fact_ranker.py) ranks every fact against the message by
+meaning and words. Here that ranking is weighed with:
+- the intents the classifier found likely, as a prior on each fact's topic;
+- the aspects the question names ("how long", "how much": `AnswerSpec.keywords`);
+- the intent's curated default answer (a vague "tell me about pay" gets the headline figures);
+- the conversation's topic, as a small prior, never a trap: an explicit new question outranks it.
+The lead fact answers; a second is added only when it says something new about the same
+thing, or answers the other half of a two-part question.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from actions.store import store
+from knowledge.queries import FactView
+from knowledge.retrieval import ranking_of
+
+# Weights of the priors beside the ranking's score (meaning 0..1 plus half the word share).
+TOPIC_PRIOR = 0.35  # times the classifier's confidence in the fact's topic
+SPEC_TOPIC = 0.1  # the fact is of the topic the chosen intent answers
+ASKED_ASPECT = 0.25  # the question names the fact's aspect ("how long" -> duration)
+DEFAULT_ANSWER = 0.12  # one of the intent's curated default facts
+CONTEXT_TOPIC = 0.05  # the conversation was on this topic
+NOT_NATIONAL = 0.08  # a state's or a level's fact for a question that named none
+DEFAULT_SCORE = 0.3
+SCOPE_MATCH = 0.3  # the fact is about the state, credential, level... the question names
+SCOPE_NAMED = 0.15  # the fact's answer names it  # a default fact the ranking did not list at all
+# A second fact must score at least this close to the lead.
+SECOND_GAP = 0.12
+# A ranking whose best fact scores this much answers a message the classifier was unsure of.
+STRONG = 0.8
+
+
+@dataclass(frozen=True)
+class Scored:
+    fact: FactView
+    score: float
+
+
+def topic_confidence(message: Dict, topic_of_intent: Dict[str, str]) -> Dict[str, float]:
+    """The classifier's confidence spread over topics (its intents' topics summed)."""
+    weights: Dict[str, float] = {}
+    for ranked in message.get("intent_ranking") or []:
+        topic = topic_of_intent.get(ranked.get("name") or "")
+        if topic:
+            weights[topic] = weights.get(topic, 0.0) + float(ranked.get("confidence") or 0)
+    return weights
+
+
+def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *, spec_topic: Optional[str],
+          asked: Iterable[str], narrowed: bool, default_aspects: Iterable[str], topics: Dict[str, float],
+          context_topic: Optional[str] = None, newest_first: bool = False,
+          scope: Optional[Tuple[str, str]] = None) -> List[Scored]:
+    """Every candidate fact with its weighed score, best first."""
+    scores = dict(ranking)
+    facts = {f.id: f for f in store().facts_by_id([i for i, _ in ranking])}
+    for fact in defaults:
+        facts.setdefault(fact.id, fact)
+    asked, default_aspects = set(asked), set(default_aspects)
+    default_ids = {f.id for f in defaults}
+    scored = []
+    for fact in facts.values():
+        score = scores.get(fact.id, DEFAULT_SCORE)
+        score += TOPIC_PRIOR * topics.get(fact.topic, 0.0)
+        if fact.topic == spec_topic:
+            score += SPEC_TOPIC
+            if narrowed and fact.aspect in asked:
+                score += ASKED_ASPECT
+        if fact.id in default_ids and not narrowed:
+            score += DEFAULT_ANSWER
+        if context_topic and fact.topic == context_topic:
+            score += CONTEXT_TOPIC
+        if scope and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower()):
+            score += SCOPE_MATCH
+        elif scope and scope[1].lower() in fact.answer.lower():
+            score += SCOPE_NAMED
+        elif fact.scope_type not in ("national", "role", "certification", "degree_type", "program"):
+            score -= NOT_NATIONAL
+        if newest_first and fact.year:
+            score += 0.0001 * (fact.year - 2000)  # ties go to the newer figure
+        scored.append(Scored(fact, score))
+    return sorted(scored, key=lambda s: -s.score)
+
+
+def same_figure(a: FactView, b: FactView) -> bool:
+    return a.value is not None and a.value == b.value and a.value_max == b.value_max
+
+
+def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scored]] = ()) -> List[FactView]:
+    """The lead fact, and a second when it adds to it: the best answer to the question's other
+    part, else a close runner-up about the same aspect that gives another figure or guide."""
+    if not scored:
+        return []
+    lead = scored[0]
+    chosen = [lead.fact]
+    for part in parts:
+        if part and part[0].fact.id not in {f.id for f in chosen} and \
+                (part[0].fact.topic, part[0].fact.aspect) != (lead.fact.topic, lead.fact.aspect):
+            chosen.append(part[0].fact)
+            return chosen[:max(limit, 2)]
+    if limit < 2:
+        return chosen
+    for runner in scored[1:3]:
+        if lead.score - runner.score > SECOND_GAP:
+            break
+        fact = runner.fact
+        if fact.topic == lead.fact.topic and fact.aspect == lead.fact.aspect and \
+                not same_figure(fact, lead.fact) and fact.answer != lead.fact.answer:
+            chosen.append(fact)
+            break
+    return chosen
+
+
+def reconcile(facts: Sequence[FactView]) -> str:
+    """One sentence on why two figures of the same thing differ (period, measure, scope)."""
+    if len(facts) < 2 or any(f.value is None for f in facts[:2]):
+        return ""
+    a, b = facts[0], facts[1]
+    if a.aspect != b.aspect and {a.aspect, b.aspect} != {"median", "average"}:
+        return ""
+    reasons = []
+    if a.year and b.year and a.year != b.year:
+        reasons.append(f"they come from different years ({min(a.year, b.year)} and {max(a.year, b.year)})")
+    elif bool(a.year) != bool(b.year):
+        reasons.append("one guide does not date its figure")
+    if {a.aspect, b.aspect} == {"median", "average"}:
+        reasons.append("one is a median and the other an average")
+    if a.source.key != b.source.key and not reasons:
+        reasons.append("they come from different guides measuring in different ways")
+    if not reasons:
+        return ""
+    return "The two differ because " + " and ".join(reasons) + "; go by the more recent one."
+
+
+def message_parts(message: Dict) -> List[List[Tuple[str, float]]]:
+    """The rankings of a two-part question's parts, if the ranker split it."""
+    parts = []
+    for part in message.get("fact_parts") or []:
+        parts.append(ranking_of({"facts": part}))
+    return parts
+
+
+def strong_lead(message: Dict) -> Optional[Tuple[str, float]]:
+    """The ranking's best fact when it is strong enough to answer on its own."""
+    ranking = ranking_of(message)
+    if ranking and ranking[0][1] >= STRONG:
+        return ranking[0]
+    return None
