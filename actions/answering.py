@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.choosing import message_parts, pick, reconcile, topic_confidence, weigh
 from actions.feedback import record_unanswered
-from actions.replies import fact_message, joined, reply_text
+from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
 from actions.store import store, vocabulary
 from knowledge.feedback import NO_FACTS, OTHER_CAREER
 from knowledge.queries import FactView
@@ -35,6 +35,10 @@ NATIONWIDE = re.compile(
     r"|(the )?(us|usa|u\.s\.|country) (as a whole|overall)|in general|overall)\b",
     re.IGNORECASE,
 )
+
+# Words that point back at the thing just talked about.
+POINTER = re.compile(r"(?<!is )(?<!are )\bthere\b(?!\s+(is|are|was|were)\b)"
+                     r"|\b(that (level|state|country|one|credential|job)|at that|this level)\b", re.IGNORECASE)
 
 # How a scope is named in a sentence ("for Texas", "for the RHIT").
 SCOPE_LABELS = {
@@ -82,6 +86,7 @@ class Answer:
     scope: Optional[Tuple[str, str]] = None
     topic: Optional[str] = None  # the lead fact's topic, when it is not the spec's
     more: List[str] = field(default_factory=list)  # facts left for "tell me more"
+    shown: List[str] = field(default_factory=list)  # facts the reply gave
 
 
 def intent_for_topic(topic: str) -> Optional[str]:
@@ -125,7 +130,9 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
         return None, False
     entity = tracker.get_slot("scope")
     same_topic = tracker.get_slot("topic") == spec.topic
-    if entity and (follow_up or (same_topic and entity in spec.scopes)):
+    # "what's the pay like up there" after Canada: a pointer back carries the place to a new topic.
+    pointed = bool(POINTER.search(message.get("text") or ""))
+    if entity and (follow_up or ((same_topic or pointed) and entity in spec.scopes)):
         value = tracker.get_slot(entity)
         if value:
             return (entity, value), True
@@ -134,7 +141,7 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
 
 def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]] = None,
                    context_topic: Optional[str] = None, scope: Optional[Tuple[str, str]] = None,
-                   scoped: Sequence[FactView] = ()) -> Answer:
+                   scoped: Sequence[FactView] = (), exclude: Sequence[str] = ()) -> Answer:
     """The facts the ranking by meaning and the intent agree on (actions/choosing.py), as one
     short message. With a scope (a state, a credential...), its facts are the default answer and
     weigh more, but a fact that answers the question better still wins ("how long does a
@@ -146,7 +153,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     scored = weigh(ranking_of(message), defaults, spec_topic=spec.topic, asked=aspects,
                    narrowed=tuple(aspects) != spec.aspects, default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
-                   scope=scope)
+                   scope=scope, exclude=exclude)
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,
                    scope=scope) for part in message_parts(message)]
     facts = pick(scored, spec.limit, parts)
@@ -155,11 +162,12 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     shown = {f.id for f in facts}
     more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]
     topic = facts[0].topic if facts[0].topic != spec.topic else None
-    return Answer([{"text": reply_text(facts, reconcile(facts))}], topic=topic, more=more)
+    return Answer([{"text": reply_text(facts, reconcile(facts))}], topic=topic, more=more, shown=list(shown))
 
 
 def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False,
-            message: Optional[Dict[str, Any]] = None, context_topic: Optional[str] = None) -> Answer:
+            message: Optional[Dict[str, Any]] = None, context_topic: Optional[str] = None,
+            exclude: Sequence[str] = ()) -> Answer:
     """The reply to one question: pure of Rasa, so it is easy to test.
 
     A scope carried over from an earlier turn that this question has no facts for is dropped
@@ -168,7 +176,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     knowledge = store()
     aspects = asked_aspects(spec, text)
     if not scope:
-        return general_answer(spec, text, message, context_topic)
+        return general_answer(spec, text, message, context_topic, exclude=exclude)
     entity, name = scope
     scoped = knowledge.scoped_facts(spec.topic, entity, name)
     # Prefer the facts about that thing which answer this very question ("how long" for an
@@ -184,8 +192,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
             messages.append({"response": "utter_still_about", "scope": scope_label(entity, name)})
         if entity in spec.compare_scopes and answer.messages:
             national = [f for f in general_facts(spec, spec.aspects) if f.scope_type == "national"]
-            shown = scoped[:1] + national[:1]
-            answer.messages = [{"text": reply_text(shown, "")}]
+            answer.messages = [{"text": reply_text(scoped[:1] + national[:1], lead_ins=[FOR_COMPARISON])}]
         answer.messages = messages + answer.messages
         answer.scope = scope
         return answer
@@ -257,7 +264,8 @@ class TopicAnswerAction(Action):
         return self.answer(dispatcher, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[str],
-               message: Optional[Dict[str, Any]] = None, follow_up: bool = False) -> List[EventType]:
+               message: Optional[Dict[str, Any]] = None, follow_up: bool = False,
+               exclude: Sequence[str] = ()) -> List[EventType]:
         """Answers a user message (the latest by default) as the given intent.
 
         `follow_up` marks a message such as "and in Hawaii?" that asks the previous question
@@ -272,7 +280,10 @@ class TopicAnswerAction(Action):
             record_unanswered(tracker, OTHER_CAREER, text=text)
             return []
         scope, carried = choose_scope(spec, tracker, message, follow_up)
-        answer = compose(spec, text, scope, carried, message=message, context_topic=tracker.get_slot("topic"))
+        # An elliptical follow-up ("and managers?") is ranked on words that say little: the
+        # previous question's topic and the named thing answer it, not the ranking.
+        answer = compose(spec, text, scope, carried, message={} if follow_up else message,
+                         context_topic=tracker.get_slot("topic"), exclude=exclude)
         for pattern, other in spec.together:
             if other in self.specs and re.search(pattern, text, re.IGNORECASE):
                 answer.messages.extend(compose(self.specs[other], text, None).messages)
@@ -291,6 +302,7 @@ class TopicAnswerAction(Action):
         events += [
             SlotSet("topic", answer.topic or spec.topic),
             SlotSet("more_facts", answer.more or None),
+            SlotSet("last_facts", answer.shown or None),
             SlotSet("last_intent", intent_for_topic(answer.topic) if answer.topic else
                     intent if intent in self.specs else next(iter(self.specs))),
             SlotSet("scope", answer.scope[0] if answer.scope else None),

@@ -53,8 +53,12 @@ def topic_confidence(message: Dict, topic_of_intent: Dict[str, str]) -> Dict[str
 def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *, spec_topic: Optional[str],
           asked: Iterable[str], narrowed: bool, default_aspects: Iterable[str], topics: Dict[str, float],
           context_topic: Optional[str] = None, newest_first: bool = False,
-          scope: Optional[Tuple[str, str]] = None) -> List[Scored]:
-    """Every candidate fact with its weighed score, best first."""
+          scope: Optional[Tuple[str, str]] = None, exclude: Iterable[str] = ()) -> List[Scored]:
+    """Every candidate fact with its weighed score, best first (`exclude`: facts not wanted,
+    such as those of an answer the user just corrected)."""
+    excluded = set(exclude)
+    ranking = [(i, s) for i, s in ranking if i not in excluded]
+    defaults = [f for f in defaults if f.id not in excluded]
     scores = dict(ranking)
     facts = {f.id: f for f in store().facts_by_id([i for i, _ in ranking])}
     for fact in defaults:
@@ -143,9 +147,9 @@ def message_parts(message: Dict) -> List[List[Tuple[str, float]]]:
     return parts
 
 
-def strong_lead(message: Dict) -> Optional[Tuple[str, float]]:
+def strong_lead(message: Dict, threshold: float = STRONG, exclude: Iterable[str] = ()) -> Optional[Tuple[str, float]]:
     """The ranking's best fact when it is strong enough to answer on its own."""
-    ranking = ranking_of(message)
-    if ranking and ranking[0][1] >= STRONG:
+    ranking = [r for r in ranking_of(message) if r[0] not in set(exclude)]
+    if ranking and ranking[0][1] >= threshold:
         return ranking[0]
     return None

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import NATIONWIDE, TopicAnswerAction, asked_aspects, choose_scope, intent_for_topic
+from actions.answering import (NATIONWIDE, SCOPE_KINDS, TopicAnswerAction, asked_aspects, choose_scope,
+                               intent_for_topic, named_values)
 from actions.choosing import strong_lead
 from actions.replies import reply_text
 from rasa_sdk.events import SlotSet
@@ -105,9 +106,10 @@ def best_guess(tracker: Tracker) -> Optional[str]:
     return None
 
 
-def intent_by_meaning(tracker: Tracker) -> Optional[str]:
+def intent_by_meaning(tracker: Tracker, threshold: Optional[float] = None,
+                      exclude: Sequence[str] = ()) -> Optional[str]:
     """The intent whose topic holds the fact the ranking by meaning finds strongly, if any."""
-    lead = strong_lead(tracker.latest_message)
+    lead = strong_lead(tracker.latest_message, **({"threshold": threshold} if threshold else {}), exclude=exclude)
     if not lead:
         return None
     facts = store().facts_by_id([lead[0]])
@@ -265,3 +267,33 @@ class ActionTellMore(Action):
             return []
         dispatcher.utter_message(text=reply_text(facts))
         return [SlotSet("more_facts", ids[2:] or None)]
+
+
+# "no, I meant the visa", "sorry, I meant Louisiana": a correction, not a plain no.
+CORRECTION = re.compile(r"\b(meant|i mean|was asking|asked about|was talking|talking about|rather)\b", re.IGNORECASE)
+# A correction names what was meant, so a weaker match by meaning is enough.
+CORRECTION_MATCH = 0.5
+
+
+class ActionDeny(Action):
+    """A plain "no" asks what else; "no, I meant X" answers X: the previous question about a
+    thing now named, else what the ranking finds, past the answer just given."""
+
+    def name(self) -> Text:
+        return "action_deny"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        message = tracker.latest_message
+        if CORRECTION.search(message.get("text") or ""):
+            previous = tracker.get_slot("last_intent")
+            named = any(named_values(message, kind) for kind in SCOPE_KINDS)
+            if named and previous in ANSWER_ACTIONS:
+                return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
+            shown = tracker.get_slot("last_facts") or []
+            intent = intent_by_meaning(tracker, CORRECTION_MATCH, exclude=shown)
+            if intent:
+                return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent, exclude=shown)
+        dispatcher.utter_message(response="utter_anything_else")
+        return []

@@ -17,7 +17,8 @@ PLAN_CHOICES: Dict[str, Choices] = {
         ("bachelor's", r"bachelor|\bb\.?s\.?c?\b|\bb\.?a\.?\b|four.?year|master|university degree"),
         ("associate", r"associate|\ba\.?a\.?s?\b|two.?year degree"),
         ("certificate", r"certificate|vocational|trade school"),
-        ("some college", r"some college|college (credits|classes|courses)|started college|dropped out|a few (college )?(classes|courses)"),
+        ("some college", r"some college|college (credits|classes|courses)|started college|dropped out|a few (college )?(classes|courses)"
+                         r"|semesters?|community college|didn'?t finish|never finished|year of college"),
         ("high school", r"high ?school|\bged\b|diploma|secondary|nothing|none|no (degree|college|schooling)"),
     ),
     "plan_experience": (
@@ -35,7 +36,8 @@ PLAN_CHOICES: Dict[str, Choices] = {
     ),
     "plan_goal": (
         ("fast", r"fast|quick|asap|soon|hired|job now|right away|first job|short|immediately"),
-        ("advance", r"advanc|grow|manag|long.?term|promot|move up|climb|lead|higher|career|rhia|bachelor"),
+        ("advance", r"advanc|grow|manag|long.?term|promot|move up|climb|lead|higher|career|rhia|bachelor"
+                    r"|senior|build (up|toward)|eventually|department|supervis|long run"),
     ),
 }
 # Words that say which plan answer a message is changing ("actually my budget is low").
@@ -49,7 +51,7 @@ PLAN_TOPICS: Dict[str, str] = {
 
 def budget_from_amount(text: str) -> Optional[str]:
     """A budget given as an amount ("$8,000", "5k") as low, medium or flexible."""
-    match = re.search(r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand)?", text, re.IGNORECASE)
+    match = re.search(r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand|grand)?", text, re.IGNORECASE)
     if not match:
         return None
     amount = float(match.group(1).replace(",", "")) * (1000 if match.group(2) else 1)

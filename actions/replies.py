@@ -1,7 +1,7 @@
 """How facts become the coach's words: the fact's own answer, its list, and where it comes from."""
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import Dict, List, Sequence
 
 from knowledge.queries import FactView
 
@@ -48,12 +48,15 @@ MAX_LISTED = 6
 
 
 def source_line(facts: Sequence[FactView]) -> str:
-    """One compact line naming each guide (and period) the reply used, each once."""
-    parts = []
+    """One compact line naming each guide the reply used once, with the periods of its figures."""
+    by_guide: Dict[str, List[str]] = {}
     for fact in facts:
-        part = citation(fact).removeprefix("Source: ").rstrip(".")
-        if part not in parts:
-            parts.append(part)
+        title = fact.source.title
+        period = citation(fact).removeprefix(f"Source: {title}").strip(" ,.")
+        periods = by_guide.setdefault(title, [])
+        if period and period not in periods:
+            periods.append(period)
+    parts = [title + (", " + " and ".join(periods) if periods else "") for title, periods in by_guide.items()]
     return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) + "."
 
 
@@ -76,13 +79,18 @@ def listed(fact: FactView, room: int) -> List[str]:
     return []
 
 
-def reply_text(facts: Sequence[FactView], note: str = "") -> str:
-    """Facts as one short message: each answer (the lead's list as bullets), an optional note
-    that reconciles them, and one source line."""
+# Said before a nationwide figure shown beside a state's.
+FOR_COMPARISON = "For comparison, the latest nationwide figure:"
+
+
+def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str] = ()) -> str:
+    """Facts as one short message: each answer (the lead's list as bullets, a later one after its
+    lead-in if given), an optional note that reconciles them, and one source line."""
     lines: List[str] = []
     budget = WORD_BUDGET - sum(words(f.answer) for f in facts) - words(note)
     for i, fact in enumerate(facts):
-        lines.append(fact.answer)
+        lead_in = lead_ins[i - 1] if 0 < i <= len(lead_ins) else ""
+        lines.append(f"{lead_in} {fact.answer}" if lead_in else fact.answer)
         if i == 0:
             lines.extend(f"• {entry}" for entry in listed(fact, max(budget, 0)))
     if note:

@@ -12,9 +12,11 @@ from actions.flows import SKIP, Choices, CoachingFormValidation, coaching, fact_
 from actions.replies import joined
 
 SKILL_CHOICES: Choices = (
-    ("some", r"some|bit|little|kind of|sort of|basic|a few|okay|\bok\b|partly|learning|rusty|so.?so|a little"),
+    ("some", r"some|bit|little|kind of|sort of|kinda|sorta|barely|basic|a few|okay|\bok\b|partly|learning|rusty"
+             r"|so.?so|a little"),
     ("no", r"^\W*(no|nope|nah|not|never|none|zero)\b|don'?t|no idea|not yet|not really|haven'?t"),
-    ("yes", r"^\W*(yes|yeah|yep|yup|sure|definitely|absolutely|of course)\b|confident|strong|good|great|fluent|expert|i know|very|daily|every day|lots"),
+    ("yes", r"^\W*(yes|yeah|yep|yup|sure|definitely|absolutely|of course)\b|confident|strong|good|great|fluent|expert|i know|very|daily|every day|lots"
+            r"|fine|comfortable|no problem|careful"),
 )
 
 

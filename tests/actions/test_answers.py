@@ -1,6 +1,8 @@
 """The answer actions: the right facts, from the right guide, for what the user named."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from actions.career import ActionAnswerCareer
@@ -11,8 +13,8 @@ from actions.work import ActionAnswerWork
 from .conftest import entity
 
 ANSWER_ACTIONS = TOPIC_ACTIONS  # the same registry the fallback answers through
-G000 = "Source: Complete Medical Records Technician Career Guide"
-G003 = "Source: How to Become a Medical Records Technician (article)"
+G000 = "Complete Medical Records Technician Career Guide"
+G003 = "How to Become a Medical Records Technician (article)"
 
 
 @pytest.mark.parametrize(
@@ -21,7 +23,7 @@ G003 = "Source: How to Become a Medical Records Technician (article)"
 def test_every_intent_gets_a_sourced_answer(ask, action, intent):
     said = ask(action, "tell me", intent)
     assert said.texts, f"{intent} got no answer"
-    assert "Source: " in said.reply
+    assert re.search(r"Sources?: ", said.reply)
     assert said.slot("topic") == action.specs[intent].topic
 
 
@@ -110,9 +112,9 @@ def test_every_fact_can_be_reached_by_some_question():
 
 KEYWORD_CASES = [
     ("ask_overview", "do they deal with patients", "patient"),
-    ("ask_career_path", "can i move into healthcare IT later", "Source:"),
+    ("ask_career_path", "can i move into healthcare IT later", "Source"),
     ("ask_remote_work", "could i do this remotely from abroad as a nomad", "across borders"),
-    ("ask_resume", "tips for applying and job boards", "Source:"),
+    ("ask_resume", "tips for applying and job boards", "Source"),
     ("ask_certification", "do cancer registrars need a license", "licens"),
 ]
 
