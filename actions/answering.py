@@ -14,7 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.choosing import message_parts, pick, reconcile, topic_confidence, weigh
+from actions.choosing import (facts_quoting, latest_like, message_parts, missing_figure, pick, quoted_figures,
+                              reconcile, shown_figure, topic_confidence, weigh, year_not_covered)
 from actions.feedback import record_unanswered
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
 from actions.store import store, vocabulary
@@ -24,6 +25,10 @@ from knowledge.retrieval import ranking_of
 
 # intent -> the topic that answers it, for every topic action (filled as they are defined).
 INTENT_TOPICS: Dict[str, str] = {}
+# First lines of a reply that cannot give exactly what was asked.
+NOT_IN_GUIDES = "None of the guides I work from gives {figure}; here is what they do say."
+NO_YEAR = "The guides don't give figures for {year}; the latest they have:"
+NOT_EXACTLY = "The guides don't give that exact figure. The closest they have:"
 # Facts held back from a short reply, offered on "tell me more" (ids, best first).
 MORE_LIMIT = 4
 
@@ -157,12 +162,26 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,
                    scope=scope) for part in message_parts(message)]
     facts = pick(scored, spec.limit, parts)
+    intro = ""
+    figures = quoted_figures(text)
+    quoting = facts_quoting(figures)
+    if quoting:  # "I read they make $37k": where that figure comes from, beside the latest one
+        latest = latest_like(quoting[0])
+        facts = [quoting[0]] + ([latest] if latest else [])
+    elif figures:
+        intro = NOT_IN_GUIDES.format(figure=joined([shown_figure(*f) for f in figures], "or"))
     if not facts:
         return Answer([])
+    year = year_not_covered(text, facts)
+    if year:
+        intro = NO_YEAR.format(year=year)
+    elif not intro and not quoting and missing_figure(text, facts[0]):
+        intro = NOT_EXACTLY
     shown = {f.id for f in facts}
     more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]
     topic = facts[0].topic if facts[0].topic != spec.topic else None
-    return Answer([{"text": reply_text(facts, reconcile(facts))}], topic=topic, more=more, shown=list(shown))
+    return Answer([{"text": reply_text(facts, reconcile(facts), intro=intro)}], topic=topic, more=more,
+                  shown=list(shown))
 
 
 def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False,

@@ -11,6 +11,7 @@ thing, or answers the other half of a two-part question.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -30,8 +31,11 @@ SCOPE_MATCH = 0.3  # the fact is about the state, credential, level... the quest
 SCOPE_NAMED = 0.15  # the fact's answer names it  # a default fact the ranking did not list at all
 # A second fact must score at least this close to the lead.
 SECOND_GAP = 0.12
+# A part of a two-part question is answered when its best fact scores this much.
+PART_MATCH = 0.5
+MAX_PARTS = 3
 # A ranking whose best fact scores this much answers a message the classifier was unsure of.
-STRONG = 0.8
+STRONG = 0.7
 
 
 @dataclass(frozen=True)
@@ -100,11 +104,15 @@ def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scor
         return []
     lead = scored[0]
     chosen = [lead.fact]
-    for part in parts:
-        if part and part[0].fact.id not in {f.id for f in chosen} and \
-                (part[0].fact.topic, part[0].fact.aspect) != (lead.fact.topic, lead.fact.aspect):
-            chosen.append(part[0].fact)
-            return chosen[:max(limit, 2)]
+    if parts:
+        # A two-part question: the best answer to each part, the whole's lead first if it is one.
+        leads = [part[0] for part in parts if part and part[0].score >= PART_MATCH]
+        if leads and all(p.fact.id != lead.fact.id for p in leads):
+            chosen = []
+        for best in leads:
+            if best.fact.id not in {f.id for f in chosen}:
+                chosen.append(best.fact)
+        return chosen[:MAX_PARTS] or [lead.fact]
     if limit < 2:
         return chosen
     for runner in scored[1:3]:
@@ -147,9 +155,89 @@ def message_parts(message: Dict) -> List[List[Tuple[str, float]]]:
     return parts
 
 
-def strong_lead(message: Dict, threshold: float = STRONG, exclude: Iterable[str] = ()) -> Optional[Tuple[str, float]]:
+def strong_lead(message: Dict, threshold: Optional[float] = None,
+                exclude: Iterable[str] = ()) -> Optional[Tuple[str, float]]:
     """The ranking's best fact when it is strong enough to answer on its own."""
     ranking = [r for r in ranking_of(message) if r[0] not in set(exclude)]
-    if ranking and ranking[0][1] >= threshold:
+    if ranking and ranking[0][1] >= (STRONG if threshold is None else threshold):
         return ranking[0]
+    return None
+
+
+# --- figures the user quotes, and figures the guides do not give ------------------------------
+MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|thousand|grand)?\b"
+                   r"|\b(\d[\d,]*(?:\.\d+)?)\s*(k|thousand|grand)\b|\b(\d{2,3},\d{3})\b", re.IGNORECASE)
+PERCENT = re.compile(r"\b(\d+(?:\.\d+)?)\s*(%|percent\b)", re.IGNORECASE)
+# A quoted figure matches a fact's within this share of it.
+MATCH_SHARE = 0.03
+YEAR = re.compile(r"\b(19[89]\d|20[0-9]\d)\b")
+# What kind of figure a question asks for, and how a fact that gives one shows it.
+QUANTITIES = (
+    (re.compile(r"\b(how much|cost|fee|price|tuition|how much .* (earn|make|pay))\b", re.IGNORECASE),
+     re.compile(r"[$€£]|\b(dollars?|USD|CAD|AUD|GBP|EUR|SEK|BRL|SGD|free)\b")),
+    (re.compile(r"\b(what percent|what percentage|what share|how many percent)\b", re.IGNORECASE),
+     re.compile(r"%|\bpercent")),
+    (re.compile(r"\b(how many|score|speed|words per minute)\b", re.IGNORECASE), re.compile(r"\d")),
+)
+
+
+def quoted_figures(text: str) -> List[Tuple[float, str]]:
+    """Money and percentages a message quotes ("37k", "$46,590", "22%"), as (value, kind)."""
+    found = []
+    for match in MONEY.finditer(text or ""):
+        number, unit = match.group(1) or match.group(3) or match.group(5), match.group(2) or match.group(4)
+        value = float(number.replace(",", "")) * (1000 if unit else 1)
+        if value >= 1000:
+            found.append((value, "money"))
+    for match in PERCENT.finditer(text or ""):
+        found.append((float(match.group(1)), "percent"))
+    return found
+
+
+def figure_kind(fact: FactView) -> str:
+    unit = (fact.unit or "").lower()
+    return "percent" if "percent" in unit else "money" if re.match(r"[a-z]{3}\b", unit) and unit[:3].isalpha() \
+        and unit[:3] in ("usd", "cad", "aud", "gbp", "eur", "sek", "brl", "sgd") else "other"
+
+
+def facts_quoting(figures: Sequence[Tuple[float, str]]) -> List[FactView]:
+    """The facts that give one of these figures (within MATCH_SHARE): nationwide ones first,
+    then the nearest figure."""
+    found = []
+    for fact in store().facts_with_values() if figures else []:
+        values = [v for v in (fact.value, fact.value_max) if v is not None]
+        gaps = [abs(v - value) / max(v, 1) for value, kind in figures if kind == figure_kind(fact) for v in values]
+        if gaps and min(gaps) <= MATCH_SHARE:
+            found.append((fact.scope_type != "national", min(gaps), fact))
+    return [fact for *_, fact in sorted(found, key=lambda t: t[:2])]
+
+
+def shown_figure(value: float, kind: str) -> str:
+    return f"{value:g}%" if kind == "percent" else f"${value:,.0f}"
+
+
+def latest_like(fact: FactView) -> Optional[FactView]:
+    """The most recent nationwide figure of the same kind as a fact (the newest median beside a
+    2014 one, the 2022-2032 growth beside 2012-2022's), if it is another fact."""
+    aspects = {"median": ("median", "average"), "average": ("median", "average")}.get(fact.aspect, (fact.aspect,))
+    same = [f for f in store().topic_facts(fact.topic, aspects) if f.value is not None and f.scope_type == "national"]
+    same.sort(key=lambda f: (f.year is None, -(f.year or 0)))
+    return same[0] if same and same[0].id != fact.id else None
+
+
+def missing_figure(text: str, lead: FactView) -> bool:
+    """True when the question asks for a kind of figure (a cost, a percentage, a count) that
+    the fact chosen to answer it does not give."""
+    for asked, given in QUANTITIES:
+        if asked.search(text or ""):
+            return not given.search(lead.answer)
+    return False
+
+
+def year_not_covered(text: str, facts: Sequence[FactView]) -> Optional[str]:
+    """A year the question asks about that is later than every dated fact's, if any."""
+    latest = max((f.year for f in facts if f.year), default=None)
+    for match in YEAR.finditer(text or ""):
+        if latest and int(match.group(1)) > max(latest, 2025):
+            return match.group(1)
     return None

@@ -20,8 +20,8 @@ from actions.education import ActionAnswerCertification, ActionAnswerEducation
 from actions.outlook import ActionAnswerOutlook
 from actions.salary import ActionAnswerSalary
 from actions.feedback import record_unanswered
-from actions.store import store
-from knowledge.feedback import NOT_UNDERSTOOD
+from actions.store import store, vocabulary
+from knowledge.feedback import NOT_UNDERSTOOD, OTHER_CAREER
 from actions.work import ActionAnswerWork
 
 TOPIC_ACTIONS: Tuple[TopicAnswerAction, ...] = (
@@ -173,6 +173,11 @@ class ActionCoachFallback(Action):
     ) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
         foreign = looks_foreign(text)
+        career = vocabulary().other_career_asked(text) if not foreign else None
+        if career:
+            dispatcher.utter_message(response="utter_other_career", career=career)
+            record_unanswered(tracker, OTHER_CAREER, text=text)
+            return []
         # A fact found strongly by meaning answers, whatever the classifier was unsure of.
         by_meaning = intent_by_meaning(tracker) if not foreign else None
         if by_meaning:

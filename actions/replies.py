@@ -83,11 +83,12 @@ def listed(fact: FactView, room: int) -> List[str]:
 FOR_COMPARISON = "For comparison, the latest nationwide figure:"
 
 
-def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str] = ()) -> str:
-    """Facts as one short message: each answer (the lead's list as bullets, a later one after its
-    lead-in if given), an optional note that reconciles them, and one source line."""
-    lines: List[str] = []
-    budget = WORD_BUDGET - sum(words(f.answer) for f in facts) - words(note)
+def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str] = (), intro: str = "") -> str:
+    """Facts as one short message: an optional first line, each answer (the lead's list as
+    bullets, a later one after its lead-in if given), an optional note that reconciles them, and
+    one source line."""
+    lines: List[str] = [intro] if intro else []
+    budget = WORD_BUDGET - sum(words(f.answer) for f in facts) - words(note) - words(intro)
     for i, fact in enumerate(facts):
         lead_in = lead_ins[i - 1] if 0 < i <= len(lead_ins) else ""
         lines.append(f"{lead_in} {fact.answer}" if lead_in else fact.answer)

@@ -103,6 +103,10 @@ class KnowledgeStore:
         found = {f.id: f for f in self._run(select(Fact).where(Fact.id.in_(list(ids))))}
         return [found[i] for i in ids if i in found]
 
+    def facts_with_values(self) -> List[FactView]:
+        """Every fact that carries a figure (value), newest first."""
+        return self._run(self._newest_first(select(Fact).where(Fact.value.is_not(None))))
+
     def facts_about(self, scope_type: str, scope_name: str) -> List[FactView]:
         """Every fact, of any topic, scoped to one named thing."""
         return self._run(self._newest_first(self._select(None, None, scope_type, scope_name)))

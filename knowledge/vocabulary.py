@@ -72,6 +72,16 @@ class Vocabulary:
                 rf"\b(?:salary|pay|wages?|income)\s+(?:of|for)\s+{a}{career}\b",
             )
         ] if names else []
+        # Any question that names another career and nothing of this one ("what skills does a
+        # welder need"), unless the person names it as their own past or present job.
+        self._other_career_named = re.compile(rf"\b{career}\b", re.IGNORECASE) if names else None
+        plain_career = rf"(?:{names})(?:e?s)?"
+        self._own_job = re.compile(
+            rf"\b(?:i'?m|i am|im|i was|i've been|ive been|i used to be|used to work as|worked as|my job as|"
+            rf"i work as|currently)\s+{a}(?:\w+\s+)?{plain_career}\b"
+            rf"|\b(?:from|leaving|left|quit|after|instead of|than|like|vs\.?|versus|or|with|alongside|to|and)\s+"
+            rf"(?:\w+\s+){{0,2}}{plain_career}",
+            re.IGNORECASE) if names else None
 
     @property
     def entities(self) -> List[str]:
@@ -144,7 +154,10 @@ class Vocabulary:
             match = pattern.search(text or "")
             if match:
                 return match.group("career").lower()
-        return None
+        if self._other_career_named is None or THIS_CAREER.search(text or "") or self._own_job.search(text or ""):
+            return None
+        match = self._other_career_named.search(text or "")
+        return match.group("career").lower() if match else None
 
     def synonyms(self) -> Dict[str, List[str]]:
         """Canonical value -> its variants, across entities (Rasa's synonyms ignore the entity).
@@ -180,6 +193,12 @@ class Vocabulary:
             lines.append("  examples: |")
             lines.extend(f"    - {e}" for e in entries)
         return "\n".join(lines) + "\n"
+
+
+# Words that put a question on this career even when another is named ("nurse to medical records").
+THIS_CAREER = re.compile(
+    r"\b(medical records?|health information|health info|records? tech|\bhit\b|\bhim\b|rhit|rhia|coder|coding"
+    r"|registrar|ehr|this (job|career|field|role|work)|records)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
