@@ -155,10 +155,11 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     aspects = asked_aspects(spec, text)
     defaults = list(scoped[: spec.limit]) if scope else general_facts(spec, aspects)[: spec.limit]
     topics = topic_confidence(message, INTENT_TOPICS)
+    named = [(kind, value) for kind in SCOPE_KINDS for value in named_values(message, kind)] if message else []
     scored = weigh(ranking_of(message), defaults, spec_topic=spec.topic, asked=aspects,
                    narrowed=tuple(aspects) != spec.aspects, default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
-                   scope=scope, exclude=exclude)
+                   scope=scope, exclude=exclude, named=named)
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,
                    scope=scope) for part in message_parts(message)]
     facts = pick(scored, spec.limit, parts)

@@ -28,7 +28,8 @@ CONTEXT_TOPIC = 0.05  # the conversation was on this topic
 NOT_NATIONAL = 0.08  # a state's or a level's fact for a question that named none
 DEFAULT_SCORE = 0.3
 SCOPE_MATCH = 0.3  # the fact is about the state, credential, level... the question names
-SCOPE_NAMED = 0.15  # the fact's answer names it  # a default fact the ranking did not list at all
+SCOPE_NAMED = 0.15  # the fact's answer names it
+NAMED_MATCH = 0.2  # the fact is about something else the question names ("a senior" in a duties question)  # a default fact the ranking did not list at all
 # A second fact must score at least this close to the lead.
 SECOND_GAP = 0.12
 # A part of a two-part question is answered when its best fact scores this much.
@@ -57,7 +58,8 @@ def topic_confidence(message: Dict, topic_of_intent: Dict[str, str]) -> Dict[str
 def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *, spec_topic: Optional[str],
           asked: Iterable[str], narrowed: bool, default_aspects: Iterable[str], topics: Dict[str, float],
           context_topic: Optional[str] = None, newest_first: bool = False,
-          scope: Optional[Tuple[str, str]] = None, exclude: Iterable[str] = ()) -> List[Scored]:
+          scope: Optional[Tuple[str, str]] = None, exclude: Iterable[str] = (),
+          named: Iterable[Tuple[str, str]] = ()) -> List[Scored]:
     """Every candidate fact with its weighed score, best first (`exclude`: facts not wanted,
     such as those of an answer the user just corrected)."""
     excluded = set(exclude)
@@ -69,6 +71,7 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
         facts.setdefault(fact.id, fact)
     asked, default_aspects = set(asked), set(default_aspects)
     default_ids = {f.id for f in defaults}
+    named = {(kind, name.lower()) for kind, name in named}
     scored = []
     for fact in facts.values():
         score = scores.get(fact.id, DEFAULT_SCORE)
@@ -83,6 +86,8 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
             score += CONTEXT_TOPIC
         if scope and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower()):
             score += SCOPE_MATCH
+        elif (fact.scope_type, fact.scope_name.lower()) in named:
+            score += NAMED_MATCH
         elif scope and scope[1].lower() in fact.answer.lower():
             score += SCOPE_NAMED
         elif fact.scope_type not in ("national", "role", "certification", "degree_type", "program"):

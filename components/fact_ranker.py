@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import code_fingerprint
 from components.minilm import DEFAULT_MODEL_DIR, MiniLM
-from knowledge.retrieval import question_parts
+from knowledge.retrieval import question_parts, without_career_name
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class FactRanker(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"model_dir": None, "facts_dir": "knowledge/facts", "top": 12}
+        return {"model_dir": None, "facts_dir": "knowledge/facts", "top": 40}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -126,7 +126,7 @@ class FactRanker(GraphComponent):
             if not text.strip():
                 continue
             parts = question_parts(text)[:MAX_PARTS]
-            vectors = self.encoder.embed([text] + parts)
+            vectors = self.encoder.embed([without_career_name(t) for t in [text] + parts])
             ranked = self.index.rank(text, vectors[0], int(self._config["top"]))
             message.set(FACTS_KEY, as_output(ranked), add_to_output=True)
             if parts:  # a message asking two things: each part ranked on its own too

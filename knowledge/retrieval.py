@@ -39,8 +39,21 @@ STOPWORDS = frozenset(
     "just about into over under up down out off again further once all any both each few more most other some "
     "such only own same s t don doesn didn isn aren wasn weren get got gets getting they them their we us our "
     "he she his her hers him ok okay hi hey please thanks thank really much many also like want know tell "
-    "need lot lots thing things kind sort someone something anything guys u ur ya".split()
+    "need lot lots thing things kind sort someone something anything guys u ur ya actually usually really "
+    "basically exactly honestly generally typically even still ever".split()
 )
+# The career's own name says nothing about which fact is wanted: every fact is about it.
+CAREER_NAME = re.compile(
+    r"\b(medical records?|health information|health info|records?|medical record)\s+(technicians?|techs?|specialists?)\b"
+    r"|\b(mrts?|hits?|rhits?)\s+(technicians?|techs?)\b|\b(medical records?|records) (jobs?|careers?|work|field)\b",
+    re.IGNORECASE)
+
+
+def without_career_name(text: str) -> str:
+    """The question with the career's own name left out ("which states pay the most for medical
+    records technicians" -> "which states pay the most for"), unless little else is left."""
+    stripped = " ".join(CAREER_NAME.sub(" ", text or "").split())
+    return stripped if len(terms(stripped)) >= 2 else text
 
 
 def stem(word: str) -> str:
@@ -149,7 +162,9 @@ class FactIndex:
         return scores
 
     def rank(self, text: str, vector: np.ndarray, k: int = 15) -> List[Ranked]:
-        meaning, words = self.meaning(vector), self.words(text)
+        """The k best facts for a question (`vector`: the encoder's vector of
+        `without_career_name(text)`)."""
+        meaning, words = self.meaning(vector), self.words(without_career_name(text))
         combined = meaning + LEXICAL_WEIGHT * words
         k = min(k, len(self.ids))
         top = np.argsort(-combined)[:k]
