@@ -135,9 +135,13 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
         return None, False
     entity = tracker.get_slot("scope")
     same_topic = tracker.get_slot("topic") == spec.topic
-    # "what's the pay like up there" after Canada: a pointer back carries the place to a new topic.
-    pointed = bool(POINTER.search(message.get("text") or ""))
-    if entity and (follow_up or ((same_topic or pointed) and entity in spec.scopes)):
+    # "what's the pay like up there" after Canada: a pointer back carries the place (the last one
+    # named of the kinds this question can be narrowed to) to a new topic.
+    if POINTER.search(message.get("text") or "") and not follow_up:
+        for kind in spec.scopes:
+            if tracker.get_slot(kind):
+                return (kind, tracker.get_slot(kind)), True
+    if entity and (follow_up or (same_topic and entity in spec.scopes)):
         value = tracker.get_slot(entity)
         if value:
             return (entity, value), True

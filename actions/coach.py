@@ -241,6 +241,11 @@ class ActionFollowUp(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         previous = tracker.get_slot("last_intent")
+        by_meaning = intent_by_meaning(tracker)
+        if by_meaning and (previous not in ANSWER_ACTIONS or
+                           ANSWER_ACTIONS[by_meaning].spec_for(by_meaning).topic != tracker.get_slot("topic")):
+            # Not a follow-up after all: a question of its own, found by meaning.
+            return ANSWER_ACTIONS[by_meaning].answer(dispatcher, tracker, by_meaning)
         if previous not in ANSWER_ACTIONS:
             dispatcher.utter_message(response="utter_follow_up_without_question")
             dispatcher.utter_message(response="utter_topics_hint")

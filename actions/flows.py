@@ -68,8 +68,10 @@ def is_question(tracker: Tracker) -> Optional[str]:
     text = (message.get("text") or "").strip()
     intent = (message.get("intent") or {}).get("name")
     confidence = (message.get("intent") or {}).get("confidence") or 0
-    asks = text.endswith("?") or re.match(r"(what|how|why|when|where|which|who|is|are|can|do|does|should|will)\b",
-                                          text, re.IGNORECASE)
+    # A question, also after a lead-in ("wait, quick question: how many years ...").
+    asks = text.endswith("?") or re.search(
+        r"(^|[,.;:!-]\s*|\bquestion\b\W*(first\W*)?)(what|how|why|when|where|which|who|is|are|can|do|does|should|will)\b",
+        text, re.IGNORECASE)
     if intent in ANSWER_ACTIONS and asks and confidence >= 0.5:
         return intent
     return None
