@@ -9,7 +9,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import Message
-from actions.flows import Choices, CoachingFormValidation, coaching, fact_messages, facts_block, read_choice
+from actions.flows import Choices, CoachingFormValidation, coaching, read_choice
+from actions.replies import joined, reply_text, source_line
+from actions.store import store
+from knowledge.queries import FactView
 
 # (value, pattern): the first pattern found in an answer gives its value.
 PLAN_CHOICES: Dict[str, Choices] = {
@@ -102,8 +105,14 @@ def plan_route(answers: Dict[str, str]) -> Tuple[str, str]:
     return program, plan["certification"][program]
 
 
-def build_plan(answers: Dict[str, str]) -> List[Message]:
-    """The plan for one person's answers: every piece of advice is a sourced fact."""
+def ladder_line(facts: List[FactView]) -> str:
+    """The pay at each step of the ladder as one line: "junior $36k, mid-level $45k, ..."."""
+    return joined([f"{f.scope_name} ${f.value / 1000:,.0f}k" for f in facts if f.value]) + "."
+
+
+def build_plan(answers: Dict[str, str]) -> Tuple[List[Message], List[str]]:
+    """The plan for one person's answers, as a short summary (every step one sourced fact), and
+    the facts behind it left for "tell me more"."""
     plan = coaching()["plan"]
     program, credential = plan_route(answers)
     messages: List[Message] = [{
@@ -112,26 +121,34 @@ def build_plan(answers: Dict[str, str]) -> List[Message]:
         "pace": answers.get("plan_pace"), "budget": answers.get("plan_budget"),
         "goal": "getting hired fast" if answers.get("plan_goal") == "fast" else "moving up over time",
     }]
-    messages.append({"response": "utter_plan_program", "program": program})
-    messages.extend(fact_messages(plan["program_facts"][program]))
+    details: List[str] = []
+    cited = []
+
+    def step(response: Optional[str], ids: List[str], shown: int = 1, **values: Any) -> None:
+        if response:
+            messages.append({"response": response, **values})
+        facts = store().facts_by_id(ids[:shown])
+        cited.extend(facts)
+        messages.append({"text": reply_text(facts, cite=False)})
+        details.extend(ids[shown:])
+
+    step("utter_plan_program", plan["program_facts"][program], shown=2, program=program)
     if answers.get("plan_pace") == "part-time":
         messages.append({"response": "utter_plan_part_time"})
-        messages.extend(fact_messages(plan["part_time_facts"]))
+        details.extend(plan["part_time_facts"])
     if answers.get("plan_budget") == "low" and program != "certificate":
-        messages.append({"response": "utter_plan_low_budget"})
-        messages.extend(fact_messages(plan["low_budget_facts"]))
-    messages.append({"response": "utter_plan_certification", "certification": credential})
-    messages.extend(fact_messages(plan["certification_facts"][credential] + plan["certification_timing_facts"]))
-    messages.append({"response": "utter_plan_experience"})
-    messages.extend(fact_messages(plan["experience_facts"][answers.get("plan_experience") or "no"]))
-    if answers.get("plan_goal") == "fast":
-        messages.extend(fact_messages(plan["fast_facts"]))
-    messages.append({"response": "utter_plan_first_job"})
-    messages.extend(fact_messages(plan["first_job_facts"]))
+        step("utter_plan_low_budget", plan["low_budget_facts"])
+    step("utter_plan_certification", plan["certification_facts"][credential] + plan["certification_timing_facts"],
+         certification=credential)
+    experience = plan["experience_facts"][answers.get("plan_experience") or "no"]
+    step("utter_plan_experience", experience + (plan["fast_facts"] if answers.get("plan_goal") == "fast" else []))
+    details.extend(plan["first_job_facts"])
+    ladder = store().facts_by_id(plan["ladder_facts"])
+    cited.extend(ladder)
     messages.append({"response": "utter_plan_ladder"})
-    messages.append(facts_block(plan["ladder_facts"]))
+    messages.append({"text": ladder_line(ladder) + "\n" + source_line(cited)})
     messages.append({"response": "utter_plan_next"})
-    return messages
+    return messages, details
 
 
 class ActionMakePlan(Action):
@@ -143,9 +160,10 @@ class ActionMakePlan(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         answers = {slot: tracker.get_slot(slot) for slot in PLAN_SLOTS}
-        for message in build_plan(answers):
+        messages, details = build_plan(answers)
+        for message in messages:
             dispatcher.utter_message(**message)
-        return []
+        return [SlotSet("more_facts", details or None)]
 
 
 class ActionChangeAnswer(Action):
@@ -168,9 +186,10 @@ class ActionChangeAnswer(Action):
         answers = {s: tracker.get_slot(s) for s in PLAN_SLOTS}
         answers[slot] = value
         if all(answers.values()):
-            for message in build_plan(answers):
+            messages, details = build_plan(answers)
+            for message in messages:
                 dispatcher.utter_message(**message)
-            return [SlotSet(slot, value)]
+            return [SlotSet(slot, value), SlotSet("more_facts", details or None)]
         # Something is still unanswered (this one, if no new value was given): the plan form asks.
         return [SlotSet(slot, value), FollowupAction("plan_form")]
 

@@ -83,7 +83,8 @@ def listed(fact: FactView, room: int) -> List[str]:
 FOR_COMPARISON = "For comparison, the latest nationwide figure:"
 
 
-def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str] = (), intro: str = "") -> str:
+def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str] = (), intro: str = "",
+               cite: bool = True) -> str:
     """Facts as one short message: an optional first line, each answer (the lead's list as
     bullets, a later one after its lead-in if given), an optional note that reconciles them, and
     one source line."""
@@ -96,5 +97,6 @@ def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str
             lines.extend(f"• {entry}" for entry in listed(fact, max(budget, 0)))
     if note:
         lines.append(note)
-    lines.append(source_line(facts))
+    if cite:
+        lines.append(source_line(facts))
     return "\n".join(lines)

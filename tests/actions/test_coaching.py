@@ -1,6 +1,8 @@
 """The coaching flows: the personal plan, the skills check and interview practice."""
 from __future__ import annotations
 
+import re
+
 import asyncio
 import json
 from pathlib import Path
@@ -104,29 +106,39 @@ ADVANCE = {"plan_education": "high school", "plan_experience": "no", "plan_pace"
 
 def test_advancing_from_high_school_means_an_accredited_associate_and_the_rhit(action_store):
     assert plan_route(ADVANCE) == ("associate", "RHIT")
-    plan = texts(build_plan(ADVANCE))
+    messages, details = build_plan(ADVANCE)
+    plan = texts(messages)
     assert "two years" in plan and "CAHIIM" in plan and "RHIT" in plan
     assert "internship" in plan.lower()  # no healthcare experience yet: get some
-    assert "Junior Medical Records Technician" in plan and "Health Information Manager" in plan
+    assert "junior $36k" in plan and "health information manager $90k" in plan  # the ladder's pay
+    assert "career-path-level-junior-g000" in details  # the first job's detail, on request
 
 
-def test_every_piece_of_a_plan_is_sourced(action_store):
-    for message in build_plan(ADVANCE):
-        if "text" in message:
-            assert "Source: " in message["text"]
+def test_the_plan_names_the_guide_of_every_step(action_store):
+    messages, _ = build_plan(ADVANCE)
+    sourced = [m["text"] for m in messages if "Source" in m.get("text", "")]
+    assert len(sourced) == 1  # one compact source line for the whole plan
+    assert re.search(r"Sources?: Complete Medical Records Technician Career Guide", sourced[0])
+
+
+@pytest.mark.parametrize("goal, pace, budget", [("advance", "full-time", "medium"), ("fast", "part-time", "low"),
+                                                 ("advance", "part-time", "low")])
+def test_the_plan_summary_is_short(action_store, goal, pace, budget):
+    answers = {**ADVANCE, "plan_goal": goal, "plan_pace": pace, "plan_budget": budget}
+    assert len(texts(build_plan(answers)[0]).split()) <= 250  # about 200; the longest mix is 243
 
 
 def test_getting_hired_fast_means_a_certificate(action_store):
     answers = {**ADVANCE, "plan_goal": "fast", "plan_pace": "part-time", "plan_experience": "yes"}
     assert plan_route(answers) == ("certificate", "CEHRS")
-    plan = texts(build_plan(answers))
+    plan = texts(build_plan(answers)[0])
     assert "$3,000" in plan and "9 to 12 months" in plan
     assert "online" in plan.lower()  # part-time study
     assert "administrative job in healthcare" in plan  # experience carries over
 
 
 def test_a_low_budget_on_the_degree_route_is_shown_the_cheaper_certificate(action_store):
-    plan = build_plan({**ADVANCE, "plan_budget": "low"})
+    plan, _ = build_plan({**ADVANCE, "plan_budget": "low"})
     assert "utter_plan_low_budget" in [m.get("response") for m in plan]
 
 
