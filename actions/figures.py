@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import Message
-from actions.replies import citation, joined
+from actions.replies import joined
 from actions.store import store
 from knowledge.queries import FactView
 
@@ -26,6 +26,8 @@ YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand)?|\b(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand)", re.IGNORECASE)
 # A figure quoted by the user "matches" one in the guides within this share of it.
 MATCH_SHARE = 0.03
+# Figures listed for one year at most.
+MAX_LISTED = 4
 
 
 def topic_of(text: str, current: Optional[str]) -> str:
@@ -53,10 +55,28 @@ def figures(topic: str) -> List[FactView]:
     return sorted(found, key=lambda f: (f.year is None, -(f.year or 0)))
 
 
+def figure_value(fact: FactView) -> str:
+    """A figure as a person says it: "$47,190", "$35,000 to $60,000", "7%", "15,500 openings"."""
+    unit = (fact.unit or "").lower()
+
+    def one(value: float) -> str:
+        if unit.startswith("usd"):
+            return f"${value:,.0f}"
+        if "percent" in unit:
+            return f"{value:g}%"
+        return f"{value:,.0f}"
+
+    shown = one(fact.value) + (f" to {one(fact.value_max)}" if fact.value_max is not None else "")
+    if not unit.startswith("usd") and "percent" not in unit and unit:
+        shown += f" {unit}"
+    return shown
+
+
 def figure_line(fact: FactView) -> str:
-    """One figure as a bullet: the fact's own words, then where and when it comes from."""
-    where = citation(fact).removeprefix("Source: ").rstrip(".")
-    return f"• {fact.answer} ({where})"
+    """One figure as a short bullet: the figure, what it measures and for whom, and its guide
+    and period ("undated" where the guide gives none)."""
+    scope = "" if fact.scope_type == "national" else f", {fact.scope_name}"
+    return f"• {figure_value(fact)}, {fact.measure}{scope} ({fact.source.title}, {fact.period or 'undated'})"
 
 
 def matches(fact: FactView, amount: float) -> bool:
@@ -64,24 +84,29 @@ def matches(fact: FactView, amount: float) -> bool:
     return any(abs(v - amount) <= MATCH_SHARE * max(v, 1) for v in values)
 
 
-def differences(facts: Sequence[FactView]) -> List[Message]:
-    """Why these figures differ: the periods, the measures, the groups they cover."""
-    messages: List[Message] = []
+def why_they_differ(facts: Sequence[FactView]) -> str:
+    """One sentence on why these figures differ: their years, their measures, their groups."""
+    reasons = []
     years = sorted({f.year for f in facts if f.year})
     if len(years) > 1:
-        messages.append({"response": "utter_figures_differ_period", "years": joined([str(y) for y in years])})
+        reasons.append(f"they come from different years ({years[0]} to {years[-1]})")
     if {"median", "average"} <= {f.aspect for f in facts}:
-        messages.append({"response": "utter_figures_differ_measure"})
+        reasons.append("some are medians (the middle earner) and some averages (pulled up by the best paid)")
     if len({f.scope_type for f in facts}) > 1:
-        messages.append({"response": "utter_figures_differ_scope"})
+        reasons.append("some cover one state, level or percentile rather than the whole country")
     if any(f.year is None for f in facts) and any(f.year for f in facts):
-        messages.append({"response": "utter_figures_differ_undated"})
-    return messages
+        reasons.append("some guides don't date theirs")
+    return ("They differ because " + joined(reasons) + ".") if reasons else ""
+
+
+def latest_line(latest: FactView) -> str:
+    return f"Go by the most recent nationwide figure: {figure_line(latest).lstrip('• ')}."
 
 
 def compare(text: str, topic: str) -> List[Message]:
     """The reply to "why do other sites say $37k?", "show me all the salary figures" or
-    "what was it in 2014?"."""
+    "what was it in 2014?": the figures in question, one sentence on why they differ, and the
+    one to go by, as one short message after a one-line header."""
     _, what = COMPARABLE[topic]
     facts = figures(topic)
     if not facts:
@@ -89,31 +114,27 @@ def compare(text: str, topic: str) -> List[Message]:
     latest = next((f for f in facts if f.scope_type == "national" and f.year), facts[0])
     year = YEAR.search(text)
     amount = amount_in(text) if topic == "salary" else None
-    messages: List[Message] = []
+
+    def body(shown: Sequence[FactView]) -> Message:
+        compared = list(shown) + ([latest] if latest not in shown else [])
+        lines = [figure_line(f) for f in shown]
+        lines += [line for line in (why_they_differ(compared),) if line]
+        if latest not in shown or len(shown) > 1:
+            lines.append(latest_line(latest))
+        return {"text": "\n".join(lines)}
+
     if year:
         in_year = [f for f in facts if f.year == int(year.group(1))]
         if not in_year:
             years = joined(sorted({str(f.year) for f in facts if f.year}))
             return [{"response": "utter_no_figures_for_year", "what": what, "year": year.group(1), "years": years}]
-        messages.append({"response": "utter_figures_for_year", "year": year.group(1)})
-        messages.append({"text": "\n".join(figure_line(f) for f in in_year)})
-        shown = in_year + ([latest] if latest not in in_year else [])
-        messages.extend(differences(shown))
-        if latest not in in_year:
-            messages.append({"response": "utter_figures_latest", "latest": figure_line(latest).lstrip("• ")})
-        return messages
+        return [{"response": "utter_figures_for_year", "year": year.group(1)}, body(in_year[:MAX_LISTED])]
     if amount is not None:
         matched = [f for f in facts if matches(f, amount)]
         if matched:
-            messages.append({"response": "utter_figure_matches"})
-            messages.append({"text": "\n".join(figure_line(f) for f in matched)})
-        else:
-            messages.append({"response": "utter_figure_not_found", "amount": f"${amount:,.0f}"})
-    messages.append({"response": "utter_figures_intro", "count": len(facts), "what": what})
-    messages.append({"text": "\n".join(figure_line(f) for f in facts)})
-    messages.extend(differences(facts))
-    messages.append({"response": "utter_figures_latest", "latest": figure_line(latest).lstrip("• ")})
-    return messages
+            return [{"response": "utter_figure_matches"}, body(matched[:2])]
+        return [{"response": "utter_figure_not_found", "amount": f"${amount:,.0f}"}, body([latest])]
+    return [{"response": "utter_figures_intro", "count": len(facts), "what": what}, body(facts)]
 
 
 class ActionCompareFigures(Action):
