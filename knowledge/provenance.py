@@ -93,12 +93,19 @@ def fact_numbers(fact: FactRecord) -> Set[float]:
     return numbers
 
 
-def _masked(text: str, items: Iterable[str]) -> str:
-    """The text without the named items, which may rightly be copied word for word."""
-    squashed = f" {_squash(text)} "
-    for item in sorted(items, key=len, reverse=True):
-        squashed = squashed.replace(f" {_squash(item)} ", " | ")
-    return squashed
+def copied_runs(text: str, items: Iterable[str], guide: "Guide") -> List[str]:
+    """Runs of COPIED_RUN_WORDS words the text shares with the guide. Named items may rightly be
+    copied word for word, so a run made mostly of item words does not count; but an item inside a
+    copied sentence does not excuse the sentence ("Online forums and LinkedIn groups for ...")."""
+    item_words = {w for item in items for w in words_in(item)}
+    words = words_in(text)
+    found = []
+    for i in range(len(words) - COPIED_RUN_WORDS + 1):
+        run = tuple(words[i:i + COPIED_RUN_WORDS])
+        neutral = sum(w in item_words or w.isdigit() or w == "percent" for w in run)  # names and figures
+        if run in guide.runs and neutral * 2 < len(run):
+            found.append(" ".join(run))
+    return found
 
 
 def problems_of(fact: FactRecord, guide: Guide) -> List[str]:
@@ -111,12 +118,9 @@ def problems_of(fact: FactRecord, guide: Guide) -> List[str]:
             problems.append(f"item {item!r} is not in {guide.source.file}")
     scope_items = [fact.scope_name] if fact.scope_type not in ("national", "percentile") else []
     for text in [fact.answer, *fact.points]:
-        words = _masked(text, [*fact.items, *scope_items]).split()
-        for i in range(len(words) - COPIED_RUN_WORDS + 1):
-            run = tuple(words[i:i + COPIED_RUN_WORDS])
-            if "|" not in run and run in guide.runs:
-                problems.append(f"copies the guide's wording: {' '.join(run)!r}")
-                break
+        copied = copied_runs(text, [*fact.items, *scope_items], guide)
+        if copied:
+            problems.append(f"copies the guide's wording: {copied[0]!r}")
     return problems
 
 

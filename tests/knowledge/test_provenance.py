@@ -59,6 +59,19 @@ def test_copying_a_guide_sentence_fails(facts, guides):
     assert any("copies the guide's wording" in p for p in problems_of(fact, guides["g000"]))
 
 
+def test_a_copied_sentence_is_caught_even_with_an_item_inside_it(facts, guides):
+    # The sentence a fact once copied: "LinkedIn" is an item, which may be copied, but the ten
+    # words around it were the guide's too (the check used to blank items out and miss it).
+    original = facts["organizations-online-communities-g000"]
+    copied = "Online forums and LinkedIn groups for health information management professionals offer support."
+    fact = dataclasses.replace(original, answer=copied)
+    assert any("copies the guide's wording" in p for p in problems_of(fact, guides["g000"]))
+
+
+def test_a_list_of_names_and_figures_is_not_copying(facts, guides):
+    assert problems_of(facts["outlook-state-growth-2012-2022-g003"], guides["g003"]) == []
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
