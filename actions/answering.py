@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.choosing import (facts_quoting, latest_like, message_parts, missing_figure, pick, quoted_figures,
+from actions.choosing import (PART_MATCH, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
                               reconcile, shown_figure, topic_confidence, weigh, year_not_covered)
 from actions.feedback import record_unanswered
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
@@ -92,6 +92,7 @@ class Answer:
     topic: Optional[str] = None  # the lead fact's topic, when it is not the spec's
     more: List[str] = field(default_factory=list)  # facts left for "tell me more"
     shown: List[str] = field(default_factory=list)  # facts the reply gave
+    facts: List[FactView] = field(default_factory=list)  # the same facts, for composing replies
 
 
 def intent_for_topic(topic: str) -> Optional[str]:
@@ -112,8 +113,8 @@ def named_values(message: Dict[str, Any], entity: str) -> List[str]:
             value = words.canonical(entity, extracted.get("value"))
             if value and value not in found:
                 found.append(value)
-    if not found:
-        found = words.find_in_text(entity, message.get("text") or "")
+    # What the text names besides ("the AS or the AAS", where NLU found one of them).
+    found += [v for v in words.find_in_text(entity, message.get("text") or "") if v not in found]
     return found
 
 
@@ -160,13 +161,21 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     defaults = list(scoped[: spec.limit]) if scope else general_facts(spec, aspects)[: spec.limit]
     topics = topic_confidence(message, INTENT_TOPICS)
     named = [(kind, value) for kind in SCOPE_KINDS for value in named_values(message, kind)] if message else []
-    scored = weigh(ranking_of(message), defaults, spec_topic=spec.topic, asked=aspects,
+    ranking = ranking_of(message)
+    part_rankings = [r for r in message_parts(message) if r and r[0][1] >= PART_MATCH]
+    if len(part_rankings) == 1:
+        # "3k is my max, is there financial aid?": one question beside a statement about the
+        # person. The classifier read both, so the question's own ranking decides, without its prior.
+        ranking, part_rankings, topics, defaults = part_rankings[0], [], {}, []
+    scored = weigh(ranking, defaults, spec_topic=spec.topic if topics else None, asked=aspects,
                    narrowed=tuple(aspects) != spec.aspects, default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
-                   scope=scope, exclude=exclude, named=named)
+                   scope=scope, exclude=exclude, named=named, question=text)
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,
-                   scope=scope) for part in message_parts(message)]
-    facts = pick(scored, spec.limit, parts)
+                   scope=scope) for part in part_rankings]
+    facts = pick(scored, spec.limit, parts, newest_first=spec.newest_first)
+    if spec.one_per_aspect and not scope and is_generic(text) and defaults and not parts:
+        facts = defaults  # "how much do they make?": the curated headline (the median and the range)
     intro = ""
     figures = quoted_figures(text)
     quoting = facts_quoting(figures)
@@ -186,12 +195,12 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]
     topic = facts[0].topic if facts[0].topic != spec.topic else None
     return Answer([{"text": reply_text(facts, reconcile(facts), intro=intro)}], topic=topic, more=more,
-                  shown=list(shown))
+                  shown=list(shown), facts=facts)
 
 
 def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False,
             message: Optional[Dict[str, Any]] = None, context_topic: Optional[str] = None,
-            exclude: Sequence[str] = ()) -> Answer:
+            exclude: Sequence[str] = (), ranked: bool = True) -> Answer:
     """The reply to one question: pure of Rasa, so it is easy to test.
 
     A scope carried over from an earlier turn that this question has no facts for is dropped
@@ -199,6 +208,9 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     """
     knowledge = store()
     aspects = asked_aspects(spec, text)
+    named_message = message or {}
+    if not ranked:  # rank without the message's ranking (an elliptical follow-up)
+        message = {k: v for k, v in named_message.items() if k not in ("facts", "fact_parts")}
     if not scope:
         return general_answer(spec, text, message, context_topic, exclude=exclude)
     entity, name = scope
@@ -209,6 +221,13 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     scoped = [f for f in scoped if f.aspect in preferred] or scoped
     if not scoped and carried:
         return compose(spec, text, None, message=message, context_topic=context_topic)
+    others = [n for n in named_values(named_message, entity) if n != name][:2] if not carried else []
+    if scoped and others:  # "the AS or the AAS?": what the guides say about each
+        facts = []
+        for each in [name, *others]:
+            about = knowledge.scoped_facts(spec.topic, entity, each)
+            facts += ([f for f in about if f.aspect in preferred] or about)[:1]
+        return Answer([{"text": reply_text(facts)}], scope, shown=[f.id for f in facts])
     if scoped:
         answer = general_answer(spec, text, message, context_topic, scope, scoped)
         messages: List[Message] = []
@@ -306,8 +325,8 @@ class TopicAnswerAction(Action):
         scope, carried = choose_scope(spec, tracker, message, follow_up)
         # An elliptical follow-up ("and managers?") is ranked on words that say little: the
         # previous question's topic and the named thing answer it, not the ranking.
-        answer = compose(spec, text, scope, carried, message={} if follow_up else message,
-                         context_topic=tracker.get_slot("topic"), exclude=exclude)
+        answer = compose(spec, text, scope, carried, message=message, context_topic=tracker.get_slot("topic"),
+                         exclude=exclude, ranked=not follow_up)
         for pattern, other in spec.together:
             if other in self.specs and re.search(pattern, text, re.IGNORECASE):
                 answer.messages.extend(compose(self.specs[other], text, None).messages)

@@ -17,19 +17,22 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from actions.store import store
 from knowledge.queries import FactView
-from knowledge.retrieval import ranking_of
+from knowledge.retrieval import CAREER_NAME, ranking_of, terms
 
 # Weights of the priors beside the ranking's score (meaning 0..1 plus half the word share).
 TOPIC_PRIOR = 0.35  # times the classifier's confidence in the fact's topic
 SPEC_TOPIC = 0.1  # the fact is of the topic the chosen intent answers
 ASKED_ASPECT = 0.25  # the question names the fact's aspect ("how long" -> duration)
 DEFAULT_ANSWER = 0.12  # one of the intent's curated default facts
+GENERIC_DEFAULT = 0.3  # ... and more when the question names nothing but its topic
 CONTEXT_TOPIC = 0.05  # the conversation was on this topic
 NOT_NATIONAL = 0.08  # a state's or a level's fact for a question that named none
 DEFAULT_SCORE = 0.3
 SCOPE_MATCH = 0.3  # the fact is about the state, credential, level... the question names
 SCOPE_NAMED = 0.15  # the fact's answer names it
 NAMED_MATCH = 0.2  # the fact is about something else the question names ("a senior" in a duties question)  # a default fact the ranking did not list at all
+RECENCY = 0.01  # a year newer, where the newest figure should lead (2023: +0.13, 2014: +0.04)
+UNDATED = 0.12  # an undated fact, where the newest figure should lead
 # A second fact must score at least this close to the lead.
 SECOND_GAP = 0.12
 # A part of a two-part question is answered when its best fact scores this much.
@@ -59,7 +62,7 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
           asked: Iterable[str], narrowed: bool, default_aspects: Iterable[str], topics: Dict[str, float],
           context_topic: Optional[str] = None, newest_first: bool = False,
           scope: Optional[Tuple[str, str]] = None, exclude: Iterable[str] = (),
-          named: Iterable[Tuple[str, str]] = ()) -> List[Scored]:
+          named: Iterable[Tuple[str, str]] = (), question: Optional[str] = None) -> List[Scored]:
     """Every candidate fact with its weighed score, best first (`exclude`: facts not wanted,
     such as those of an answer the user just corrected)."""
     excluded = set(exclude)
@@ -71,6 +74,7 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
         facts.setdefault(fact.id, fact)
     asked, default_aspects = set(asked), set(default_aspects)
     default_ids = {f.id for f in defaults}
+    generic = question is not None and is_generic(question)
     named = {(kind, name.lower()) for kind, name in named}
     scored = []
     for fact in facts.values():
@@ -81,7 +85,7 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
             if narrowed and fact.aspect in asked:
                 score += ASKED_ASPECT
         if fact.id in default_ids and not narrowed:
-            score += DEFAULT_ANSWER
+            score += DEFAULT_ANSWER + (GENERIC_DEFAULT if generic else 0.0)
         if context_topic and fact.topic == context_topic:
             score += CONTEXT_TOPIC
         if scope and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower()):
@@ -92,17 +96,24 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
             score += SCOPE_NAMED
         elif fact.scope_type not in ("national", "role", "certification", "degree_type", "program"):
             score -= NOT_NATIONAL
-        if newest_first and fact.year:
-            score += 0.0001 * (fact.year - 2000)  # ties go to the newer figure
+        if newest_first:  # pay and growth: the newer figure leads, an undated one least
+            score += RECENCY * (fact.year - 2010) if fact.year else -UNDATED
         scored.append(Scored(fact, score))
     return sorted(scored, key=lambda s: -s.score)
+
+
+def is_generic(question: str) -> bool:
+    """"what's the outlook?", "how much do they make": a question naming no more than its topic,
+    which gets the curated headline answer."""
+    return len(terms(CAREER_NAME.sub(" ", question or ""))) <= 1
 
 
 def same_figure(a: FactView, b: FactView) -> bool:
     return a.value is not None and a.value == b.value and a.value_max == b.value_max
 
 
-def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scored]] = ()) -> List[FactView]:
+def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scored]] = (),
+         newest_first: bool = False) -> List[FactView]:
     """The lead fact, and a second when it adds to it: the best answer to the question's other
     part, else a close runner-up about the same aspect that gives another figure or guide."""
     if not scored:
@@ -124,6 +135,8 @@ def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scor
         if lead.score - runner.score > SECOND_GAP:
             break
         fact = runner.fact
+        if newest_first and lead.fact.year and fact.value is not None and lead.fact.value is not None:
+            break  # pay and growth: a dated latest figure answers; the older ones on request
         if fact.topic == lead.fact.topic and fact.aspect == lead.fact.aspect and \
                 not same_figure(fact, lead.fact) and fact.answer != lead.fact.answer:
             chosen.append(fact)
@@ -149,7 +162,8 @@ def reconcile(facts: Sequence[FactView]) -> str:
         reasons.append("they come from different guides measuring in different ways")
     if not reasons:
         return ""
-    return "The two differ because " + " and ".join(reasons) + "; go by the more recent one."
+    advice = "; go by the more recent one" if a.year or b.year else ""
+    return "The two differ because " + " and ".join(reasons) + advice + "."
 
 
 def message_parts(message: Dict) -> List[List[Tuple[str, float]]]:
@@ -186,8 +200,19 @@ QUANTITIES = (
 )
 
 
+# A figure the person heard or read and asks about, not their own budget ("3k is my max").
+CLAIM = re.compile(r"\b(read|heard|saw|seen|says?|said|told|claim\w*|quoted?|listed|website|site|blog|article|"
+                   r"post|online|google|true|right|correct|accurate|legit|real|really|still|cousin|friend|"
+                   r"someone|somebody|people say|they say)\b|\?$", re.IGNORECASE)
+OWN_MONEY = re.compile(r"\b(my (max|budget|savings)|i (can|could) (spend|afford|pay)|i have|i've got|"
+                       r"budget (is|of)|afford)\b", re.IGNORECASE)
+
+
 def quoted_figures(text: str) -> List[Tuple[float, str]]:
-    """Money and percentages a message quotes ("37k", "$46,590", "22%"), as (value, kind)."""
+    """Money and percentages a message quotes as a claim to check ("i read they make 37k, true?",
+    "someone said 22% growth"), as (value, kind); none where the figure is the person's own."""
+    if not CLAIM.search(text or "") or OWN_MONEY.search(text or ""):
+        return []
     found = []
     for match in MONEY.finditer(text or ""):
         number, unit = match.group(1) or match.group(3) or match.group(5), match.group(2) or match.group(4)

@@ -182,6 +182,11 @@ class ActionCoachFallback(Action):
         by_meaning = intent_by_meaning(tracker) if not foreign else None
         if by_meaning:
             return ANSWER_ACTIONS[by_meaning].answer(dispatcher, tracker, by_meaning)
+        # "im in ohio", after pay by state was offered: the last question, about what is named now.
+        previous = tracker.get_slot("last_intent")
+        if previous in ANSWER_ACTIONS and not foreign and \
+                any(named_values(tracker.latest_message, kind) for kind in SCOPE_KINDS):
+            return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
         options = close_intents(tracker) if not foreign else []
         # The conversation's topic settles a close call ("how do I keep it?" after the RHIT).
         on_topic = [i for i in options if i in ANSWER_ACTIONS
@@ -298,12 +303,17 @@ class ActionDeny(Action):
         message = tracker.latest_message
         if CORRECTION.search(message.get("text") or ""):
             previous = tracker.get_slot("last_intent")
-            named = any(named_values(message, kind) for kind in SCOPE_KINDS)
-            if named and previous in ANSWER_ACTIONS:
-                return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
             shown = tracker.get_slot("last_facts") or []
-            intent = intent_by_meaning(tracker, CORRECTION_MATCH, exclude=shown)
-            if intent:
+            lead = strong_lead(message, CORRECTION_MATCH, exclude=shown)
+            lead_topic = (store().facts_by_id([lead[0]]) or [None])[0] if lead else None
+            intent = intent_for_topic(lead_topic.topic) if lead_topic else None
+            # "no, I meant the visa": another topic, found by meaning past the answer just given.
+            if intent in ANSWER_ACTIONS and lead_topic.topic != tracker.get_slot("topic"):
+                return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent, exclude=shown)
+            # "sorry, I meant Louisiana": the same question about the thing now named.
+            if previous in ANSWER_ACTIONS and any(named_values(message, kind) for kind in SCOPE_KINDS):
+                return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
+            if intent in ANSWER_ACTIONS:
                 return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent, exclude=shown)
         dispatcher.utter_message(response="utter_anything_else")
         return []

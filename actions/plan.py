@@ -132,7 +132,9 @@ def build_plan(answers: Dict[str, str]) -> Tuple[List[Message], List[str]]:
         messages.append({"text": reply_text(facts, cite=False)})
         details.extend(ids[shown:])
 
-    step("utter_plan_program", plan["program_facts"][program], shown=2, program=program)
+    named = {"certificate": "a certificate program", "associate": "an associate degree",
+             "bachelor's": "a bachelor's degree"}.get(program, program)
+    step("utter_plan_program", plan["program_facts"][program], shown=2, program=named)
     if answers.get("plan_pace") == "part-time":
         messages.append({"response": "utter_plan_part_time"})
         details.extend(plan["part_time_facts"])

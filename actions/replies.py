@@ -43,7 +43,7 @@ def joined(names: Sequence[str], last: str = "and") -> str:
 
 
 # A reply's default length: the lead fact, and a second only while the whole stays this short.
-WORD_BUDGET = 90
+WORD_BUDGET = 75
 MAX_LISTED = 6
 
 
@@ -52,7 +52,7 @@ def source_line(facts: Sequence[FactView]) -> str:
     by_guide: Dict[str, List[str]] = {}
     for fact in facts:
         title = fact.source.title
-        period = citation(fact).removeprefix(f"Source: {title}").strip(" ,.")
+        period = fact.period or ("undated figure" if fact.topic in DATED_TOPICS and has_figure(fact) else "")
         periods = by_guide.setdefault(title, [])
         if period and period not in periods:
             periods.append(period)

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FACTS_KEY = "facts"
 PARTS_KEY = "fact_parts"
 MAX_PARTS = 3
-PART_TOP = 5
+PART_TOP = 15
 # Messages longer than this are ranked on their start (the encoder reads 256 tokens anyway).
 MAX_CHARS = 2000
 

@@ -40,7 +40,8 @@ STOPWORDS = frozenset(
     "such only own same s t don doesn didn isn aren wasn weren get got gets getting they them their we us our "
     "he she his her hers him ok okay hi hey please thanks thank really much many also like want know tell "
     "need lot lots thing things kind sort someone something anything guys u ur ya actually usually really "
-    "basically exactly honestly generally typically even still ever".split()
+    "basically exactly honestly generally typically even still ever whats hows wheres whos dont ive "
+    "youre theyre isnt arent wont cant gonna wanna".split()
 )
 # The career's own name says nothing about which fact is wanted: every fact is about it.
 CAREER_NAME = re.compile(
@@ -195,7 +196,9 @@ QUESTION_START = (r"(how|what|whats|what's|when|where|which|who|why|do|does|did|
                   r"should|shall|any|and|also|plus)")
 SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
 # "... and how long does it take", ", also what does it cost": a second question joined on.
-JOINED_QUESTION = re.compile(rf"(?:,\s*|\s+)(?:and|also|plus|,)\s+(?=(?:also\s+)?{QUESTION_START}\b)", re.IGNORECASE)
+JOINED_QUESTION = re.compile(rf"(?:,\s*|\s+)(?:and|also|plus|,)\s+(?=(?:also\s+)?{QUESTION_START}\b)"
+                             rf"|,\s*(?=(?:is|are|do|does|can|could|how|what|which|where|when|who|why|will|should)\b)",
+                             re.IGNORECASE)
 
 
 def question_parts(text: str, min_words: int = 3) -> List[str]:

@@ -102,6 +102,9 @@ class FactRecord:
 FACT_FIELDS = {
     "id", "aspect", "measure", "answer", "source", "value", "value_max", "unit",
     "scope", "period", "year", "items", "points",
+    # How people ask for the fact, in their words: read by the ranking (knowledge/retrieval.py),
+    # never shown; scripts/check_nlu.py keeps them apart from the evaluation questions.
+    "asked_as",
 }
 REQUIRED_FACT_FIELDS = ("id", "aspect", "measure", "answer", "source")
 
@@ -191,6 +194,7 @@ def _fact(entry: Any, topic: str, seq: int, file: str, sources: Dict[str, Source
         raise ValueError("value_max needs a value no larger than it")
     if (value is not None) != bool(entry.get("unit")):
         raise ValueError("a value needs a unit, and a unit needs a value")
+    _strings(entry.get("asked_as"), "asked_as")
     return FactRecord(
         id=str(entry["id"]), topic=topic, aspect=str(entry["aspect"]),
         measure=str(entry["measure"]).strip(), answer=" ".join(str(entry["answer"]).split()),

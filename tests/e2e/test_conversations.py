@@ -33,3 +33,6 @@ def test_conversation(coach, conversation):
             assert needle not in reply, f"{needle!r} should not be there; {where}"
         for title in turn.get("buttons", []):
             assert title in buttons, f"button {title!r} missing; {where}"
+        limit = turn.get("max_words", conversation.get("max_words"))
+        if limit:
+            assert len(reply.split()) <= limit, f"{len(reply.split())} words, over {limit}; {where}"

@@ -10,7 +10,7 @@ from tests.e2e.conftest import get
 
 # Phrasings that are not in the training data, and what a correct answer must hold.
 QUESTIONS = [
-    ("what is the median salary", ["$47,190", "Source: Complete Medical Records Technician Career Guide", "May 2023"]),
+    ("what is the median salary", ["$47,190", "Source: Complete Medical Records Technician Career Guide, May 2023"]),
     ("roughly what do medical records techs get paid in new jersey?", ["$59,740", "2014"]),
     ("is there much job growth expected for this line of work", ["7%", "2022"]),
     ("who runs the RHIT exam", ["American Health Information Management Association"]),
@@ -18,7 +18,7 @@ QUESTIONS = [
     ("how many years is the associate degree in HIT", ["two years"]),
     ("what would the tuition be for a certificate", ["$3,000"]),
     ("what do they pay in germany", ["€28,000"]),
-    ("downsides of this job?", ["Source:"]),
+    ("downsides of this job?", ["Source"]),
     ("where do your facts come from", ["Career Profile and Forecast"]),
 ]
 
