@@ -108,6 +108,11 @@ class FactRanker(GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> "FactRanker":
         from knowledge.retrieval import FactIndex
 
+        # A message's products are small: one BLAS thread does them faster than two, and leaves
+        # the other core to the other process (measured in README, Figures).
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
         try:
             with model_storage.read_from(resource) as folder:
                 return cls(config, model_storage, resource, FactIndex.load(Path(folder)))
