@@ -1,0 +1,169 @@
+"""Which facts answer: the ranking weighed with the intent, the scope and the conversation, and
+the short reply they make."""
+from __future__ import annotations
+
+import pytest
+
+from actions.answering import compose
+from actions.choosing import (facts_quoting, is_generic, missing_figure, pick, quoted_figures, reconcile, weigh,
+                              year_not_covered)
+from actions.coach import ActionDeny, ActionTellMore
+from actions.education import ActionAnswerEducation
+from actions.replies import WORD_BUDGET, reply_text, source_line
+from actions.salary import ActionAnswerSalary
+
+from .conftest import Conversation, entity
+
+pytestmark = pytest.mark.usefixtures("action_store")
+
+
+def ranked(*pairs):
+    """A parsed message carrying a ranking, as the NLU's FactRanker sends it."""
+    return [{"id": i, "score": s} for i, s in pairs]
+
+
+def facts(store, *ids):
+    return store.facts_by_id(list(ids))
+
+
+def test_the_ranking_finds_a_fact_the_intent_alone_would_not(action_store):
+    # The classifier says "cost"; the ranking says the financial-aid fact answers.
+    message = {"text": "is there money to help me pay for school", "intent_ranking": [
+        {"name": "ask_education_cost", "confidence": 0.5}],
+        "facts": ranked(("diversity-resources-colleges-g000", 1.3), ("education-cost-associate-g000", 0.6))}
+    spec = ActionAnswerEducation.specs["ask_education_cost"]
+    answer = compose(spec, message["text"], None, message=message)
+    assert "financial aid" in answer.messages[0]["text"]
+    assert answer.topic == "diversity"  # the conversation moves to the fact's topic
+
+
+def test_without_a_ranking_the_intent_s_curated_answer_is_given(action_store):
+    spec = ActionAnswerSalary.specs["ask_salary"]
+    text = compose(spec, "what's the median salary", None, message={}).messages[0]["text"]
+    assert "$47,190" in text and text.count("Source") == 1
+
+
+def test_the_asked_aspect_outweighs_a_slightly_better_ranked_fact(action_store):
+    scored = weigh([("salary-median-national-2023", 0.9), ("salary-benefits-g000", 0.8)], [],
+                   spec_topic="salary", asked=("benefits",), narrowed=True, default_aspects=("median",), topics={})
+    assert scored[0].fact.id == "salary-benefits-g000"
+
+
+def test_a_newer_figure_leads_an_older_one_of_the_same_kind(action_store):
+    scored = weigh([("salary-median-national-2014-g003", 0.9), ("salary-median-national-2023", 0.88)], [],
+                   spec_topic="salary", asked=(), narrowed=False, default_aspects=(), topics={}, newest_first=True)
+    assert scored[0].fact.id == "salary-median-national-2023"
+    # and a dated latest figure answers alone: the older one is for "tell me more"
+    assert [f.id for f in pick(scored, 2, newest_first=True)] == ["salary-median-national-2023"]
+
+
+def test_two_figures_for_the_same_thing_are_reconciled_in_one_sentence(action_store):
+    old, new = facts(action_store, "salary-median-national-2014-g003", "salary-median-national-2023")
+    note = reconcile([new, old])
+    assert "different years (2014 and 2023)" in note and "more recent" in note
+    averages = facts(action_store, "salary-average-national-g001", "salary-average-national-g002")
+    assert "more recent" not in reconcile(averages)  # neither is dated: no "go by the newer"
+
+
+def test_each_part_of_a_two_part_question_gets_its_fact(action_store):
+    whole = weigh([("education-duration-certificate-9-12-months-g000", 1.0)], [], spec_topic=None, asked=(),
+                  narrowed=False, default_aspects=(), topics={})
+    parts = [weigh([(i, 1.0)], [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics={})
+             for i in ("education-duration-certificate-9-12-months-g000", "education-cost-certificate-g000")]
+    assert [f.id for f in pick(whole, 2, parts)] == [
+        "education-duration-certificate-9-12-months-g000", "education-cost-certificate-g000"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("i read they only make $37k, is that right?", [(37000.0, "money")]),
+    ("someone said 22% growth, still true?", [(22.0, "percent")]),
+    ("3k is my max, is there any financial aid?", []),  # the person's own budget, not a claim
+    ("how much do they make", []),
+])
+def test_quoted_figures_are_claims_to_check(text, expected):
+    assert quoted_figures(text) == expected
+
+
+def test_a_quoted_figure_is_traced_to_the_guide_that_gives_it(action_store):
+    assert facts_quoting([(37110.0, "money")])[0].id == "salary-average-national-g001"
+    assert facts_quoting([(22.0, "percent")])[0].id == "outlook-growth-2012-2022-g003"
+    assert facts_quoting([(120000.0, "money")]) == []
+
+
+def test_a_figure_the_guides_lack_is_noticed(action_store):
+    (eligibility,) = facts(action_store, "certification-eligibility-rhit-g000")
+    assert missing_figure("how much does it cost to sit the RHIT exam?", eligibility)
+    (cost,) = facts(action_store, "education-cost-certificate-g000")
+    assert not missing_figure("how much does a certificate cost?", cost)
+    (median,) = facts(action_store, "salary-median-national-2023")
+    assert year_not_covered("what will they earn in 2030?", [median]) == "2030"
+    assert year_not_covered("what did they earn in 2023?", [median]) is None
+
+
+def test_a_question_naming_only_its_topic_is_generic():
+    assert is_generic("how much do medical records technicians get paid?") and is_generic("whats the outlook")
+    assert not is_generic("which industries pay the most")
+
+
+def test_one_source_line_names_each_guide_once_with_its_periods(action_store):
+    new, old, undated = facts(action_store, "salary-median-national-2023", "salary-range-national-g000",
+                              "salary-average-national-g001")
+    assert source_line([new, old]) == "Source: Complete Medical Records Technician Career Guide, May 2023."
+    line = source_line([new, undated])
+    assert line.startswith("Sources: ") and "undated figure" in line
+
+
+def test_a_long_list_is_cut_to_the_reply_budget(action_store):
+    (steps,) = facts(action_store, "getting-started-7-steps-g000")
+    assert len(reply_text([steps]).split()) <= WORD_BUDGET + 25  # the budget, the source line, a last bullet
+
+
+def test_tell_me_more_gives_what_the_short_answer_held_back(action_store):
+    slots = {"more_facts": ["salary-median-national-2014-g003", "salary-average-national-g002", "x"]}
+    said = Conversation(ActionTellMore(), "tell me more", "tell_more", slots=slots)
+    assert "$38,860" in said.reply and "$46,590" in said.reply
+    assert said.slot("more_facts") == ["x"]
+    said = Conversation(ActionTellMore(), "more", "tell_more", slots={})
+    assert said.responses == ["utter_nothing_more"]
+
+
+def test_a_correction_answers_what_was_meant_past_the_answer_given(action_store):
+    slots = {"topic": "education", "last_intent": "ask_education", "last_facts": ["education-paths-g000"]}
+    conversation = Conversation.__new__(Conversation)
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from .conftest import make_tracker
+    tracker = make_tracker("no, I meant the visa, not school", "deny", slots=slots)
+    tracker.latest_message["facts"] = ranked(("education-paths-g000", 0.9), ("abroad-visa-timelines-g000", 0.8))
+    conversation.dispatcher = CollectingDispatcher()
+    conversation.events = ActionDeny().run(conversation.dispatcher, tracker, {})
+    assert "few months" in conversation.reply
+    plain_no = Conversation(ActionDeny(), "no thanks", "deny", slots=slots)
+    assert plain_no.responses == ["utter_anything_else"]
+
+
+def test_the_as_or_the_aas_answers_both(action_store):
+    said = Conversation(ActionAnswerEducation(), "should i do the AS or the AAS", "ask_education",
+                        [entity("degree_type", "AAS")])
+    assert "Associate of Science (AS)" in said.reply and "Associate of Applied Science (AAS)" in said.reply
+
+
+def test_an_offer_is_made_once_a_conversation(action_store):
+    first = Conversation(ActionAnswerSalary(), "what is the median salary", "ask_salary")
+    assert "utter_more_on_salary" in first.responses
+    again = Conversation(ActionAnswerSalary(), "what is the median salary", "ask_salary",
+                         slots={"offered": first.slot("offered")})
+    assert "utter_more_on_salary" not in again.responses
+
+
+def test_another_career_named_alone_is_declined(action_store):
+    from actions.feedback import ActionOutOfScope
+    from actions.work import ActionAnswerWork
+
+    said = Conversation(ActionOutOfScope(), "what skills does a welder need", "out_of_scope")
+    assert said.responses == ["utter_other_career"]
+    said = Conversation(ActionAnswerWork(), "what skills does a welder need", "ask_skills")
+    assert said.responses == ["utter_other_career"] and "Source" not in said.reply
+    # named as the person's own job, it is context, not the question
+    said = Conversation(ActionAnswerWork(), "im a nurse, what skills would i need for records work", "ask_skills")
+    assert "utter_other_career" not in said.responses
