@@ -189,7 +189,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     year = year_not_covered(text, facts)
     if year:
         intro = NO_YEAR.format(year=year)
-    elif not intro and not quoting and missing_figure(text, facts[0]):
+    elif not intro and not quoting and missing_figure(text, facts):
         intro = NOT_EXACTLY
     shown = {f.id for f in facts}
     more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]

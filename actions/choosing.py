@@ -255,12 +255,12 @@ def latest_like(fact: FactView) -> Optional[FactView]:
     return same[0] if same and same[0].id != fact.id else None
 
 
-def missing_figure(text: str, lead: FactView) -> bool:
+def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     """True when the question asks for a kind of figure (a cost, a percentage, a count) that
-    the fact chosen to answer it does not give."""
+    none of the facts chosen to answer it gives."""
     for asked, given in QUANTITIES:
         if asked.search(text or ""):
-            return not given.search(lead.answer)
+            return not any(given.search(f.answer) for f in facts)
     return False
 
 

@@ -92,9 +92,10 @@ def test_a_quoted_figure_is_traced_to_the_guide_that_gives_it(action_store):
 
 def test_a_figure_the_guides_lack_is_noticed(action_store):
     (eligibility,) = facts(action_store, "certification-eligibility-rhit-g000")
-    assert missing_figure("how much does it cost to sit the RHIT exam?", eligibility)
+    assert missing_figure("how much does it cost to sit the RHIT exam?", [eligibility])
     (cost,) = facts(action_store, "education-cost-certificate-g000")
-    assert not missing_figure("how much does a certificate cost?", cost)
+    assert not missing_figure("how much does a certificate cost?", [cost])
+    assert not missing_figure("how long is it and what does it cost?", [eligibility, cost])  # one part has it
     (median,) = facts(action_store, "salary-median-national-2023")
     assert year_not_covered("what will they earn in 2030?", [median]) == "2030"
     assert year_not_covered("what did they earn in 2023?", [median]) is None
