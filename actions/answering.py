@@ -23,8 +23,12 @@ from knowledge.feedback import NO_FACTS, OTHER_CAREER
 from knowledge.queries import FactView
 from knowledge.retrieval import ranking_of
 
-# intent -> the topic that answers it, for every topic action (filled as they are defined).
+# intent -> the topic that answers it, and its action's class, for every topic action (filled
+# as they are defined).
 INTENT_TOPICS: Dict[str, str] = {}
+INTENT_ACTIONS: Dict[str, type] = {}
+# "what about senior techs", "and managers?": a question that leans on the previous one.
+ELLIPTICAL = re.compile(r"^\W*(ok(ay)?\W+)?(and|what about|how about|same for|what of)\b", re.IGNORECASE)
 # First lines of a reply that cannot give exactly what was asked.
 NOT_IN_GUIDES = "None of the guides I work from gives {figure}; here is what they do say."
 NO_YEAR = "The guides don't give figures for {year}; the latest they have:"
@@ -151,7 +155,7 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
 
 def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]] = None,
                    context_topic: Optional[str] = None, scope: Optional[Tuple[str, str]] = None,
-                   scoped: Sequence[FactView] = (), exclude: Sequence[str] = ()) -> Answer:
+                   scoped: Sequence[FactView] = (), exclude: Sequence[str] = (), carried: bool = False) -> Answer:
     """The facts the ranking by meaning and the intent agree on (actions/choosing.py), as one
     short message. With a scope (a state, a credential...), its facts are the default answer and
     weigh more, but a fact that answers the question better still wins ("how long does a
@@ -170,7 +174,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     scored = weigh(ranking, defaults, spec_topic=spec.topic if topics else None, asked=aspects,
                    narrowed=tuple(aspects) != spec.aspects, default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
-                   scope=scope, exclude=exclude, named=named, question=text)
+                   scope=scope, exclude=exclude, named=named, question=text, carried=carried)
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,
                    scope=scope) for part in part_rankings]
     facts = pick(scored, spec.limit, parts, newest_first=spec.newest_first)
@@ -229,7 +233,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
             facts += ([f for f in about if f.aspect in preferred] or about)[:1]
         return Answer([{"text": reply_text(facts)}], scope, shown=[f.id for f in facts])
     if scoped:
-        answer = general_answer(spec, text, message, context_topic, scope, scoped)
+        answer = general_answer(spec, text, message, context_topic, scope, scoped, carried=carried)
         messages: List[Message] = []
         if carried:
             messages.append({"response": "utter_still_about", "scope": scope_label(entity, name)})
@@ -294,9 +298,16 @@ class TopicAnswerAction(Action):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         INTENT_TOPICS.update({intent: spec.topic for intent, spec in cls.specs.items()})
+        INTENT_ACTIONS.update({intent: cls for intent in cls.specs})
 
     def name(self) -> Text:
         return self.action_name
+
+    @staticmethod
+    def previous_has_facts(previous: str, message: Dict[str, Any]) -> bool:
+        topic = INTENT_TOPICS[previous]
+        return any(store().scoped_facts(topic, kind, value)
+                   for kind in SCOPE_KINDS for value in named_values(message, kind))
 
     def spec_for(self, intent: Optional[str]) -> AnswerSpec:
         return self.specs.get(intent or "") or next(iter(self.specs.values()))
@@ -322,6 +333,11 @@ class TopicAnswerAction(Action):
             dispatcher.utter_message(response="utter_other_career", career=other_career)
             record_unanswered(tracker, OTHER_CAREER, text=text)
             return []
+        previous = tracker.get_slot("last_intent")
+        if not follow_up and ELLIPTICAL.search(text) and previous in INTENT_ACTIONS and \
+                INTENT_TOPICS[previous] != spec.topic and self.previous_has_facts(previous, message):
+            # Context as a prior: the previous question's topic has facts for what is named now.
+            return INTENT_ACTIONS[previous]().answer(dispatcher, tracker, previous, message, follow_up=True)
         scope, carried = choose_scope(spec, tracker, message, follow_up)
         # An elliptical follow-up ("and managers?") is ranked on words that say little: the
         # previous question's topic and the named thing answer it, not the ranking.

@@ -29,6 +29,7 @@ CONTEXT_TOPIC = 0.05  # the conversation was on this topic
 NOT_NATIONAL = 0.08  # a state's or a level's fact for a question that named none
 DEFAULT_SCORE = 0.3
 SCOPE_MATCH = 0.3  # the fact is about the state, credential, level... the question names
+CARRIED_SCOPE = 0.3  # ... kept from earlier in the conversation ("what's the pay like up there")
 SCOPE_NAMED = 0.15  # the fact's answer names it
 NAMED_MATCH = 0.2  # the fact is about something else the question names ("a senior" in a duties question)  # a default fact the ranking did not list at all
 RECENCY = 0.01  # a year newer, where the newest figure should lead (2023: +0.13, 2014: +0.04)
@@ -62,7 +63,8 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
           asked: Iterable[str], narrowed: bool, default_aspects: Iterable[str], topics: Dict[str, float],
           context_topic: Optional[str] = None, newest_first: bool = False,
           scope: Optional[Tuple[str, str]] = None, exclude: Iterable[str] = (),
-          named: Iterable[Tuple[str, str]] = (), question: Optional[str] = None) -> List[Scored]:
+          named: Iterable[Tuple[str, str]] = (), question: Optional[str] = None,
+          carried: bool = False) -> List[Scored]:
     """Every candidate fact with its weighed score, best first (`exclude`: facts not wanted,
     such as those of an answer the user just corrected)."""
     excluded = set(exclude)
@@ -89,7 +91,7 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
         if context_topic and fact.topic == context_topic:
             score += CONTEXT_TOPIC
         if scope and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower()):
-            score += SCOPE_MATCH
+            score += SCOPE_MATCH + (CARRIED_SCOPE if carried else 0.0)
         elif (fact.scope_type, fact.scope_name.lower()) in named:
             score += NAMED_MATCH
         elif scope and scope[1].lower() in fact.answer.lower():

@@ -57,6 +57,8 @@ TOPIC_WORDS = {
     "diversity": r"divers|inclus|minorit|veteran|disab|women|older",
 }
 MIN_GUESS_CONFIDENCE = 0.2
+# A "follow-up" with nothing before it is answered by meaning from this ranking score.
+FOLLOW_UP_MATCH = 0.5
 # When the two likeliest intents are this close, the coach asks which one was meant.
 CLARIFY_GAP = 0.15
 MIN_CLARIFY_CONFIDENCE = 0.15
@@ -252,6 +254,10 @@ class ActionFollowUp(Action):
             # Not a follow-up after all: a question of its own, found by meaning.
             return ANSWER_ACTIONS[by_meaning].answer(dispatcher, tracker, by_meaning)
         if previous not in ANSWER_ACTIONS:
+            # Nothing to follow up: a question of its own, if the ranking finds anything for it.
+            guess = intent_by_meaning(tracker, FOLLOW_UP_MATCH)
+            if guess:
+                return ANSWER_ACTIONS[guess].answer(dispatcher, tracker, guess)
             dispatcher.utter_message(response="utter_follow_up_without_question")
             dispatcher.utter_message(response="utter_topics_hint")
             return []

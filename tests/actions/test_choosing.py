@@ -168,3 +168,15 @@ def test_another_career_named_alone_is_declined(action_store):
     # named as the person's own job, it is context, not the question
     said = Conversation(ActionAnswerWork(), "im a nurse, what skills would i need for records work", "ask_skills")
     assert "utter_other_career" not in said.responses
+
+
+def test_an_elliptical_question_stays_on_the_conversation_s_topic(action_store):
+    from actions.career import ActionAnswerCareer
+
+    slots = {"topic": "salary", "last_intent": "ask_salary"}
+    said = Conversation(ActionAnswerCareer(), "what about senior techs", "ask_career_path",
+                        [entity("experience_level", "senior")], slots=slots)
+    assert "$53k" in said.reply  # the pay of a senior, as the conversation was on pay
+    said = Conversation(ActionAnswerCareer(), "what does a senior tech do", "ask_career_path",
+                        [entity("experience_level", "senior")], slots=slots)
+    assert "4-7 years" in said.reply and "$53k" not in said.reply  # a new question wins
