@@ -45,6 +45,7 @@ NATIONWIDE = re.compile(
     re.IGNORECASE,
 )
 
+HOME_COUNTRY = "United States"
 # Words that point back at the thing just talked about.
 POINTER = re.compile(r"(?<!is )(?<!are )\bthere\b(?!\s+(is|are|was|were)\b)"
                      r"|\b(that (level|state|country|one|credential|job)|at that|this level)\b", re.IGNORECASE)
@@ -133,7 +134,8 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
     """
     kinds = spec.scopes + tuple(k for k in SCOPE_KINDS if k not in spec.scopes) if follow_up else spec.scopes
     for entity in kinds:
-        values = named_values(message, entity)
+        # The United States is the guides' own, nationwide scope ("recognised outside the US").
+        values = [v for v in named_values(message, entity) if not (entity == "country" and v == HOME_COUNTRY)]
         if values:
             return (entity, values[0]), False
     if NATIONWIDE.search(message.get("text") or ""):

@@ -203,9 +203,9 @@ QUANTITIES = (
 
 
 # A figure the person heard or read and asks about, not their own budget ("3k is my max").
-CLAIM = re.compile(r"\b(read|heard|saw|seen|says?|said|told|claim\w*|quoted?|listed|website|site|blog|article|"
-                   r"post|online|google|true|right|correct|accurate|legit|real|really|still|cousin|friend|"
-                   r"someone|somebody|people say|they say)\b|\?$", re.IGNORECASE)
+CLAIM = re.compile(r"\b(read|heard|saw|seen|found|says?|said|told|claim\w*|quoted?|listed|website|site|blog|"
+                   r"article|post|online|google|true|right|correct|accurate|legit|real|really|still|cousin|"
+                   r"friend|someone|somebody|people say|they say)\b", re.IGNORECASE)
 OWN_MONEY = re.compile(r"\b(my (max|budget|savings)|i (can|could) (spend|afford|pay)|i have|i've got|"
                        r"budget (is|of)|afford)\b", re.IGNORECASE)
 
