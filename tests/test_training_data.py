@@ -80,3 +80,24 @@ def test_examples_are_not_repeated_across_intents():
 def test_the_training_data_passes_the_checker(capsys):
     """Annotations name known entities, nothing repeats, and no held-out example is trained on."""
     assert check_nlu.main([]) == 0, capsys.readouterr().out
+
+
+def test_a_near_copy_of_an_evaluation_question_is_found():
+    protected = ["how much do medical records technicians earn per year", "hi there"]
+    found = check_nlu.near_copies(
+        ["how much do medical records techs earn per year",  # one word changed
+         "how much do medical records technicians earn per year in texas",  # words added
+         "hi there",  # a short text: only an exact copy counts
+         "hi",
+         "what certifications should a new technician get first"], protected)
+    assert set(found) == {"how much do medical records techs earn per year",
+                          "how much do medical records technicians earn per year in texas", "hi there"}
+
+
+def test_no_training_example_or_asked_as_phrasing_copies_an_evaluation_question():
+    questions = check_nlu.evaluation_questions()
+    assert len(questions) >= 600
+    examples = sorted({check_nlu.plain(e) for p in (ROOT / "data" / "nlu").glob("*.yml")
+                       for _, e in check_nlu.examples(p)})
+    assert check_nlu.near_copies(examples, questions) == {}
+    assert check_nlu.near_copies(check_nlu.asked_as_phrasings(), questions) == {}
