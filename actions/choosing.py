@@ -210,26 +210,40 @@ OWN_MONEY = re.compile(r"\b(my (max|budget|savings)|i (can|could) (spend|afford|
                        r"budget (is|of)|afford)\b", re.IGNORECASE)
 
 
-def quoted_figures(text: str) -> List[Tuple[float, str]]:
-    """Money and percentages a message quotes as a claim to check ("i read they make 37k, true?",
-    "someone said 22% growth"), as (value, kind); none where the figure is the person's own."""
-    if not CLAIM.search(text or "") or OWN_MONEY.search(text or ""):
-        return []
+def money_in(text: str) -> List[float]:
+    """Amounts of money a text names ("$37k", "37,000", "3 grand"), of $1,000 or more."""
     found = []
     for match in MONEY.finditer(text or ""):
         number, unit = match.group(1) or match.group(3) or match.group(5), match.group(2) or match.group(4)
         value = float(number.replace(",", "")) * (1000 if unit else 1)
         if value >= 1000:
-            found.append((value, "money"))
+            found.append(value)
+    return found
+
+
+def gives_figure(fact: FactView, value: float) -> Optional[float]:
+    """How far (as a share) a fact's figure is from a value, when within MATCH_SHARE; else None."""
+    gaps = [abs(v - value) / max(v, 1) for v in (fact.value, fact.value_max) if v is not None]
+    return min(gaps) if gaps and min(gaps) <= MATCH_SHARE else None
+
+
+def quoted_figures(text: str) -> List[Tuple[float, str]]:
+    """Money and percentages a message quotes as a claim to check ("i read they make 37k, true?",
+    "someone said 22% growth"), as (value, kind); none where the figure is the person's own."""
+    if not CLAIM.search(text or "") or OWN_MONEY.search(text or ""):
+        return []
+    found = [(value, "money") for value in money_in(text)]
     for match in PERCENT.finditer(text or ""):
         found.append((float(match.group(1)), "percent"))
     return found
 
 
+CURRENCIES = ("usd", "cad", "aud", "gbp", "eur", "sek", "brl", "sgd")
+
+
 def figure_kind(fact: FactView) -> str:
     unit = (fact.unit or "").lower()
-    return "percent" if "percent" in unit else "money" if re.match(r"[a-z]{3}\b", unit) and unit[:3].isalpha() \
-        and unit[:3] in ("usd", "cad", "aud", "gbp", "eur", "sek", "brl", "sgd") else "other"
+    return "percent" if "percent" in unit else "money" if unit[:3] in CURRENCIES else "other"
 
 
 def facts_quoting(figures: Sequence[Tuple[float, str]]) -> List[FactView]:
@@ -237,9 +251,9 @@ def facts_quoting(figures: Sequence[Tuple[float, str]]) -> List[FactView]:
     then the nearest figure."""
     found = []
     for fact in store().facts_with_values() if figures else []:
-        values = [v for v in (fact.value, fact.value_max) if v is not None]
-        gaps = [abs(v - value) / max(v, 1) for value, kind in figures if kind == figure_kind(fact) for v in values]
-        if gaps and min(gaps) <= MATCH_SHARE:
+        gaps = [g for value, kind in figures if kind == figure_kind(fact)
+                for g in [gives_figure(fact, value)] if g is not None]
+        if gaps:
             found.append((fact.scope_type != "national", min(gaps), fact))
     return [fact for *_, fact in sorted(found, key=lambda t: t[:2])]
 

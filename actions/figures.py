@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import Message
+from actions.choosing import gives_figure, money_in
 from actions.replies import joined
 from actions.store import store
 from knowledge.queries import FactView
@@ -23,9 +24,6 @@ TOPIC_WORDS = {
     "salary": r"salar|pay|paid|earn|wage|income|make|\$|\d+\s?k\b",
 }
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-AMOUNT = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand)?|\b(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand)", re.IGNORECASE)
-# A figure quoted by the user "matches" one in the guides within this share of it.
-MATCH_SHARE = 0.03
 # Figures listed for one year at most.
 MAX_LISTED = 4
 
@@ -38,14 +36,8 @@ def topic_of(text: str, current: Optional[str]) -> str:
 
 
 def amount_in(text: str) -> Optional[float]:
-    """A money amount the user quotes ("$37k", "37,000 dollars"), if any."""
-    match = AMOUNT.search(text)
-    if not match:
-        return None
-    number = match.group(1) or match.group(3)
-    unit = match.group(2) or match.group(4)
-    value = float(number.replace(",", ""))
-    return value * 1000 if unit else value
+    """The first money amount the user quotes ("$37k", "37,000"), if any."""
+    return next(iter(money_in(text)), None)
 
 
 def figures(topic: str) -> List[FactView]:
@@ -77,11 +69,6 @@ def figure_line(fact: FactView) -> str:
     and period ("undated" where the guide gives none)."""
     scope = "" if fact.scope_type == "national" else f", {fact.scope_name}"
     return f"• {figure_value(fact)}, {fact.measure}{scope} ({fact.source.title}, {fact.period or 'undated'})"
-
-
-def matches(fact: FactView, amount: float) -> bool:
-    values = [v for v in (fact.value, fact.value_max) if v is not None]
-    return any(abs(v - amount) <= MATCH_SHARE * max(v, 1) for v in values)
 
 
 def why_they_differ(facts: Sequence[FactView]) -> str:
@@ -130,7 +117,7 @@ def compare(text: str, topic: str) -> List[Message]:
             return [{"response": "utter_no_figures_for_year", "what": what, "year": year.group(1), "years": years}]
         return [{"response": "utter_figures_for_year", "year": year.group(1)}, body(in_year[:MAX_LISTED])]
     if amount is not None:
-        matched = [f for f in facts if matches(f, amount)]
+        matched = [f for f in facts if gives_figure(f, amount) is not None]
         if matched:
             return [{"response": "utter_figure_matches"}, body(matched[:2])]
         return [{"response": "utter_figure_not_found", "amount": f"${amount:,.0f}"}, body([latest])]
