@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import yaml
@@ -76,18 +76,7 @@ def topic_labels(path: Path = TOPICS_FILE) -> Dict[str, str]:
     return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
 
 
-def asked_as(facts_dir: Path = FACTS_DIR) -> Dict[str, List[str]]:
-    """fact id -> the curated phrasings of the questions it answers (`asked_as` in the files)."""
-    found: Dict[str, List[str]] = {}
-    for path in sorted(facts_dir.glob("*.yml")):
-        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("facts") or []:
-            phrasings = entry.get("asked_as") if isinstance(entry, dict) else None
-            if phrasings:
-                found[str(entry["id"])] = [str(p) for p in phrasings]
-    return found
-
-
-def documents(fact: FactRecord, labels: Dict[str, str], phrasings: Sequence[str] = ()) -> List[str]:
+def documents(fact: FactRecord, labels: Dict[str, str]) -> List[str]:
     """The texts a fact is found by: what it measures and says, its list, how it is asked."""
     label = labels.get(fact.topic, fact.topic.replace("_", " "))
     scope = "" if fact.scope_type == "national" else f" ({fact.scope_name})"
@@ -95,7 +84,7 @@ def documents(fact: FactRecord, labels: Dict[str, str], phrasings: Sequence[str]
     listed = list(fact.items) + list(fact.points)
     if listed:
         docs.append(f"{label}{scope}: {fact.measure}: " + "; ".join(listed))
-    docs.extend(phrasings)
+    docs.extend(fact.asked_as)
     return docs
 
 
@@ -125,11 +114,10 @@ class FactIndex:
               facts_dir: Path = FACTS_DIR) -> "FactIndex":
         facts = facts if facts is not None else load_facts(facts_dir)
         labels = topic_labels()
-        phrasings = asked_as(facts_dir)
         texts: List[str] = []
         owner: List[int] = []
         for i, fact in enumerate(facts):
-            for text in documents(fact, labels, phrasings.get(fact.id, ())):
+            for text in documents(fact, labels):
                 texts.append(text)
                 owner.append(i)
         doc_terms = [Counter(terms(t)) for t in texts]

@@ -95,6 +95,7 @@ class FactRecord:
     year: Optional[int] = None
     items: List[str] = field(default_factory=list)
     points: List[str] = field(default_factory=list)
+    asked_as: List[str] = field(default_factory=list)
     seq: int = 0
     file: str = ""
 
@@ -194,7 +195,6 @@ def _fact(entry: Any, topic: str, seq: int, file: str, sources: Dict[str, Source
         raise ValueError("value_max needs a value no larger than it")
     if (value is not None) != bool(entry.get("unit")):
         raise ValueError("a value needs a unit, and a unit needs a value")
-    _strings(entry.get("asked_as"), "asked_as")
     return FactRecord(
         id=str(entry["id"]), topic=topic, aspect=str(entry["aspect"]),
         measure=str(entry["measure"]).strip(), answer=" ".join(str(entry["answer"]).split()),
@@ -202,6 +202,7 @@ def _fact(entry: Any, topic: str, seq: int, file: str, sources: Dict[str, Source
         unit=entry.get("unit"), scope_type=scope["type"], scope_name=str(scope["name"]),
         period=str(entry["period"]) if entry.get("period") else None, year=year,
         items=_strings(entry.get("items"), "items"), points=_strings(entry.get("points"), "points"),
+        asked_as=_strings(entry.get("asked_as"), "asked_as"),
         seq=seq, file=file,
     )
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from components.minilm import MiniLM
-from knowledge.retrieval import FactIndex, asked_as, ranking_of, stem, terms, topic_labels
+from knowledge.retrieval import FactIndex, documents, ranking_of, stem, terms, topic_labels
 from knowledge.schema import TOPICS, load_facts
 
 
@@ -46,9 +46,11 @@ def test_every_fact_is_in_the_index(index):
     assert len(index.vectors) >= len(index.ids)
 
 
-def test_asked_as_phrasings_name_existing_facts():
-    ids = {f.id for f in load_facts()}
-    assert set(asked_as()) <= ids
+def test_a_fact_is_found_by_its_answer_its_list_and_how_it_is_asked():
+    fact = next(f for f in load_facts() if f.items)
+    fact.asked_as.append("how would someone put this")
+    docs = documents(fact, topic_labels())
+    assert fact.answer in docs[0] and fact.items[0] in docs[1] and docs[-1] == "how would someone put this"
 
 
 def test_the_index_survives_storage_without_pickle(index, encoder, tmp_path):
