@@ -108,17 +108,19 @@ def best_guess(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def meaning_lead(tracker: Tracker, threshold: Optional[float] = None,
+                 exclude: Sequence[str] = ()) -> Tuple[Optional[str], Optional[str]]:
+    """(intent, topic) of the fact the ranking by meaning finds strongly, or (None, None)."""
+    lead = strong_lead(tracker.latest_message, threshold, exclude)
+    facts = store().facts_by_id([lead[0]]) if lead else []
+    intent = intent_for_topic(facts[0].topic) if facts else None
+    return (intent, facts[0].topic) if intent in ANSWER_ACTIONS else (None, None)
+
+
 def intent_by_meaning(tracker: Tracker, threshold: Optional[float] = None,
                       exclude: Sequence[str] = ()) -> Optional[str]:
     """The intent whose topic holds the fact the ranking by meaning finds strongly, if any."""
-    lead = strong_lead(tracker.latest_message, **({"threshold": threshold} if threshold else {}), exclude=exclude)
-    if not lead:
-        return None
-    facts = store().facts_by_id([lead[0]])
-    if not facts:
-        return None
-    intent = intent_for_topic(facts[0].topic)
-    return intent if intent in ANSWER_ACTIONS else None
+    return meaning_lead(tracker, threshold, exclude)[0]
 
 
 def close_intents(tracker: Tracker) -> List[str]:
@@ -310,16 +312,14 @@ class ActionDeny(Action):
         if CORRECTION.search(message.get("text") or ""):
             previous = tracker.get_slot("last_intent")
             shown = tracker.get_slot("last_facts") or []
-            lead = strong_lead(message, CORRECTION_MATCH, exclude=shown)
-            lead_topic = (store().facts_by_id([lead[0]]) or [None])[0] if lead else None
-            intent = intent_for_topic(lead_topic.topic) if lead_topic else None
+            intent, topic = meaning_lead(tracker, CORRECTION_MATCH, exclude=shown)
             # "no, I meant the visa": another topic, found by meaning past the answer just given.
-            if intent in ANSWER_ACTIONS and lead_topic.topic != tracker.get_slot("topic"):
+            if intent and topic != tracker.get_slot("topic"):
                 return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent, exclude=shown)
             # "sorry, I meant Louisiana": the same question about the thing now named.
             if previous in ANSWER_ACTIONS and any(named_values(message, kind) for kind in SCOPE_KINDS):
                 return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
-            if intent in ANSWER_ACTIONS:
+            if intent:
                 return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent, exclude=shown)
         dispatcher.utter_message(response="utter_anything_else")
         return []
