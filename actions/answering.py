@@ -97,7 +97,6 @@ class Answer:
     topic: Optional[str] = None  # the lead fact's topic, when it is not the spec's
     more: List[str] = field(default_factory=list)  # facts left for "tell me more"
     shown: List[str] = field(default_factory=list)  # facts the reply gave
-    facts: List[FactView] = field(default_factory=list)  # the same facts, for composing replies
 
 
 def intent_for_topic(topic: str) -> Optional[str]:
@@ -201,7 +200,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]
     topic = facts[0].topic if facts[0].topic != spec.topic else None
     return Answer([{"text": reply_text(facts, reconcile(facts), intro=intro)}], topic=topic, more=more,
-                  shown=list(shown), facts=facts)
+                  shown=list(shown))
 
 
 def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False,
