@@ -282,7 +282,9 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
 
 def year_not_covered(text: str, facts: Sequence[FactView]) -> Optional[str]:
     """A year the question asks about that is later than every dated fact's, if any."""
-    latest = max((f.year for f in facts if f.year), default=None)
+    # A projection's period counts to its last year ("2016-2026").
+    years = [f.year for f in facts if f.year] + [int(y) for f in facts for y in YEAR.findall(f.period or "")]
+    latest = max(years, default=None)
     for match in YEAR.finditer(text or ""):
         if latest and int(match.group(1)) > max(latest, 2025):
             return match.group(1)

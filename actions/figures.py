@@ -117,7 +117,9 @@ def compare(text: str, topic: str) -> List[Message]:
             return [{"response": "utter_no_figures_for_year", "what": what, "year": year.group(1), "years": years}]
         return [{"response": "utter_figures_for_year", "year": year.group(1)}, body(in_year[:MAX_LISTED])]
     if amount is not None:
-        matched = [f for f in facts if gives_figure(f, amount) is not None]
+        # The figures the amount matches, the nearest first ("46,590" before the 47,190 beside it).
+        matched = sorted((f for f in facts if gives_figure(f, amount) is not None),
+                         key=lambda f: gives_figure(f, amount))
         if matched:
             return [{"response": "utter_figure_matches"}, body(matched[:2])]
         return [{"response": "utter_figure_not_found", "amount": f"${amount:,.0f}"}, body([latest])]

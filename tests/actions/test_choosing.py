@@ -99,6 +99,8 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (median,) = facts(action_store, "salary-median-national-2023")
     assert year_not_covered("what will they earn in 2030?", [median]) == "2030"
     assert year_not_covered("what did they earn in 2023?", [median]) is None
+    (projection,) = facts(action_store, "outlook-growth-2016-2026-g001")
+    assert year_not_covered("what growth was projected for 2016 to 2026?", [projection]) is None
 
 
 def test_a_question_naming_only_its_topic_is_generic():

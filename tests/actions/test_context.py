@@ -117,6 +117,12 @@ def test_growth_figures_are_compared_too(ask):
     assert "7%" in said.reply and "13%" in said.reply and said.slot("topic") == "outlook"
 
 
+def test_a_quoted_figure_written_without_a_dollar_sign_is_found_first(ask):
+    said = ask(ActionCompareFigures(), "my friend says the average pay is 46,590, is that legit", "compare_sources")
+    assert said.responses[0] == "utter_figure_matches"
+    assert said.texts[1].startswith("• $46,590")
+
+
 def test_an_unknown_figure_is_not_explained_away(ask):
     said = ask(ActionCompareFigures(), "someone said it pays $99k", "compare_sources")
     assert said.responses[0] == "utter_figure_not_found"
