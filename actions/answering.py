@@ -161,7 +161,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     short message. With a scope (a state, a credential...), its facts are the default answer and
     weigh more, but a fact that answers the question better still wins ("how long does a
     certificate take" is about duration first)."""
-    message = message or {}
+    message = message or {"text": text}
     aspects = asked_aspects(spec, text)
     defaults = list(scoped[: spec.limit]) if scope else general_facts(spec, aspects)[: spec.limit]
     topics = topic_confidence(message, INTENT_TOPICS)
@@ -182,7 +182,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     if spec.one_per_aspect and not scope and is_generic(text) and defaults and not parts:
         facts = defaults  # "how much do they make?": the curated headline (the median and the range)
     intro = ""
-    figures = quoted_figures(text)
+    figures = quoted_figures(message)
     quoting = facts_quoting(figures)
     if quoting:  # "I read they make $37k": where that figure comes from, beside the latest one
         latest = latest_like(quoting[0])
@@ -191,7 +191,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         intro = NOT_IN_GUIDES.format(figure=joined([shown_figure(*f) for f in figures], "or"))
     if not facts:
         return Answer([])
-    year = year_not_covered(text, facts)
+    year = year_not_covered(message, facts)
     if year:
         intro = NO_YEAR.format(year=year)
     elif not intro and not quoting and missing_figure(text, facts):

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from actions.quantities import YEAR, amounts, percentages, years
 from actions.store import store
 from knowledge.queries import FactView
 from knowledge.retrieval import CAREER_NAME, ranking_of, terms
@@ -186,12 +187,8 @@ def strong_lead(message: Dict, threshold: Optional[float] = None,
 
 
 # --- figures the user quotes, and figures the guides do not give ------------------------------
-MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(k|thousand|grand)?\b"
-                   r"|\b(\d[\d,]*(?:\.\d+)?)\s*(k|thousand|grand)\b|\b(\d{2,3},\d{3})\b", re.IGNORECASE)
-PERCENT = re.compile(r"\b(\d+(?:\.\d+)?)\s*(%|percent\b)", re.IGNORECASE)
 # A quoted figure matches a fact's within this share of it.
 MATCH_SHARE = 0.03
-YEAR = re.compile(r"\b(19[89]\d|20[0-9]\d)\b")
 # What kind of figure a question asks for, and how a fact that gives one shows it.
 QUANTITIES = (
     (re.compile(r"\b(how much|cost|fee|price|tuition|how much .* (earn|make|pay))\b", re.IGNORECASE),
@@ -210,32 +207,19 @@ OWN_MONEY = re.compile(r"\b(my (max|budget|savings)|i (can|could) (spend|afford|
                        r"budget (is|of)|afford)\b", re.IGNORECASE)
 
 
-def money_in(text: str) -> List[float]:
-    """Amounts of money a text names ("$37k", "37,000", "3 grand"), of $1,000 or more."""
-    found = []
-    for match in MONEY.finditer(text or ""):
-        number, unit = match.group(1) or match.group(3) or match.group(5), match.group(2) or match.group(4)
-        value = float(number.replace(",", "")) * (1000 if unit else 1)
-        if value >= 1000:
-            found.append(value)
-    return found
-
-
 def gives_figure(fact: FactView, value: float) -> Optional[float]:
     """How far (as a share) a fact's figure is from a value, when within MATCH_SHARE; else None."""
     gaps = [abs(v - value) / max(v, 1) for v in (fact.value, fact.value_max) if v is not None]
     return min(gaps) if gaps and min(gaps) <= MATCH_SHARE else None
 
 
-def quoted_figures(text: str) -> List[Tuple[float, str]]:
+def quoted_figures(message: Dict[str, Any]) -> List[Tuple[float, str]]:
     """Money and percentages a message quotes as a claim to check ("i read they make 37k, true?",
     "someone said 22% growth"), as (value, kind); none where the figure is the person's own."""
-    if not CLAIM.search(text or "") or OWN_MONEY.search(text or ""):
+    text = message.get("text") or ""
+    if not CLAIM.search(text) or OWN_MONEY.search(text):
         return []
-    found = [(value, "money") for value in money_in(text)]
-    for match in PERCENT.finditer(text or ""):
-        found.append((float(match.group(1)), "percent"))
-    return found
+    return [(value, "money") for value in amounts(message)] + [(value, "percent") for value in percentages(message)]
 
 
 CURRENCIES = ("usd", "cad", "aud", "gbp", "eur", "sek", "brl", "sgd")
@@ -262,10 +246,16 @@ def shown_figure(value: float, kind: str) -> str:
     return f"{value:g}%" if kind == "percent" else f"${value:,.0f}"
 
 
+# The figures that sum a topic up, shown beside a narrower one that a quoted figure matched.
+HEADLINE_ASPECTS = {"salary": ("median", "average"), "outlook": ("growth",)}
+
+
 def latest_like(fact: FactView) -> Optional[FactView]:
     """The most recent nationwide figure of the same kind as a fact (the newest median beside a
     2014 one, the 2022-2032 growth beside 2012-2022's), if it is another fact."""
     aspects = {"median": ("median", "average"), "average": ("median", "average")}.get(fact.aspect, (fact.aspect,))
+    if fact.scope_type != "national":  # a senior's or a state's figure: beside it, the headline one
+        aspects = HEADLINE_ASPECTS.get(fact.topic, aspects)
     same = [f for f in store().topic_facts(fact.topic, aspects) if f.value is not None and f.scope_type == "national"]
     same.sort(key=lambda f: (f.year is None, -(f.year or 0)))
     return same[0] if same and same[0].id != fact.id else None
@@ -280,12 +270,12 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     return False
 
 
-def year_not_covered(text: str, facts: Sequence[FactView]) -> Optional[str]:
+def year_not_covered(message: Dict[str, Any], facts: Sequence[FactView]) -> Optional[str]:
     """A year the question asks about that is later than every dated fact's, if any."""
     # A projection's period counts to its last year ("2016-2026").
-    years = [f.year for f in facts if f.year] + [int(y) for f in facts for y in YEAR.findall(f.period or "")]
-    latest = max(years, default=None)
-    for match in YEAR.finditer(text or ""):
-        if latest and int(match.group(1)) > max(latest, 2025):
-            return match.group(1)
+    covered = [f.year for f in facts if f.year] + [int(y) for f in facts for y in YEAR.findall(f.period or "")]
+    latest = max(covered, default=None)
+    for year in years(message):
+        if latest and year > max(latest, 2025):
+            return str(year)
     return None

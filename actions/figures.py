@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import Message
-from actions.choosing import gives_figure, money_in
+from actions.choosing import gives_figure
+from actions import quantities
 from actions.replies import joined
 from actions.store import store
 from knowledge.queries import FactView
@@ -23,7 +24,6 @@ TOPIC_WORDS = {
     "outlook": r"growth|grow|outlook|openings|jobs? (will|to) be|demand|percent|%",
     "salary": r"salar|pay|paid|earn|wage|income|make|\$|\d+\s?k\b",
 }
-YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 # Figures listed for one year at most.
 MAX_LISTED = 4
 
@@ -33,11 +33,6 @@ def topic_of(text: str, current: Optional[str]) -> str:
         if re.search(pattern, text, re.IGNORECASE):
             return topic
     return current if current in COMPARABLE else "salary"
-
-
-def amount_in(text: str) -> Optional[float]:
-    """The first money amount the user quotes ("$37k", "37,000"), if any."""
-    return next(iter(money_in(text)), None)
 
 
 def figures(topic: str) -> List[FactView]:
@@ -90,7 +85,7 @@ def latest_line(latest: FactView) -> str:
     return f"Go by the most recent nationwide figure: {figure_line(latest).lstrip('• ')}."
 
 
-def compare(text: str, topic: str) -> List[Message]:
+def compare(message: Message, topic: str) -> List[Message]:
     """The reply to "why do other sites say $37k?", "show me all the salary figures" or
     "what was it in 2014?": the figures in question, one sentence on why they differ, and the
     one to go by, as one short message after a one-line header."""
@@ -99,8 +94,8 @@ def compare(text: str, topic: str) -> List[Message]:
     if not facts:
         return [{"response": "utter_no_facts"}]
     latest = next((f for f in facts if f.scope_type == "national" and f.year), facts[0])
-    year = YEAR.search(text)
-    amount = amount_in(text) if topic == "salary" else None
+    year = next(iter(quantities.years(message)), None)
+    amount = next(iter(quantities.amounts(message)), None) if topic == "salary" else None
 
     def body(shown: Sequence[FactView]) -> Message:
         compared = list(shown) + ([latest] if latest not in shown else [])
@@ -111,11 +106,11 @@ def compare(text: str, topic: str) -> List[Message]:
         return {"text": "\n".join(lines)}
 
     if year:
-        in_year = [f for f in facts if f.year == int(year.group(1))]
+        in_year = [f for f in facts if f.year == year]
         if not in_year:
             years = joined(sorted({str(f.year) for f in facts if f.year}))
-            return [{"response": "utter_no_figures_for_year", "what": what, "year": year.group(1), "years": years}]
-        return [{"response": "utter_figures_for_year", "year": year.group(1)}, body(in_year[:MAX_LISTED])]
+            return [{"response": "utter_no_figures_for_year", "what": what, "year": str(year), "years": years}]
+        return [{"response": "utter_figures_for_year", "year": str(year)}, body(in_year[:MAX_LISTED])]
     if amount is not None:
         # The figures the amount matches, the nearest first ("46,590" before the 47,190 beside it).
         matched = sorted((f for f in facts if gives_figure(f, amount) is not None),
@@ -136,6 +131,6 @@ class ActionCompareFigures(Action):
             domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         topic = topic_of(text, tracker.get_slot("topic"))
-        for message in compare(text, topic):
+        for message in compare(tracker.latest_message, topic):
             dispatcher.utter_message(**message)
         return [SlotSet("topic", topic)]

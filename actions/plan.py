@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import Message
 from actions.flows import Choices, CoachingFormValidation, coaching, read_choice
+from actions.quantities import amounts
 from actions.replies import joined, reply_text, source_line
 from actions.store import store
 from knowledge.queries import FactView
@@ -52,20 +53,19 @@ PLAN_TOPICS: Dict[str, str] = {
     "plan_goal": r"goal|aim|want to|prefer|priority",
 }
 
-def budget_from_amount(text: str) -> Optional[str]:
+def budget_from_amount(message: Dict[str, Any]) -> Optional[str]:
     """A budget given as an amount ("$8,000", "5k") as low, medium or flexible."""
-    match = re.search(r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b|thousand|grand)?", text, re.IGNORECASE)
-    if not match:
-        return None
-    amount = float(match.group(1).replace(",", "")) * (1000 if match.group(2) else 1)
-    if amount < 100:  # "5" with no unit is not an amount of money
+    amount = next(iter(amounts(message)), None)
+    if amount is None:
         return None
     return "low" if amount < 5000 else "medium" if amount < 15000 else "flexible"
 
 
-def plan_value(slot: str, text: str) -> Optional[str]:
+def plan_value(slot: str, message: Dict[str, Any]) -> Optional[str]:
+    """The answer a message gives to one plan question (message: the parsed message)."""
+    text = message.get("text") or ""
     if slot == "plan_budget":
-        return budget_from_amount(text) or read_choice(text, PLAN_CHOICES[slot])
+        return budget_from_amount(message) or read_choice(text, PLAN_CHOICES[slot])
     return read_choice(text, PLAN_CHOICES[slot])
 
 PLAN_SLOTS = tuple(PLAN_CHOICES)
@@ -80,14 +80,16 @@ class ValidatePlanForm(CoachingFormValidation):
     def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
               tracker: Tracker) -> Dict[Text, Any]:
         text = str(value)
+        latest = tracker.latest_message or {}
+        message = latest if latest.get("text") == text else {"text": text}
         for other in PLAN_SLOTS:  # "actually my budget is low", in answer to another question
             if other != slot and tracker.get_slot(other) and re.search(PLAN_TOPICS[other], text, re.IGNORECASE) \
                     and not re.search(PLAN_TOPICS[slot], text, re.IGNORECASE):
-                changed = plan_value(other, text)
+                changed = plan_value(other, message)
                 if changed:
                     dispatcher.utter_message(response="utter_plan_answer_changed", answer=changed)
                     return {other: changed, slot: None}
-        chosen = plan_value(slot, text)
+        chosen = plan_value(slot, message)
         if chosen:
             return {slot: chosen}
         dispatcher.utter_message(response="utter_pick_an_option")
@@ -182,7 +184,7 @@ class ActionChangeAnswer(Action):
             dispatcher.utter_message(response="utter_which_answer")
             return []
         slot = named[0]
-        value = plan_value(slot, text)
+        value = plan_value(slot, tracker.latest_message)
         if value:
             dispatcher.utter_message(response="utter_plan_answer_changed", answer=value)
         answers = {s: tracker.get_slot(s) for s in PLAN_SLOTS}

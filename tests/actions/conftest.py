@@ -12,12 +12,30 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 
+@lru_cache(maxsize=1)
+def spacy_model():
+    from components.spacy_nlp import SpacyNLP
+
+    return SpacyNLP.load_model("en_core_web_md").model
+
+
+def spacy_entities(text: str) -> List[Dict]:
+    """The entities the running coach's spaCy pipeline finds (as SpacyEntityExtractor gives them)."""
+    return [{"entity": e.label_, "value": e.text, "start": e.start_char, "end": e.end_char, "confidence": None,
+             "extractor": "SpacyEntityExtractor"} for e in spacy_model()(text).ents]
+
+
+def parsed(text: str) -> Dict:
+    """A message as the coach's NLU leaves it for the actions, as far as spaCy goes."""
+    return {"text": text, "entities": spacy_entities(text)}
+
+
 def make_tracker(text: str, intent: Optional[str], entities: Optional[List[Dict]] = None,
                  slots: Optional[Dict] = None) -> Tracker:
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9} if intent else {},
-        "entities": entities or [],
+        "entities": (entities or []) + spacy_entities(text),
     }
     return Tracker(
         sender_id="test-user", slots=slots or {}, latest_message=latest,

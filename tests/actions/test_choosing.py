@@ -12,7 +12,7 @@ from actions.education import ActionAnswerEducation
 from actions.replies import WORD_BUDGET, reply_text, source_line
 from actions.salary import ActionAnswerSalary
 
-from .conftest import Conversation, entity
+from .conftest import Conversation, entity, parsed
 
 pytestmark = pytest.mark.usefixtures("action_store")
 
@@ -79,9 +79,13 @@ def test_each_part_of_a_two_part_question_gets_its_fact(action_store):
     ("someone said 22% growth, still true?", [(22.0, "percent")]),
     ("3k is my max, is there any financial aid?", []),  # the person's own budget, not a claim
     ("how much do they make", []),
+    ("A website said new techs start around 30k. Is that right?", [(30000.0, "money")]),
+    ("my friend says the average pay is 46,590, is that legit", [(46590.0, "money")]),
+    ("I saw 13 percent job growth quoted, where does that come from?", [(13.0, "percent")]),
+    ("do they really get benefits like a 401k?", []),  # a retirement plan, not a sum
 ])
 def test_quoted_figures_are_claims_to_check(text, expected):
-    assert quoted_figures(text) == expected
+    assert quoted_figures(parsed(text)) == expected
 
 
 def test_a_quoted_figure_is_traced_to_the_guide_that_gives_it(action_store):
@@ -97,10 +101,10 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     assert not missing_figure("how much does a certificate cost?", [cost])
     assert not missing_figure("how long is it and what does it cost?", [eligibility, cost])  # one part has it
     (median,) = facts(action_store, "salary-median-national-2023")
-    assert year_not_covered("what will they earn in 2030?", [median]) == "2030"
-    assert year_not_covered("what did they earn in 2023?", [median]) is None
+    assert year_not_covered(parsed("what will they earn in 2030?"), [median]) == "2030"
+    assert year_not_covered(parsed("what did they earn in 2023?"), [median]) is None
     (projection,) = facts(action_store, "outlook-growth-2016-2026-g001")
-    assert year_not_covered("what growth was projected for 2016 to 2026?", [projection]) is None
+    assert year_not_covered(parsed("what growth was projected for 2016 to 2026?"), [projection]) is None
 
 
 def test_a_question_naming_only_its_topic_is_generic():

@@ -77,3 +77,43 @@ def test_an_unsure_guess_with_a_topic_word_is_answered(action_store):
 def test_an_unsure_guess_without_support_is_not_answered(action_store, text, ranking):
     responses, _, _ = run_fallback(unsure(text, ranking))
     assert "utter_best_guess" not in responses and "utter_topics_hint" in responses
+
+
+def with_facts(tracker, facts):
+    tracker.latest_message["facts"] = [{"id": fact_id, "score": score} for fact_id, score in facts]
+    return tracker
+
+
+def test_when_the_classifier_is_unsure_the_facts_decide(action_store):
+    # Two intents too close to call; the ranking's best fact belongs to the first one's topic.
+    tracker = with_facts(unsure("I have a bad back. Is this job physically demanding?",
+                                [("ask_work_environment", 0.41), ("ask_cons", 0.27)]),
+                         [("work-environment-physical-g004", 0.65), ("outlook-recession-g000", 0.46),
+                          ("cons-eye-strain-g000", 0.39)])
+    responses, reply, events = run_fallback(tracker)
+    assert "utter_clarify" not in responses
+    assert "sitting" in reply and "Source: " in reply
+    assert {"event": "slot", "name": "topic", "value": "work_environment", "timestamp": None} in events
+
+
+def test_a_fact_can_outweigh_a_slightly_likelier_intent(action_store):
+    tracker = with_facts(unsure("which languages do they speak besides english",
+                                [("ask_abroad", 0.28), ("ask_skills", 0.16)]),
+                         [("skills-languages-g004", 0.61), ("abroad-language-tests-g000", 0.52)])
+    _, _, events = run_fallback(tracker)
+    assert {"event": "slot", "name": "topic", "value": "skills", "timestamp": None} in events
+
+
+def test_when_no_fact_backs_the_close_intents_the_coach_asks(action_store):
+    tracker = with_facts(unsure("what about it then", [("ask_work_environment", 0.41), ("ask_cons", 0.35)]),
+                         [("work-environment-physical-g004", 0.3), ("cons-eye-strain-g000", 0.25)])
+    responses, _, _ = run_fallback(tracker)
+    assert responses == ["utter_clarify"]
+
+
+def test_a_figure_quoted_to_check_is_checked_when_the_classifier_is_unsure(action_store):
+    tracker = unsure("A blog claimed medical records techs average $52,000 a year. Can that be right?",
+                     [("compare_sources", 0.43), ("ask_salary", 0.17)])
+    _, reply, _ = run_fallback(tracker)
+    # The nearest figure in the guides (a senior's $53k), and the headline one beside it.
+    assert "$53k" in reply and "$47,190" in reply

@@ -17,7 +17,7 @@ from actions.interview import ValidateInterviewForm, feedback, interview, interv
 from actions.plan import PLAN_SLOTS, ActionChangeAnswer, ValidatePlanForm, build_plan, plan_route, plan_value
 from actions.skills_check import ValidateSkillsForm, skills, skills_result
 
-from .conftest import render
+from .conftest import parsed, render
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -92,12 +92,14 @@ def test_the_forms_ask_every_question_the_data_names():
     ("plan_budget", "8k", "medium"),
     ("plan_budget", "$20,000", "flexible"),
     ("plan_budget", "pretty tight", "low"),
+    ("plan_budget", "maybe 15 grand", "flexible"),
+    ("plan_budget", "medium, around 10k", "medium"),
     ("plan_goal", "get hired fast", "fast"),
     ("plan_goal", "I want to move up into management", "advance"),
     ("plan_goal", "banana", None),
 ])
 def test_plan_answers_are_read_from_plain_words(slot, text, expected):
-    assert plan_value(slot, text) == expected
+    assert plan_value(slot, parsed(text)) == expected
 
 
 ADVANCE = {"plan_education": "high school", "plan_experience": "no", "plan_pace": "full-time",

@@ -1,0 +1,59 @@
+"""Amounts of money, percentages and years a message names, read from spaCy's entities.
+
+spaCy (components/spacy_nlp.py, with the patterns of knowledge/amounts.yml) finds the spans:
+MONEY "about $37k", PERCENT "22 percent", DATE "the 2016 to 2026 decade", CARDINAL "46,590".
+This module only reads their values: the number in the span, times a thousand for "k",
+"grand" or "thousand". A bare number written with thousands ("46,590") counts as money, as
+people quote pay that way; a small one ("2 canada", "4 this") is nothing.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Tuple
+
+EXTRACTOR = "SpacyEntityExtractor"
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+THOUSANDS = re.compile(r"(?<=\d)\s*(k|grand|thousand)\b", re.IGNORECASE)
+WRITTEN_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
+YEAR = re.compile(r"\b(19[89]\d|20[0-9]\d)\b")
+# Smaller sums are not what anyone quotes as pay or a budget ("$20").
+SMALLEST_AMOUNT = 1000
+
+Message = Dict[str, Any]
+
+
+def spans(message: Message, *labels: str) -> List[Tuple[str, str]]:
+    """(label, text) of the message's spaCy entities with these labels, in order."""
+    text = message.get("text") or ""
+    found = [(e.get("start", 0), e["entity"], text[e["start"]:e["end"]] if "start" in e else str(e.get("value")))
+             for e in message.get("entities") or []
+             if e.get("extractor") == EXTRACTOR and e.get("entity") in labels]
+    return [(label, span) for _, label, span in sorted(found)]
+
+
+def _number(span: str) -> float:
+    match = NUMBER.search(span)
+    return float(match.group().replace(",", "")) if match else 0.0
+
+
+def amounts(message: Message) -> List[float]:
+    """Sums of money the message names, of $1,000 or more: "$37k", "37,000", "3 grand"."""
+    found = []
+    for label, span in spans(message, "MONEY", "CARDINAL", "DATE"):
+        if not NUMBER.search(span):
+            continue
+        thousands = THOUSANDS.search(span)
+        if label == "MONEY" or thousands or WRITTEN_THOUSANDS.match(NUMBER.search(span).group()):
+            value = _number(span) * (1000 if thousands else 1)
+            if value >= SMALLEST_AMOUNT:
+                found.append(value)
+    return found
+
+
+def percentages(message: Message) -> List[float]:
+    return [_number(span) for _, span in spans(message, "PERCENT") if NUMBER.search(span)]
+
+
+def years(message: Message) -> List[int]:
+    """The years a message names ("in 2030", "between 2016 and 2026")."""
+    return [int(y) for _, span in spans(message, "DATE", "CARDINAL") for y in YEAR.findall(span)]

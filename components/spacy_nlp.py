@@ -1,0 +1,48 @@
+"""Rasa's SpacyNLP with the amounts people type that spaCy's recognizer misses.
+
+en_core_web_md (the parser off, as Rasa loads it) gives the tokens, lemmas and named entities
+of every message. Its recognizer reads "$35,960" as MONEY and "22%" as PERCENT but not the
+shorthand of a chat: "around 30k" is no entity, "15 grand" a bare CARDINAL. An EntityRuler
+placed before the recognizer, with the patterns of `knowledge/amounts.yml`, marks those as
+MONEY; the recognizer keeps them and finds the rest. SpacyEntityExtractor then passes the
+entities to the actions (actions/quantities.py reads their values).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import yaml
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.utils import spacy_utils
+from rasa.nlu.utils.spacy_utils import SpacyModel
+
+from components import code_fingerprint
+
+AMOUNTS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "amounts.yml"
+
+
+def amount_patterns(path: Path = AMOUNTS_FILE) -> List[Dict[str, Any]]:
+    return list((yaml.safe_load(path.read_text()) or {}).get("patterns") or [])
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MODEL_LOADER, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
+    is_trainable=False, model_from="SpacyNLP")
+class SpacyNLP(spacy_utils.SpacyNLP):
+    """SpacyNLP whose spaCy pipeline also marks the amounts of knowledge/amounts.yml.
+
+    It keeps Rasa's class name: the recipe gives spaCy's model to the components that need it
+    (SpacyTokenizer, SpacyEntityExtractor) from the node whose class is named `SpacyNLP`."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return code_fingerprint(__file__, AMOUNTS_FILE.read_text())
+
+    @staticmethod
+    def load_model(spacy_model_name: Text) -> SpacyModel:
+        model = spacy_utils.SpacyNLP.load_model(spacy_model_name)
+        if "ner" in model.model.pipe_names and "amounts" not in model.model.pipe_names:
+            ruler = model.model.add_pipe("entity_ruler", name="amounts", before="ner")
+            ruler.add_patterns(amount_patterns())
+        return model
