@@ -125,7 +125,8 @@ def near_copies(texts: List[str], protected: List[str]) -> Dict[str, str]:
 def main(argv: List[str]) -> int:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     intents = set(domain["intents"])
-    entities = set(domain.get("entities", []))
+    # An entry is a name, or a name with its settings ({"MONEY": {"influence_conversation": false}}).
+    entities = {next(iter(e)) if isinstance(e, dict) else e for e in domain.get("entities", [])}
     every = sorted((ROOT / "data" / "nlu").glob("*.yml"))
     checked = [Path(a).resolve() for a in argv] or every
     held_out = {plain(e) for p in (ROOT / "tests" / "nlu").glob("*.yml") for _, e in examples(p)}
