@@ -196,11 +196,11 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         intro = NO_YEAR.format(year=year)
     elif not intro and not quoting and missing_figure(text, facts):
         intro = NOT_EXACTLY
-    shown = {f.id for f in facts}
+    shown = [f.id for f in facts]  # in the reply's order: the lead first
     more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]
     topic = facts[0].topic if facts[0].topic != spec.topic else None
     return Answer([{"text": reply_text(facts, reconcile(facts), intro=intro)}], topic=topic, more=more,
-                  shown=list(shown))
+                  shown=shown)
 
 
 def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False,
@@ -238,7 +238,10 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
         messages: List[Message] = []
         if carried:
             messages.append({"response": "utter_still_about", "scope": scope_label(entity, name)})
-        if entity in spec.compare_scopes and answer.messages:
+        # A state's figure beside the nationwide one, unless a fact that answers the question
+        # better led ("what did mass general pay": the hospital's record, not the state's).
+        if entity in spec.compare_scopes and answer.messages and answer.shown and \
+                answer.shown[0] in {f.id for f in scoped}:
             national = [f for f in general_facts(spec, spec.aspects) if f.scope_type == "national"]
             answer.messages = [{"text": reply_text(scoped[:1] + national[:1], lead_ins=[FOR_COMPARISON])}]
         answer.messages = messages + answer.messages

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import (NATIONWIDE, SCOPE_KINDS, TopicAnswerAction, asked_aspects, choose_scope,
+from actions.answering import (ELLIPTICAL, NATIONWIDE, SCOPE_KINDS, TopicAnswerAction, asked_aspects, choose_scope,
                                INTENT_TOPICS, intent_for_topic, named_values)
 from actions.choosing import quoted_figures, strong_lead
 from actions.replies import reply_text
@@ -284,6 +284,13 @@ class ActionFollowUp(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         previous = tracker.get_slot("last_intent")
+        text = tracker.latest_message.get("text") or ""
+        names = any(named_values(tracker.latest_message, kind) for kind in SCOPE_KINDS)
+        if previous in ANSWER_ACTIONS and (NATIONWIDE.search(text) or (names and ELLIPTICAL.search(text))):
+            # "and nationally?", "and mexico?": the previous question for the whole country or
+            # for the place named, however strongly the words alone point elsewhere ("national"
+            # draws the national associations, "mexico" working abroad).
+            return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
         by_meaning = intent_by_meaning(tracker)
         if by_meaning and (previous not in ANSWER_ACTIONS or
                            ANSWER_ACTIONS[by_meaning].spec_for(by_meaning).topic != tracker.get_slot("topic")):
@@ -300,7 +307,6 @@ class ActionFollowUp(Action):
         action = ANSWER_ACTIONS[previous]
         spec = action.spec_for(previous)
         scope, _ = choose_scope(spec, tracker, tracker.latest_message, follow_up=True)
-        text = tracker.latest_message.get("text") or ""
         named_or_reset = scope is not None and scope != (tracker.get_slot("scope"), tracker.get_slot(scope[0]))
         if named_or_reset or NATIONWIDE.search(text) or asked_aspects(spec, text) != spec.aspects:
             return action.answer(dispatcher, tracker, previous, follow_up=True)

@@ -27,6 +27,14 @@ case "$INTERFACE" in
      fi ;;
 esac
 
+# endpoints.yml names the action server on port 5055; another ACTIONS_PORT gets its own copy.
+ENDPOINTS=endpoints.yml
+if [ "$ACTIONS_PORT" != 5055 ]; then
+  mkdir -p build
+  ENDPOINTS=build/endpoints-$ACTIONS_PORT.yml
+  sed "s|localhost:5055/webhook|localhost:$ACTIONS_PORT/webhook|" endpoints.yml > "$ENDPOINTS"
+fi
+
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -59,7 +67,7 @@ if [ "${1:-}" != shell ]; then
 fi
 
 if [ "${1:-}" = shell ]; then
-  "$BIN/rasa" shell --model "$MODEL" --endpoints endpoints.yml
+  "$BIN/rasa" shell --model "$MODEL" --endpoints "$ENDPOINTS"
   exit $?
 fi
 
@@ -73,6 +81,6 @@ fi
 echo "coach: starting on http://localhost:$PORT (REST channel and HTTP API)"
 echo "coach: try  curl -s localhost:$PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is the median salary\"}'"
 "$BIN/rasa" run --model "$MODEL" --enable-api --interface "$INTERFACE" --port "$PORT" \
-  --endpoints endpoints.yml --credentials "$CREDENTIALS" --cors "${cors_origins[@]}" "${auth_args[@]}" &
+  --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" --cors "${cors_origins[@]}" "${auth_args[@]}" &
 pids+=($!)
 wait -n "${pids[@]}"

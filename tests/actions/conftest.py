@@ -65,9 +65,12 @@ def render(message: Dict) -> str:
 class Conversation:
     """Runs one action on one user message and keeps what it said and did."""
 
-    def __init__(self, action, text: str, intent: Optional[str], entities=None, slots=None):
+    def __init__(self, action, text: str, intent: Optional[str], entities=None, slots=None, facts=None):
         self.dispatcher = CollectingDispatcher()
-        self.events = action.run(self.dispatcher, make_tracker(text, intent, entities, slots), {})
+        tracker = make_tracker(text, intent, entities, slots)
+        if facts:
+            tracker.latest_message["facts"] = [{"id": fact_id, "score": score} for fact_id, score in facts]
+        self.events = action.run(self.dispatcher, tracker, {})
 
     @property
     def texts(self) -> List[str]:
@@ -94,6 +97,7 @@ class Conversation:
 
 @pytest.fixture
 def ask(action_store):
-    def run(action, text: str, intent: Optional[str], entities=None, slots=None) -> Conversation:
-        return Conversation(action, text, intent, entities, slots)
+    def run(action, text: str, intent: Optional[str], entities=None, slots=None, facts=None) -> Conversation:
+        """facts: the ranking by meaning the NLU would add, as (fact id, score) pairs."""
+        return Conversation(action, text, intent, entities, slots, facts)
     return run

@@ -177,3 +177,11 @@ def test_another_career_is_declined_not_answered_with_this_ones_facts(ask, actio
 )
 def test_mentioning_another_career_is_not_asking_about_it(ask, action, intent, text):
     assert "utter_other_career" not in ask(action, text, intent).responses
+
+
+def test_a_named_employer_s_record_leads_over_its_state_s_comparison(ask, knowledge_store):
+    # "mass" names the state too; the hospital's own record answers the question better.
+    said = ask(ActionAnswerSalary(), "what did mass general pay", "ask_salary", [entity("state", "Massachusetts")],
+               facts=[("salary-employer-massachusetts-general-hospital-g004", 1.09),
+                      ("salary-state-massachusetts-g000", 0.71)])
+    assert "$42,000" in said.reply and "For comparison" not in said.reply

@@ -45,6 +45,21 @@ def test_nationally_resets_the_scope(ask, knowledge_store):
     assert said.slot("scope", "unset") is None
 
 
+def test_nationally_is_the_last_question_however_strongly_the_word_draws_elsewhere(ask, knowledge_store):
+    # "national" ranks the National Healthcareer Association and the guides' national data first.
+    said = ask(ActionFollowUp(), "and nationally?", "follow_up", slots=NJ_PAY,
+               facts=[("organizations-nha-g000", 0.8), ("organizations-data-sources-g000", 0.77)])
+    assert answer_of(knowledge_store, "salary-median-national-2023") in said.reply
+
+
+def test_another_place_named_after_a_pay_answer_is_asked_about_pay(ask):
+    canada = {"topic": "salary", "last_intent": "ask_salary", "scope": "country", "country": "Canada"}
+    said = ask(ActionFollowUp(), "and mexico?", "follow_up", [entity("country", "Mexico")], slots=canada,
+               facts=[("abroad-global-demand-g000", 0.75)])
+    assert said.responses[0] == "utter_no_facts_for" and "pay figure for Mexico" in said.reply
+    assert said.slot("topic") == "salary"
+
+
 def test_a_follow_up_without_an_earlier_question_says_so(ask):
     said = ask(ActionFollowUp(), "and in Texas?", "follow_up", [entity("state", "Texas")])
     assert said.responses[0] == "utter_follow_up_without_question"
