@@ -40,7 +40,7 @@ help:
 	@echo "make bench-train measure training time, cold and with the cache"
 	@echo "make bench       speed and memory under load beside the stock rasa init bot (~15 min)"
 	@echo "make crossval    5-fold NLU cross-validation report in results/crossval/"
-	@echo "make crossval-compare  the same with and without spaCy's vectors, side by side"
+	@echo "make crossval-compare  the same with and without spaCy, side by side"
 	@echo "make unanswered  the questions users asked most that the coach could not answer"
 	@echo "make ratings     thumbs up and down on answers, by intent and topic"
 

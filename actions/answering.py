@@ -21,7 +21,7 @@ from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
 from actions.store import store, vocabulary
 from knowledge.feedback import NO_FACTS, OTHER_CAREER
 from knowledge.queries import FactView
-from knowledge.retrieval import ranking_of
+from knowledge.retrieval import ranking_of, terms
 
 # intent -> the topic that answers it, and its action's class, for every topic action (filled
 # as they are defined).
@@ -226,6 +226,15 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     scoped = [f for f in scoped if f.aspect in preferred] or scoped
     if not scoped and carried:
         return compose(spec, text, None, message=message, context_topic=context_topic)
+    if not scoped:
+        # No fact is about that thing, but one answers the question with it in view ("do
+        # hospitals pay better than nursing homes?": what moves pay between settings).
+        answer = general_answer(spec, text, message, context_topic, exclude=exclude)
+        lead = knowledge.facts_by_id(answer.shown[:1])
+        named_terms = set(terms(name))
+        if lead and named_terms and named_terms <= set(terms(" ".join([lead[0].answer, *lead[0].items,
+                                                                         *lead[0].points]))):
+            return answer
     others = [n for n in named_values(named_message, entity) if n != name][:2] if not carried else []
     if scoped and others:  # "the AS or the AAS?": what the guides say about each
         facts = []

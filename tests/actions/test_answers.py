@@ -185,3 +185,19 @@ def test_a_named_employer_s_record_leads_over_its_state_s_comparison(ask, knowle
                facts=[("salary-employer-massachusetts-general-hospital-g004", 1.09),
                       ("salary-state-massachusetts-g000", 0.71)])
     assert "$42,000" in said.reply and "For comparison" not in said.reply
+
+
+def test_a_thing_without_facts_of_its_own_is_answered_by_a_fact_that_names_it(ask):
+    # No pay figure is about hospitals alone, but a fact compares hospitals with other settings.
+    said = ask(ActionAnswerSalary(), "do hospitals pay better than a doctor's office?", "ask_salary",
+               [entity("industry", "hospitals")],
+               facts=[("salary-industry-settings-g001", 1.03), ("salary-industry-settings-g000", 0.8)])
+    assert "Government facilities and hospitals usually pay more" in said.reply
+    assert "won't guess" not in said.reply
+
+
+def test_a_place_without_facts_is_still_said_to_have_none(ask):
+    # A strong match about other states does not answer for Florida.
+    said = ask(ActionAnswerSalary(), "what do they make in florida", "ask_salary", [entity("state", "Florida")],
+               facts=[("salary-state-new-jersey-2014-g003", 0.9)])
+    assert said.responses[0] == "utter_no_facts_for"
