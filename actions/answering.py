@@ -176,8 +176,9 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
                    narrowed=tuple(aspects) != spec.aspects, default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
                    scope=scope, exclude=exclude, named=named, question=text, carried=carried)
+    # Each part of a two-part question on its own ranking, the newest figure leading as in the whole.
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,
-                   scope=scope) for part in part_rankings]
+                   scope=scope, newest_first=spec.newest_first) for part in part_rankings]
     facts = pick(scored, spec.limit, parts, newest_first=spec.newest_first)
     if spec.one_per_aspect and not scope and is_generic(text) and defaults and not parts:
         facts = defaults  # "how much do they make?": the curated headline (the median and the range)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Tuple
 
-EXTRACTOR = "SpacyEntityExtractor"
+EXTRACTOR = "SpacyDocEntityExtractor"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 THOUSANDS = re.compile(r"(?<=\d)\s*(k|grand|thousand)\b", re.IGNORECASE)
 WRITTEN_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")

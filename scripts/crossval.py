@@ -437,7 +437,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     summaries = [run(shown(args.config), args.config, args.out, args)]
     if args.compare:
-        other = "without_spacy_vectors" if uses_spacy(args.config) else "with_spacy_vectors"
+        other = "without_spacy" if uses_spacy(args.config) else "with_spacy"
         # Generated beside the comparison's report, which is where its results go.
         alternative = write_spacy_variant(args.config, args.out / other / f"config_{other}.yml")
         summaries.append(run(other.replace("_", " ").replace("spacy", "spaCy"), alternative,

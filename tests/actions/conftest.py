@@ -20,9 +20,9 @@ def spacy_model():
 
 
 def spacy_entities(text: str) -> List[Dict]:
-    """The entities the running coach's spaCy pipeline finds (as SpacyEntityExtractor gives them)."""
+    """The entities the running coach's spaCy pipeline finds (as SpacyDocEntityExtractor gives them)."""
     return [{"entity": e.label_, "value": e.text, "start": e.start_char, "end": e.end_char, "confidence": None,
-             "extractor": "SpacyEntityExtractor"} for e in spacy_model()(text).ents]
+             "extractor": "SpacyDocEntityExtractor"} for e in spacy_model()(text).ents]
 
 
 def parsed(text: str) -> Dict:
