@@ -47,7 +47,8 @@ INTENT_MACRO_F1_GOAL = 0.95
 ENTITY_F1_GOAL = 0.90
 # The trainable entity extractors whose F1 is reported (whichever the config has).
 ENTITY_EXTRACTORS = ("StoredCRFEntityExtractor", "CRFEntityExtractor", "DIETClassifier")
-SPACY_COMPONENTS = {"SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer", "SpacyEntityExtractor"}
+SPACY_COMPONENTS = {"SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer", "SpacyEntityExtractor",
+                    "SpacyDocEntityExtractor"}
 # Rasa's evaluation undoes the FallbackClassifier's prediction, by deep-copying the whole
 # parse (spaCy's document and vocabulary included), which makes each such message take
 # seconds. The folds are trained without it: the intents it would have replaced are the same.
