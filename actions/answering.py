@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.choosing import (PART_MATCH, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
+from actions.choosing import (PART_MATCH, own_budget, within_budget, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
                               reconcile, shown_figure, topic_confidence, weigh, year_not_covered)
 from actions.feedback import record_unanswered
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
@@ -33,6 +33,8 @@ ELLIPTICAL = re.compile(r"^\W*(ok(ay)?\W+)?(and|what about|how about|same for|wh
 NOT_IN_GUIDES = "None of the guides I work from gives {figure}; here is what they do say."
 NO_YEAR = "The guides don't give figures for {year}; the latest they have:"
 NOT_EXACTLY = "The guides don't give that exact figure. The closest they have:"
+WITHIN_BUDGET = "With about {budget} to spend, this is within reach:"
+OVER_BUDGET = "Nothing the guides price comes in under {budget}; the cheapest:"
 # Facts held back from a short reply, offered on "tell me more" (ids, best first).
 MORE_LIMIT = 4
 
@@ -135,8 +137,10 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
     for entity in kinds:
         # The United States is the guides' own, nationwide scope ("recognised outside the US").
         values = [v for v in named_values(message, entity) if not (entity == "country" and v == HOME_COUNTRY)]
+        # "a nurse in the philippines moving to canada": the place the guides say something about.
+        covered = [v for v in values if store().scoped_facts(spec.topic, entity, v)]
         if values:
-            return (entity, values[0]), False
+            return (entity, (covered or values)[0]), False
     if NATIONWIDE.search(message.get("text") or ""):
         return None, False
     entity = tracker.get_slot("scope")
@@ -152,6 +156,11 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
         if value:
             return (entity, value), True
     return None, False
+
+
+def knowledge_costs(topic: str) -> List[FactView]:
+    """The facts that price something in a topic (a program's cost), if it has any."""
+    return [f for f in store().topic_facts(topic, ("cost",)) if f.value is not None]
 
 
 def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]] = None,
@@ -190,6 +199,12 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         facts = [quoting[0]] + ([latest] if latest else [])
     elif figures:
         intro = NOT_IN_GUIDES.format(figure=joined([shown_figure(*f) for f in figures], "or"))
+    budget = own_budget(message)
+    costs = knowledge_costs(spec.topic) if budget else []
+    if costs:  # "3k is my max, what could I afford?": the option that budget reaches
+        reached, cheapest = within_budget(budget, costs)
+        facts = reached[:1] or cheapest
+        intro = (WITHIN_BUDGET if reached else OVER_BUDGET).format(budget=shown_figure(budget, "money"))
     if not facts:
         return Answer([])
     year = year_not_covered(message, facts)

@@ -207,6 +207,21 @@ OWN_MONEY = re.compile(r"\b(my (max|budget|savings)|i (can|could) (spend|afford|
                        r"budget (is|of)|afford)\b", re.IGNORECASE)
 
 
+def own_budget(message: Dict[str, Any]) -> Optional[float]:
+    """The sum a person says they can spend ("3k is my max", "i can spend maybe 15 grand"), if any."""
+    if not OWN_MONEY.search(message.get("text") or ""):
+        return None
+    return next(iter(amounts(message)), None)
+
+
+def within_budget(budget: float, facts: Sequence[FactView]) -> Tuple[List[FactView], List[FactView]]:
+    """Cost facts whose lowest figure the budget reaches (the dearest first), and, when none
+    does, the cheapest one."""
+    costs = [f for f in facts if f.aspect == "cost" and f.value is not None and figure_kind(f) == "money"]
+    reached = sorted([f for f in costs if f.value <= budget], key=lambda f: -f.value)
+    return reached, ([] if reached else sorted(costs, key=lambda f: f.value)[:1])
+
+
 def gives_figure(fact: FactView, value: float) -> Optional[float]:
     """How far (as a share) a fact's figure is from a value, when within MATCH_SHARE; else None."""
     gaps = [abs(v - value) / max(v, 1) for v in (fact.value, fact.value_max) if v is not None]

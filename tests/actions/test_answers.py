@@ -201,3 +201,25 @@ def test_a_place_without_facts_is_still_said_to_have_none(ask):
     said = ask(ActionAnswerSalary(), "what do they make in florida", "ask_salary", [entity("state", "Florida")],
                facts=[("salary-state-new-jersey-2014-g003", 0.9)])
     assert said.responses[0] == "utter_no_facts_for"
+
+
+def test_of_two_places_named_the_one_the_guides_cover_is_answered(ask):
+    from actions.career import ActionAnswerCareer
+
+    said = ask(ActionAnswerCareer(), "im a nurse in the philippines wanting to move to canada, how does that work",
+               "ask_abroad", [entity("country", "Philippines"), entity("country", "Canada")])
+    assert "Canada" in said.reply and "won't guess" not in said.reply
+    assert said.slot("country") == "Canada"
+
+
+@pytest.mark.parametrize("text, shown, intro", [
+    ("3k is my max for school, what could I afford?", "$3,000 to $10,000", "With about $3,000 to spend"),
+    ("i can spend maybe 15 grand total. is an associates degree realistic?", "$10,000 to $30,000",
+     "With about $15,000 to spend"),
+    ("my budget is 2k, what are my options for school", "$3,000 to $10,000", "Nothing the guides price"),
+])
+def test_a_budget_the_person_states_is_met_with_what_it_reaches(ask, text, shown, intro):
+    from actions.education import ActionAnswerEducation
+
+    said = ask(ActionAnswerEducation(), text, "ask_education_cost")
+    assert said.reply.startswith(intro) and shown in said.reply
