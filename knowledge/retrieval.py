@@ -50,9 +50,19 @@ CAREER_NAME = re.compile(
     re.IGNORECASE)
 
 
+# "I meant the office programs, not the EHR": what was meant, without what was not.
+CORRECTED = re.compile(r"\b(meant|was asking about|was talking about)\b", re.IGNORECASE)
+NOT_MEANT = re.compile(r"(,\s*|\s+)(and\s+)?(not|rather than|instead of)\s+(the\s+|a\s+|an\s+)?[^,.;!?]{1,40}",
+                       re.IGNORECASE)
+
+
 def without_career_name(text: str) -> str:
     """The question with the career's own name left out ("which states pay the most for medical
-    records technicians" -> "which states pay the most for"), unless little else is left."""
+    records technicians" -> "which states pay the most for"), unless little else is left; in a
+    correction, what was not meant is left out too ("i meant the visa, not school")."""
+    corrected = CORRECTED.search(text or "")
+    if corrected:
+        text = text[:corrected.end()] + NOT_MEANT.sub("", text[corrected.end():])
     stripped = " ".join(CAREER_NAME.sub(" ", text or "").split())
     return stripped if len(terms(stripped)) >= 2 else text
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from components.minilm import MiniLM
-from knowledge.retrieval import FactIndex, documents, ranking_of, stem, terms, topic_labels
+from knowledge.retrieval import FactIndex, documents, ranking_of, stem, terms, topic_labels, without_career_name
 from knowledge.schema import TOPICS, load_facts
 
 
@@ -68,3 +68,15 @@ def test_a_parsed_message_gives_its_ranking():
     message = {"facts": [{"id": "a", "score": 0.9}, {"id": "b", "score": 0.5}, "junk"]}
     assert ranking_of(message) == [("a", 0.9), ("b", 0.5)]
     assert ranking_of({}) == []
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("no sorry i meant the office programs, not the EHR", "no sorry i meant the office programs"),
+    ("sorry, I meant a health information manager, not a coder", "sorry, I meant a health information manager"),
+    ("no i meant the RHIA not the RHIT", "no i meant the RHIA"),
+    ("I was asking about pay, not school", "I was asking about pay"),
+    ("i mean, is it not boring", "i mean, is it not boring"),  # a filler, not a correction
+    ("is it not hard?", "is it not hard?"),
+])
+def test_a_correction_is_ranked_on_what_was_meant(text, kept):
+    assert without_career_name(text) == kept
