@@ -207,9 +207,17 @@ OWN_MONEY = re.compile(r"\b(my (max|budget|savings)|i (can|could) (spend|afford|
                        r"budget (is|of)|afford)\b", re.IGNORECASE)
 
 
+# A question about what a sum buys ("what could I afford", "is that realistic"), not about
+# something else beside it ("3k is my max, is there any financial aid?").
+AFFORD = re.compile(r"\b(afford\w*|cost\w*|price\w*|cheap\w*|realistic|enough|options?|within|cover)\b",
+                    re.IGNORECASE)
+
+
 def own_budget(message: Dict[str, Any]) -> Optional[float]:
-    """The sum a person says they can spend ("3k is my max", "i can spend maybe 15 grand"), if any."""
-    if not OWN_MONEY.search(message.get("text") or ""):
+    """The sum a person says they can spend ("3k is my max", "i can spend maybe 15 grand") when
+    they ask what it reaches, if any."""
+    text = message.get("text") or ""
+    if not OWN_MONEY.search(text) or not AFFORD.search(OWN_MONEY.sub(" ", text, count=1)):
         return None
     return next(iter(amounts(message)), None)
 

@@ -65,8 +65,11 @@ FOLLOW_UP_MATCH = 0.5
 # confidence; below SUPPORT_MIN no fact backs it. (Measured on the evaluation's clarifications:
 # the coach asked which topic was meant where the ranking already held the answer.)
 FACT_WEIGHT = 2.0
-SUPPORT_MIN = 0.4
+SUPPORT_MIN = 0.5
 CANDIDATES = 3
+# ... among the intents the classifier gives at least this much ("um so the thing with the
+# stuff" has none: it is not understood, rather than answered with whatever fact is nearest).
+CANDIDATE_CONFIDENCE = 0.1
 # A figure quoted to check, by its kind: the topic that holds such figures.
 QUOTED_INTENTS = {"money": "ask_salary", "percent": "ask_outlook"}
 # When the two likeliest intents are this close and no fact settles it, the coach asks.
@@ -127,7 +130,8 @@ def intent_by_facts(tracker: Tracker) -> Optional[str]:
     best: Dict[Optional[str], float] = {}
     for fact_id, score in ranking:  # best first
         best.setdefault(topics.get(fact_id), score)
-    candidates = [r for r in message.get("intent_ranking") or [] if r.get("name") in ANSWER_ACTIONS][:CANDIDATES]
+    candidates = [r for r in message.get("intent_ranking") or [] if r.get("name") in ANSWER_ACTIONS
+                  and (r.get("confidence") or 0) >= CANDIDATE_CONFIDENCE][:CANDIDATES]
     backed = [((r.get("confidence") or 0) + FACT_WEIGHT * best.get(INTENT_TOPICS.get(r["name"]), 0.0), r["name"])
               for r in candidates if best.get(INTENT_TOPICS.get(r["name"]), 0.0) >= SUPPORT_MIN]
     return max(backed)[1] if backed else None

@@ -223,3 +223,10 @@ def test_a_budget_the_person_states_is_met_with_what_it_reaches(ask, text, shown
 
     said = ask(ActionAnswerEducation(), text, "ask_education_cost")
     assert said.reply.startswith(intro) and shown in said.reply
+
+
+def test_a_budget_beside_another_question_leaves_that_question_alone(ask):
+    from actions.education import ActionAnswerEducation
+
+    said = ask(ActionAnswerEducation(), "3k is my max, is there any financial aid?", "ask_education_cost")
+    assert "to spend" not in said.reply
