@@ -248,9 +248,9 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
         answer = general_answer(spec, text, message, context_topic, exclude=exclude)
         lead = knowledge.facts_by_id(answer.shown[:1])
         named_terms = set(terms(name))
-        if lead and named_terms and named_terms <= set(terms(" ".join([lead[0].answer, *lead[0].items,
-                                                                         *lead[0].points]))):
-            return answer
+        if lead and lead[0].topic == spec.topic and named_terms and \
+                named_terms <= set(terms(" ".join([lead[0].answer, *lead[0].items, *lead[0].points]))):
+            return answer  # (Texas's growth does not answer "the salary in Texas")
     others = [n for n in named_values(named_message, entity) if n != name][:2] if not carried else []
     if scoped and others:  # "the AS or the AAS?": what the guides say about each
         facts = []

@@ -230,3 +230,9 @@ def test_a_budget_beside_another_question_leaves_that_question_alone(ask):
 
     said = ask(ActionAnswerEducation(), "3k is my max, is there any financial aid?", "ask_education_cost")
     assert "to spend" not in said.reply
+
+
+def test_a_fact_of_another_topic_naming_the_place_does_not_answer_for_it(ask):
+    said = ask(ActionAnswerSalary(), "salary in Texas", "ask_salary", [entity("state", "Texas")],
+               facts=[("outlook-state-growth-texas-2012-2022-g003", 0.9)])
+    assert said.responses[0] == "utter_no_facts_for" and "$" in said.reply
