@@ -76,9 +76,17 @@ def stem(word: str) -> str:
     return word
 
 
+# An acronym that spells a common word ("HIS", hospital information systems; "AS", the degree)
+# is a word of its own, unless the text is written in capitals.
+ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+
+
 def terms(text: str) -> List[str]:
-    words = (w[:-2] if w.endswith("'s") else w for w in WORD.findall((text or "").lower()))
-    return [stem(w) for w in words if w not in STOPWORDS]
+    text = text or ""
+    shouted = len(re.findall(r"\b[A-Z]{4,}\b", text)) >= 2  # "WHAT IS THE SALARY"
+    acronyms = set() if shouted else {a.lower() for a in ACRONYM.findall(text)}
+    words = (w[:-2] if w.endswith("'s") else w for w in WORD.findall(text.lower()))
+    return [stem(w) for w in words if w not in STOPWORDS or w in acronyms]
 
 
 def topic_labels(path: Path = TOPICS_FILE) -> Dict[str, str]:

@@ -80,3 +80,8 @@ def test_a_parsed_message_gives_its_ranking():
 ])
 def test_a_correction_is_ranked_on_what_was_meant(text, kept):
     assert without_career_name(text) == kept
+
+
+def test_an_acronym_that_spells_a_common_word_is_kept():
+    assert "his" in terms("what's HIS for?") and "his" not in terms("is his job hard")
+    assert "as" in terms("AS or AAS") and terms("WHAT IS THE SALARY") == ["salary"]
