@@ -94,7 +94,7 @@ async def play(bot, rounds: int) -> int:
 
 
 async def profile(model: Path, endpoints_file: Path, rounds: int, imported: float,
-                  functions: int = 0) -> Dict:
+                  functions: int = 0, sort: str = "tottime") -> Dict:
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
@@ -120,7 +120,7 @@ async def profile(model: Path, endpoints_file: Path, rounds: int, imported: floa
         profiler.enable()
         sent = await play(bot, rounds)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(functions)
+        pstats.Stats(profiler).sort_stats(sort).print_stats(functions)
     else:
         sent = await play(bot, rounds)
     per_message = {label: {"wall_ms": round(sum(values) * 1000 / sent, 1),
@@ -139,6 +139,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--functions", type=int, default=0, metavar="N",
                         help="also print the N functions with the most own time (cProfile)")
+    parser.add_argument("--actions-url", metavar="URL",
+                        help="use this running action server (to profile it: start it under "
+                             "`python -m cProfile -o FILE -m rasa_sdk --actions actions`)")
+    parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"),
+                        help="order of --functions: own time, or time including callees")
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
@@ -163,12 +168,11 @@ def main() -> int:
     actions = Running(Bot("profile", ROOT, args.model, "hello"), work)
     endpoints = coach_endpoints(work, 1)
     try:
-        actions_port = actions.start_actions()
-        endpoints["action_endpoint"] = dict(endpoints.get("action_endpoint") or {},
-                                            url=f"http://127.0.0.1:{actions_port}/webhook")
+        url = args.actions_url or f"http://127.0.0.1:{actions.start_actions()}/webhook"
+        endpoints["action_endpoint"] = dict(endpoints.get("action_endpoint") or {}, url=url)
         endpoints_file = work / "endpoints.yml"
         endpoints_file.write_text(yaml.safe_dump(endpoints))
-        figures = asyncio.run(profile(args.model, endpoints_file, args.rounds, imported, args.functions))
+        figures = asyncio.run(profile(args.model, endpoints_file, args.rounds, imported, args.functions, args.sort))
     finally:
         actions.stop()
     print(json.dumps(figures, indent=2))

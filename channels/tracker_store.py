@@ -4,8 +4,9 @@
   would fail once per dead connection (each Rasa server's next turn gets a 503, and the HTTP
   API's next read an empty conversation); checking a connection before handing it out
   (SQLAlchemy's pool pre-ping, one `SELECT 1`) replaces a dead one instead.
-- On SQLite (the default, `build/conversations.db`), Rasa leaves the journal in its default
-  mode, where a write locks out every reader and each commit waits for the disk twice. With
+- On SQLite (the default, `build/conversations.db`), connections are kept in a small pool
+  (SQLAlchemy's default for a file opens and closes one per transaction). Rasa leaves the
+  journal in its default mode, where a write locks out every reader and each commit waits for the disk twice. With
   two Sanic workers on one file, the workers then spend their time waiting for each other
   (`make bench`: 32 msg/s at C = 10 with the cores half idle). Write-ahead logging lets
   readers go on while one writer commits, and `synchronous=NORMAL` syncs the log at
@@ -79,7 +80,14 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        if url.get_backend_name() == "sqlite":
+            # SQLAlchemy gives a SQLite file no pool: each of a message's three transactions
+            # would open the file, set the pragmas and close it again (2 ms a message).
+            # A file does not go away as a server does, so no pre-ping either.
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2,
+                                           connect_args={"check_same_thread": False})
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             turns = FileTurns(str(url.database))

@@ -90,3 +90,50 @@ def test_stored_events_come_back_as_the_same_events():
               ActionExecuted("action_answer_salary"), BotUttered("Half earn more than $47,190."),
               SlotSet("scope", "Texas")]
     assert [Event.from_parameters(e.as_dict()) for e in events] == events
+
+
+TRICKY = INVALID + [
+    {"events": [{"event": ["slot"], "name": "topic", "value": "x"}]},  # an unhashable type name
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot", "name": "topic", "value": "x", "timestamp": "noon"}]},  # shared part
+    {"events": [{"event": "bot", "text": "hi"}, 7]},
+    {"events": [{"event": "slot", "name": "topic"}]},  # the slot branch requires a value
+    [],
+]
+
+
+@pytest.mark.parametrize("reply", VALID + TRICKY)
+def test_the_check_by_event_type_never_passes_what_rasas_check_refuses(reply):
+    rasas = jsonschema.Draft202012Validator(RemoteAction.action_response_format_spec()).is_valid(reply)
+    assert speedups.valid_by_event_type(reply) == rasas
+
+
+def test_the_events_actions_return_take_the_check_by_event_type():
+    from rasa.shared.core.events import ActiveLoop, FollowupAction, Restarted, SessionStarted
+    events = [SlotSet("topic", "salary"), BotUttered("Half earn more than $47,190.", {"buttons": []}),
+              ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+              FollowupAction("plan_form"), ActiveLoop(None), Restarted(), SessionStarted()]
+    reply = {"events": [event.as_dict() for event in events], "responses": []}
+    jsonschema.validate(reply, RemoteAction.action_response_format_spec())
+    assert speedups.valid_by_event_type(reply)
+
+
+def test_a_slot_is_copied_as_copy_copy_would():
+    import copy
+
+    from rasa.shared.core.domain import Domain
+
+    domain = Domain.load("domain.yml")
+    for slot in domain.slots:
+        slot.value = ["a", "list"] if slot.type_name == "list" else "set"
+        ours = copy.copy(slot)
+        speedups.uninstall()
+        try:
+            generic = copy.copy(slot)
+        finally:
+            speedups.install()
+        assert type(ours) is type(slot) and ours is not slot
+        assert ours.__dict__ == generic.__dict__ == slot.__dict__
+        assert all(ours.__dict__[key] is slot.__dict__[key] for key in slot.__dict__)  # shallow
+        ours.value = "changed"
+        assert slot.value != "changed"

@@ -106,3 +106,24 @@ def test_the_sqlite_file_is_in_wal_mode(stores):
     run(ours.save(two_sessions()))
     with sqlite3.connect(path) as db:
         assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_message_reuses_the_pooled_sqlite_connection_and_sees_other_writers(tmp_path):
+    import sqlalchemy as sa
+
+    path = tmp_path / "conversations.db"
+    reader = CoachSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    writer = CoachSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path))  # another worker
+    opened = []
+    sa.event.listen(reader.engine, "connect", lambda *_: opened.append(1))
+    tracker = DialogueStateTracker.from_events("ana", [ActionExecuted("action_listen", timestamp=1)], DOMAIN.slots)
+    for step in range(3):
+        for event in turn(f"question {step}", 2 + step):
+            tracker.update(event)
+        run(writer.save(tracker))
+        read = run(reader.retrieve("ana"))
+        assert [e.text for e in read.events if isinstance(e, UserUttered)] == [f"question {n}" for n in range(step + 1)]
+        run(reader.save(read))  # nothing new: adds no row
+    assert len(opened) == 1
+    with sqlite3.connect(path) as db:
+        assert db.execute("select count(*) from events").fetchone()[0] == 1 + 3 * 5

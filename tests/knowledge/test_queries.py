@@ -85,3 +85,39 @@ def test_a_corrupt_database_is_reported_clearly(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(KnowledgeUnavailable, match="cannot be read"):
         open_store(f"sqlite:///{path}")
+
+
+def test_remembered_answers_are_the_databases_and_follow_a_reload(tmp_path):
+    import sqlite3
+
+    from knowledge.loader import build
+    from knowledge.queries import KnowledgeStore
+
+    path = tmp_path / "knowledge.db"
+    build(f"sqlite:///{path}")
+    store = KnowledgeStore(f"sqlite:///{path}")
+    fresh = lambda: KnowledgeStore(f"sqlite:///{path}")  # noqa: E731
+    asked = [lambda s: s.scoped_facts("salary", "state", "New Jersey"),
+             lambda s: s.topic_facts("salary", ["median", "average"]),
+             lambda s: s.facts_by_id(["no-such-fact"] + [f.id for f in s.topic_facts("tools")][:3]),
+             lambda s: s.facts_with_values()[:5], lambda s: s.facts_about("state", "texas"),
+             lambda s: s.scope_names("salary", "state")]
+    for question in asked:
+        assert question(store) == question(store) == question(fresh())
+    changed = store.topic_facts("salary")
+    changed.clear()  # a caller changing its list changes nothing remembered
+    assert store.topic_facts("salary")
+
+    median = next(f for f in store.scoped_facts("salary", "national", "United States") if f.value == 47190)
+    with sqlite3.connect(path) as db:  # a curator's reload changes a figure
+        db.execute("update facts set answer = 'changed' where id = ?", (median.id,))
+    assert next(f for f in store.scoped_facts("salary", "national", "United States")
+                if f.id == median.id).answer == "changed"
+    assert store.facts_by_id([median.id])[0].answer == "changed"
+
+
+def test_an_in_memory_database_is_never_remembered():
+    from knowledge.queries import KnowledgeStore
+
+    store = KnowledgeStore("sqlite://")
+    assert store._file is None and store._seconds == 0.0
