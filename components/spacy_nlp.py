@@ -1,6 +1,6 @@
 """Rasa's SpacyNLP with the amounts people type that spaCy's recognizer misses.
 
-en_core_web_md (the parser off, as Rasa loads it) gives the tokens, lemmas and named entities
+en_core_web_md (loaded once a process, without its parser) gives the tokens, lemmas and named entities
 of every message. Its recognizer reads "$35,960" as MONEY and "22%" as PERCENT but not the
 shorthand of a chat: "around 30k" is no entity, "15 grand" a bare CARDINAL. An EntityRuler
 placed before the recognizer, with the patterns of `knowledge/amounts.yml`, marks those as
@@ -10,10 +10,13 @@ the entities of that same document to the actions (actions/quantities.py reads t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 import yaml
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
 from rasa.nlu.utils import spacy_utils
@@ -24,6 +27,15 @@ from rasa.shared.nlu.training_data.message import Message
 from components import code_fingerprint
 
 AMOUNTS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "amounts.yml"
+
+
+# Parts of en_core_web_md the coach never uses: not loaded at all (Rasa only disables the parser,
+# which keeps its weights in memory).
+EXCLUDED = ("parser", "senter")
+
+# One spaCy pipeline per process: the model's graph has two nodes of SpacyNLP (the one that
+# provides the model and the one that parses), and each would otherwise load its own copy.
+_LOADED: Dict[Tuple[Text, Tuple[Text, ...]], SpacyModel] = {}
 
 
 def amount_patterns(path: Path = AMOUNTS_FILE) -> List[Dict[str, Any]]:
@@ -44,12 +56,33 @@ class SpacyNLP(spacy_utils.SpacyNLP):
         return code_fingerprint(__file__, AMOUNTS_FILE.read_text())
 
     @staticmethod
-    def load_model(spacy_model_name: Text) -> SpacyModel:
-        model = spacy_utils.SpacyNLP.load_model(spacy_model_name)
-        if "ner" in model.model.pipe_names and "amounts" not in model.model.pipe_names:
-            ruler = model.model.add_pipe("entity_ruler", name="amounts", before="ner")
-            ruler.add_patterns(amount_patterns())
-        return model
+    def get_default_config() -> Dict[Text, Any]:
+        return {**spacy_utils.SpacyNLP.get_default_config(), "exclude": list(EXCLUDED)}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SpacyNLP":
+        config = {**cls.get_default_config(), **config}
+        model = cls.load_model(config.get("model"), config["exclude"])
+        cls.ensure_proper_language_model(model.model)
+        return cls(model, config)
+
+    @staticmethod
+    def load_model(spacy_model_name: Text, exclude: Sequence[Text] = EXCLUDED) -> SpacyModel:
+        """The named pipeline without the excluded parts, with the amounts' ruler; one per process."""
+        import spacy
+
+        key = (spacy_model_name, tuple(exclude))
+        if key not in _LOADED:
+            try:
+                language = spacy.load(spacy_model_name, exclude=list(exclude))
+            except OSError:  # not installed: Rasa's own loader explains how to get it
+                return spacy_utils.SpacyNLP.load_model(spacy_model_name)
+            if "ner" in language.pipe_names:
+                ruler = language.add_pipe("entity_ruler", name="amounts", before="ner")
+                ruler.add_patterns(amount_patterns())
+            _LOADED[key] = SpacyModel(model=language, model_name=spacy_model_name)
+        return _LOADED[key]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP")

@@ -124,6 +124,7 @@ def test_a_year_lists_that_year_s_figures(ask):
 def test_a_year_without_figures_says_which_years_exist(ask):
     said = ask(ActionCompareFigures(), "what was the pay in 2019?", "compare_sources")
     assert said.responses == ["utter_no_figures_for_year"]
+    assert "don't give a pay figure for 2019" in said.reply  # said as every "not in the guides" is
     assert "2014" in said.reply and "2023" in said.reply
 
 

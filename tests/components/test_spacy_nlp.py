@@ -53,3 +53,14 @@ def test_the_entities_come_from_the_document_spacy_nlp_made(monkeypatch):
     extractor.process([message], model)
     assert [(e["entity"], e["value"], e["extractor"]) for e in message.get(ENTITIES)] == [
         ("GPE", "Ohio", "SpacyDocEntityExtractor"), ("MONEY", "30k", "SpacyDocEntityExtractor")]
+
+
+def test_the_models_graph_nodes_share_one_pipeline_without_the_parts_never_used():
+    config = {"model": "en_core_web_md", "case_sensitive": True}
+    provider = SpacyNLP.create(config, None, None, None)
+    parser = SpacyNLP.create(dict(config), None, None, None)
+    assert provider.provide() is parser.provide()  # loaded once, not once per node
+    names = provider.provide().model.pipe_names
+    assert "parser" not in names and "senter" not in names
+    assert names.index("amounts") < names.index("ner")
+    assert provider.provide().model("pay in Ohio")[0].lemma_ == "pay"  # lemmas still made
