@@ -37,6 +37,18 @@ def test_the_ranking_finds_a_fact_the_intent_alone_would_not(action_store):
     assert answer.topic == "diversity"  # the conversation moves to the fact's topic
 
 
+def test_a_fact_the_ranking_puts_far_above_the_intent_s_topic_wins_over_a_confident_intent(action_store):
+    # The classifier is sure of "cost"; the ranking puts financial aid well above any cost fact.
+    message = {"text": "any grants for students in this field", "intent_ranking": [
+        {"name": "ask_education_cost", "confidence": 0.96}],
+        "facts": ranked(("diversity-resources-colleges-g000", 0.83), ("education-cost-associate-g000", 0.5))}
+    spec = ActionAnswerEducation.specs["ask_education_cost"]
+    assert "financial aid" in compose(spec, message["text"], None, message=message).messages[0]["text"]
+    # ... but a fact only a little above the topic's best leaves the intent's answer in place
+    message["facts"] = ranked(("diversity-resources-colleges-g000", 0.6), ("education-cost-associate-g000", 0.5))
+    assert "$10,000" in compose(spec, message["text"], None, message=message).messages[0]["text"]
+
+
 def test_without_a_ranking_the_intent_s_curated_answer_is_given(action_store):
     spec = ActionAnswerSalary.specs["ask_salary"]
     text = compose(spec, "what's the median salary", None, message={}).messages[0]["text"]
