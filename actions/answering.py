@@ -51,6 +51,12 @@ HOME_COUNTRY = "United States"
 # Words that point back at the thing just talked about.
 POINTER = re.compile(r"(?<!is )(?<!are )\bthere\b(?!\s+(is|are|was|were)\b)"
                      r"|\b(that (level|state|country|one|credential|job)|at that|this level)\b", re.IGNORECASE)
+# A message that only makes sense with the last answer: "who gives that one out?", "so what's
+# the newest number", "how long does that exam take".
+BACK_REFERENCE = re.compile(
+    r"\b(that|this) (one|level|state|country|credential|certification|cert|exam|test|degree|program|job"
+    r"|number|figure)\b|\b(those|these) (ones|numbers|figures)\b"
+    r"|\bthe (newest|latest|most recent|oldest|lowest|highest) (one|number|figure)\b", re.IGNORECASE)
 
 # How a scope is named in a sentence ("for Texas", "for the RHIT").
 SCOPE_LABELS = {

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import (ELLIPTICAL, NATIONWIDE, SCOPE_KINDS, TopicAnswerAction, asked_aspects, choose_scope,
+from actions.answering import (BACK_REFERENCE, ELLIPTICAL, NATIONWIDE, SCOPE_KINDS, TopicAnswerAction, asked_aspects, choose_scope,
                                INTENT_TOPICS, intent_for_topic, named_values)
 from actions.choosing import quoted_figures, strong_lead
 from actions.replies import reply_text
@@ -225,6 +225,10 @@ class ActionCoachFallback(Action):
         if quoted:
             intent = QUOTED_INTENTS[quoted[0][1]]
             return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
+        # "who gives that one out?", "so what's the newest number": the last answer's question,
+        # about what this one asks (the thing talked about is carried, the ranking still weighs).
+        if previous in ANSWER_ACTIONS and not foreign and BACK_REFERENCE.search(text):
+            return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
         # The classifier unsure, the facts settle it: the likeliest intent that a fact backs.
         by_facts = intent_by_facts(tracker) if not foreign else None
         if by_facts:

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import Message
+from actions.answering import Message, intent_for_topic
 from actions.choosing import gives_figure
 from actions import quantities
 from actions.replies import joined
@@ -133,4 +133,6 @@ class ActionCompareFigures(Action):
         topic = topic_of(text, tracker.get_slot("topic"))
         for message in compare(tracker.latest_message, topic):
             dispatcher.utter_message(**message)
-        return [SlotSet("topic", topic)]
+        # The figures are the whole country's, of the topic's main question: "so what's the newest
+        # number?" or "and in Texas?" next asks that question again.
+        return [SlotSet("topic", topic), SlotSet("last_intent", intent_for_topic(topic)), SlotSet("scope", None)]

@@ -220,3 +220,25 @@ def test_something_else_asks_to_rephrase(action_store):
 
 def test_every_answerable_intent_has_a_plain_label():
     assert set(ANSWER_ACTIONS) <= set(INTENT_LABELS)
+
+
+def test_a_message_pointing_back_at_the_last_answer_is_asked_about_it(ask):
+    # The classifier is unsure of "who gives that one out?": the credential just talked about answers.
+    rhia = {"topic": "certification", "last_intent": "ask_certification", "scope": "certification",
+            "certification": "RHIA"}
+    said = ask(ActionCoachFallback(), "who gives that one out?", "nlu_fallback", slots=rhia,
+               facts=[("skills-soft-g000", 0.61), ("duties-coder-g004", 0.56)])
+    assert "RHIA" in said.reply and "AHIMA" in said.reply
+    # ... and without a last answer to point at, it is not guessed
+    said = ask(ActionCoachFallback(), "who gives that one out?", "nlu_fallback",
+               facts=[("skills-soft-g000", 0.61), ("duties-coder-g004", 0.56)])
+    assert "RHIA" not in said.reply
+
+
+def test_after_the_figures_are_compared_the_newest_number_is_the_topic_s_latest(ask, knowledge_store):
+    said = ask(ActionCompareFigures(), "my cousin says these techs make 38,860 a year", "compare_sources")
+    assert said.slot("last_intent") == "ask_salary" and said.slot("topic") == "salary"
+    slots = {"topic": "salary", "last_intent": said.slot("last_intent"), "scope": None}
+    said = ask(ActionCoachFallback(), "so whats the newest number", "nlu_fallback", slots=slots,
+               facts=[("organizations-data-sources-g002", 0.44), ("certification-chda-g001", 0.36)])
+    assert said.reply.startswith(answer_of(knowledge_store, "salary-median-national-2023")[:40])
