@@ -1,6 +1,7 @@
 """How facts become the coach's words: the fact's own answer, its list, and where it comes from."""
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Sequence
 
 from knowledge.queries import FactView
@@ -79,6 +80,10 @@ def listed(fact: FactView, room: int) -> List[str]:
     return []
 
 
+# An answer that ends by pointing at its list ("Their usual tasks are these."): its bullets are
+# shown even when it is not the lead.
+POINTS_AT_LIST = re.compile(r"(\b(these|the following|a few examples)\W*|:\s*)$", re.IGNORECASE)
+
 # Said before a nationwide figure shown beside a state's.
 FOR_COMPARISON = "For comparison, the latest nationwide figure:"
 
@@ -93,8 +98,10 @@ def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str
     for i, fact in enumerate(facts):
         lead_in = lead_ins[i - 1] if 0 < i <= len(lead_ins) else ""
         lines.append(f"{lead_in} {fact.answer}" if lead_in else fact.answer)
-        if i == 0:
-            lines.extend(f"• {entry}" for entry in listed(fact, max(budget, 0)))
+        if i == 0 or POINTS_AT_LIST.search(fact.answer):
+            bullets = listed(fact, max(budget, 0))
+            budget -= sum(words(entry) + 1 for entry in bullets)
+            lines.extend(f"• {entry}" for entry in bullets)
     if note:
         lines.append(note)
     if cite:

@@ -198,3 +198,12 @@ def test_an_elliptical_question_stays_on_the_conversation_s_topic(action_store):
     said = Conversation(ActionAnswerCareer(), "what does a senior tech do", "ask_career_path",
                         [entity("experience_level", "senior")], slots=slots)
     assert "4-7 years" in said.reply and "$53k" not in said.reply  # a new question wins
+
+
+def test_a_second_fact_that_points_at_its_list_shows_it(action_store):
+    technician, coder = action_store.facts_by_id(["duties-technician-g004", "duties-coder-g004"])
+    assert coder.answer.endswith("these.") and coder.points
+    text = reply_text([technician, coder])
+    after = text.split(coder.answer, 1)[1]
+    assert after.lstrip("\n").startswith("• ")  # the coder's tasks, not a bare "these."
+    assert len(text.split()) <= WORD_BUDGET + 40
