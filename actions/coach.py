@@ -78,6 +78,10 @@ MIN_CLARIFY_CONFIDENCE = 0.15
 # Flows the coach can start when the user picks them from a clarification.
 FLOW_FORMS = {"start_plan": "plan_form", "start_skills_check": "skills_form",
               "start_interview_practice": "interview_form"}
+# A flow the classifier finds likeliest, at this confidence or more, is started even when a fact
+# matches the words strongly ("do i even have the right skills? quiz me" names skills, and a
+# skills fact, but asks for the check). Leaving a flow takes one word ("stop").
+FLOW_FIRST = 0.25
 # Plain words for each intent, for clarification buttons (the coach's wording, kept as data).
 INTENT_LABELS: Dict[str, str] = yaml.safe_load(
     (Path(__file__).with_name("intent_labels.yml")).read_text(encoding="utf-8"))
@@ -135,6 +139,20 @@ def intent_by_facts(tracker: Tracker) -> Optional[str]:
     backed = [((r.get("confidence") or 0) + FACT_WEIGHT * best.get(INTENT_TOPICS.get(r["name"]), 0.0), r["name"])
               for r in candidates if best.get(INTENT_TOPICS.get(r["name"]), 0.0) >= SUPPORT_MIN]
     return max(backed)[1] if backed else None
+
+
+def likeliest_flow(tracker: Tracker) -> Optional[str]:
+    """The flow the classifier ranks first among what the coach can do, if it is likely enough
+    and the words do not match a fact of the conversation's topic ("who checks my education for
+    it", while on working in Canada, asks about Canada, not for the skills check)."""
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or []
+               if r.get("name") in ANSWER_ACTIONS or r.get("name") in FLOW_FORMS]
+    if not ranking or ranking[0]["name"] not in FLOW_FORMS or (ranking[0].get("confidence") or 0) < FLOW_FIRST:
+        return None
+    _, topic = meaning_lead(tracker, FOLLOW_UP_MATCH)
+    if topic and topic == tracker.get_slot("topic"):
+        return None
+    return ranking[0]["name"]
 
 
 def meaning_lead(tracker: Tracker, threshold: Optional[float] = None,
@@ -211,6 +229,9 @@ class ActionCoachFallback(Action):
             dispatcher.utter_message(response="utter_other_career", career=career)
             record_unanswered(tracker, OTHER_CAREER, text=text)
             return []
+        flow = likeliest_flow(tracker) if not foreign else None
+        if flow:
+            return [FollowupAction(FLOW_FORMS[flow])]
         # A fact found strongly by meaning answers, whatever the classifier was unsure of.
         by_meaning = intent_by_meaning(tracker) if not foreign else None
         if by_meaning:

@@ -65,11 +65,14 @@ def render(message: Dict) -> str:
 class Conversation:
     """Runs one action on one user message and keeps what it said and did."""
 
-    def __init__(self, action, text: str, intent: Optional[str], entities=None, slots=None, facts=None):
+    def __init__(self, action, text: str, intent: Optional[str], entities=None, slots=None, facts=None,
+                 intent_ranking=None):
         self.dispatcher = CollectingDispatcher()
         tracker = make_tracker(text, intent, entities, slots)
         if facts:
             tracker.latest_message["facts"] = [{"id": fact_id, "score": score} for fact_id, score in facts]
+        if intent_ranking:
+            tracker.latest_message["intent_ranking"] = intent_ranking
         self.events = action.run(self.dispatcher, tracker, {})
 
     @property
@@ -91,13 +94,20 @@ class Conversation:
         return default
 
     @property
+    def followup(self) -> Optional[str]:
+        """The action the reply hands over to (a flow's form), if any."""
+        return next((e.get("name") for e in self.events if e.get("event") == "followup"), None)
+
+    @property
     def buttons(self) -> List[Dict]:
         return [b for m in self.dispatcher.messages for b in m.get("buttons") or []]
 
 
 @pytest.fixture
 def ask(action_store):
-    def run(action, text: str, intent: Optional[str], entities=None, slots=None, facts=None) -> Conversation:
-        """facts: the ranking by meaning the NLU would add, as (fact id, score) pairs."""
-        return Conversation(action, text, intent, entities, slots, facts)
+    def run(action, text: str, intent: Optional[str], entities=None, slots=None, facts=None,
+            intent_ranking=None) -> Conversation:
+        """facts: the ranking by meaning the NLU would add, as (fact id, score) pairs;
+        intent_ranking: the classifier's ranking, as the NLU gives it."""
+        return Conversation(action, text, intent, entities, slots, facts, intent_ranking)
     return run

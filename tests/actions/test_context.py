@@ -242,3 +242,17 @@ def test_after_the_figures_are_compared_the_newest_number_is_the_topic_s_latest(
     said = ask(ActionCoachFallback(), "so whats the newest number", "nlu_fallback", slots=slots,
                facts=[("organizations-data-sources-g002", 0.44), ("certification-chda-g001", 0.36)])
     assert said.reply.startswith(answer_of(knowledge_store, "salary-median-national-2023")[:40])
+
+
+def test_a_flow_the_classifier_finds_likeliest_starts_unless_the_words_stay_on_the_topic(ask):
+    unsure = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "start_skills_check", "confidence": 0.3},
+              {"name": "ask_pros", "confidence": 0.23}]
+    # First message: a strongly matching fact of another topic does not override the request.
+    said = ask(ActionCoachFallback(), "do i even have the right skills? quiz me", "nlu_fallback",
+               intent_ranking=unsure, facts=[("outlook-growth-2022-2032-g000", 0.9)])
+    assert said.followup == "skills_form"
+    # On working in Canada, "who checks my education for it" is about Canada.
+    abroad = {"topic": "abroad", "last_intent": "ask_abroad", "scope": "country", "country": "Canada"}
+    said = ask(ActionCoachFallback(), "who checks my education for it", "nlu_fallback", slots=abroad,
+               intent_ranking=unsure, facts=[("abroad-credential-canada-g000", 0.8)])
+    assert said.followup is None and "WES" in said.reply
