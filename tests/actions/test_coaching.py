@@ -197,17 +197,26 @@ def test_skill_answers_are_read(text, expected, action_store):
 def test_the_skills_check_ends_with_gaps_and_what_to_learn(action_store):
     answers = {s["slot"]: "yes" for s in skills()}
     answers.update(skill_coding="no", skill_ehr="some")
-    result = skills_result(answers)
+    result, details = skills_result(answers)
     said = texts(result)
-    responses = [m.get("response") for m in result]
-    assert responses.count("utter_skills_gap") == 2
-    assert "ICD-10-CM and CPT" in said and "Epic" in said
-    assert "Source: " in said and "medical terminology" in said  # a strength is named too
+    gap_lines = [line for line in said.splitlines() if line.startswith("• ")]
+    assert len(gap_lines) == 2 and "ICD-10-CM and CPT" in gap_lines[0] and "Epic" in gap_lines[1]
+    assert said.count("Source") == 1 and "medical terminology" in said  # a strength is named too
+    assert "CEHRS" in said and not details  # two gaps: all there is to learn fits
+    assert len(result) <= 4
+
+
+def test_every_gap_fits_in_a_short_summary(action_store):
+    result, details = skills_result({s["slot"]: "no" for s in skills()})
+    said = texts(result)
+    assert len([line for line in said.splitlines() if line.startswith("• ")]) == len(skills())
+    assert len(said.split()) <= 250 and said.count("Source") == 1
+    assert details and "tell me more" in said  # the rest waits for "tell me more"
 
 
 def test_no_gaps_says_so(action_store):
-    result = skills_result({s["slot"]: "yes" for s in skills()})
-    assert "utter_skills_no_gaps" in [m.get("response") for m in result]
+    result, details = skills_result({s["slot"]: "yes" for s in skills()})
+    assert "utter_skills_no_gaps" in [m.get("response") for m in result] and not details
 
 
 # --- interview practice -----------------------------------------------------------------------------
