@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.choosing import (PART_MATCH, own_budget, within_budget, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
                               reconcile, shown_figure, topic_confidence, weigh, year_not_covered)
+from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
 from actions.store import store, vocabulary
@@ -373,6 +374,16 @@ class TopicAnswerAction(Action):
                 INTENT_TOPICS[previous] != spec.topic and self.previous_has_facts(previous, message):
             # Context as a prior: the previous question's topic has facts for what is named now.
             return INTENT_ACTIONS[previous]().answer(dispatcher, tracker, previous, message, follow_up=True)
+        kind = asked_kind(text)
+        if kind and not any(named_values(message, k) for k in SCOPE_KINDS):
+            # "pay by country", "by industry please": every place or industry with its figure.
+            listed = breakdown(spec.topic, kind)
+            if listed:
+                for reply in listed:
+                    dispatcher.utter_message(**reply)
+                intent = intent if intent in self.specs else next(iter(self.specs))
+                return [SlotSet("topic", spec.topic), SlotSet("last_intent", intent), SlotSet("scope", None),
+                        SlotSet("more_facts", None), SlotSet("last_facts", None)]
         scope, carried = choose_scope(spec, tracker, message, follow_up)
         # An elliptical follow-up ("and managers?") is ranked on words that say little: the
         # previous question's topic and the named thing answer it, not the ranking.

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import (BACK_REFERENCE, ELLIPTICAL, NATIONWIDE, SCOPE_KINDS, TopicAnswerAction, asked_aspects, choose_scope,
                                INTENT_TOPICS, intent_for_topic, named_values)
+from actions.breakdown import asked_kind
 from actions.choosing import quoted_figures, strong_lead
 from actions.replies import reply_text
 from rasa_sdk.events import SlotSet
@@ -337,7 +338,8 @@ class ActionFollowUp(Action):
         spec = action.spec_for(previous)
         scope, _ = choose_scope(spec, tracker, tracker.latest_message, follow_up=True)
         named_or_reset = scope is not None and scope != (tracker.get_slot("scope"), tracker.get_slot(scope[0]))
-        if named_or_reset or NATIONWIDE.search(text) or asked_aspects(spec, text) != spec.aspects:
+        if named_or_reset or NATIONWIDE.search(text) or asked_aspects(spec, text) != spec.aspects \
+                or asked_kind(text):  # "and by state?": the last question for every state
             return action.answer(dispatcher, tracker, previous, follow_up=True)
         dispatcher.utter_message(response="utter_follow_up_unclear", topic=INTENT_LABELS.get(previous, previous))
         return []
@@ -365,6 +367,23 @@ class ActionTellMore(Action):
 CORRECTION = re.compile(r"\b(meant|i mean|was asking|asked about|was talking|talking about|rather)\b", re.IGNORECASE)
 # A correction names what was meant, so a weaker match by meaning is enough.
 CORRECTION_MATCH = 0.5
+
+
+class ActionAffirm(Action):
+    """A plain "yes" asks what next; "yes, by industry" after an offer to break the figures down
+    answers the last question for every name of that kind."""
+
+    def name(self) -> Text:
+        return "action_affirm"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        previous = tracker.get_slot("last_intent")
+        if previous in ANSWER_ACTIONS and asked_kind(tracker.latest_message.get("text") or ""):
+            return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous)
+        dispatcher.utter_message(response="utter_what_next")
+        return []
 
 
 class ActionDeny(Action):

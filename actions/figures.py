@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answering import Message, intent_for_topic
 from actions.choosing import gives_figure
 from actions import quantities
-from actions.replies import joined
+from actions.replies import figure_value, joined
 from actions.store import store
 from knowledge.queries import FactView
 
@@ -40,23 +40,6 @@ def figures(topic: str) -> List[FactView]:
     aspects, _ = COMPARABLE[topic]
     found = [f for f in store().topic_facts(topic, aspects) if f.value is not None]
     return sorted(found, key=lambda f: (f.year is None, -(f.year or 0)))
-
-
-def figure_value(fact: FactView) -> str:
-    """A figure as a person says it: "$47,190", "$35,000 to $60,000", "7%", "15,500 openings"."""
-    unit = (fact.unit or "").lower()
-
-    def one(value: float) -> str:
-        if unit.startswith("usd"):
-            return f"${value:,.0f}"
-        if "percent" in unit:
-            return f"{value:g}%"
-        return f"{value:,.0f}"
-
-    shown = one(fact.value) + (f" to {one(fact.value_max)}" if fact.value_max is not None else "")
-    if not unit.startswith("usd") and "percent" not in unit and unit:
-        shown += f" {unit}"
-    return shown
 
 
 def figure_line(fact: FactView) -> str:

@@ -107,3 +107,20 @@ def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str
     if cite:
         lines.append(source_line(facts))
     return "\n".join(lines)
+
+
+def figure_value(fact: FactView) -> str:
+    """A figure as a person says it: "$47,190", "$35,000 to $60,000", "7%", "15,500 openings"."""
+    unit = (fact.unit or "").lower()
+
+    def one(value: float) -> str:
+        if unit.startswith("usd"):
+            return f"${value:,.0f}"
+        if "percent" in unit:
+            return f"{value:g}%"
+        return f"{value:,.0f}"
+
+    shown = one(fact.value) + (f" to {one(fact.value_max)}" if fact.value_max is not None else "")
+    if not unit.startswith("usd") and "percent" not in unit and unit:
+        shown += f" {fact.unit}"  # as curated: "CAD per year", not "cad per year"
+    return shown

@@ -1,0 +1,62 @@
+"""'Pay by country', 'by industry please': one line for each place, level or industry the guides
+give a figure for, instead of one fact about one of them.
+
+Every pay answer offers to break pay down by state, country, experience level or industry; a
+person who answers with the kind rather than a name ("by industry please") gets the whole list.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from actions.replies import figure_value, source_line
+from actions.store import store
+from knowledge.queries import FactView
+
+# The words that name a kind of scope after "by", "per", "in each"... -> the facts' scope type.
+KIND_WORDS = {
+    "state": "state", "states": "state",
+    "country": "country", "countries": "country",
+    "industry": "industry", "industries": "industry", "sector": "industry", "sectors": "industry",
+    "level": "experience_level", "levels": "experience_level", "experience level": "experience_level",
+    "experience levels": "experience_level", "experience": "experience_level", "seniority": "experience_level",
+    "employer": "employer", "employers": "employer",
+}
+BY_KIND = re.compile(
+    r"\b(by|per|for each|in each|each|every|across|between|in different)\s+(the\s+)?"
+    r"(?P<kind>experience levels?|" + "|".join(sorted(KIND_WORDS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE)
+# How each kind is said in the reply's first line.
+KIND_LABELS = {"state": "state", "country": "country", "industry": "industry",
+               "experience_level": "experience level", "employer": "employer"}
+# What a topic's figures are called in the first line.
+TOPIC_LABELS = {"salary": "Pay", "outlook": "Job growth"}
+MAX_LINES = 8
+
+
+def asked_kind(text: str) -> Optional[str]:
+    """The scope type a message asks to break down by ("pay by country" -> "country"), if any."""
+    found = BY_KIND.search(text or "")
+    return KIND_WORDS.get(re.sub(r"\s+", " ", found.group("kind").lower())) if found else None
+
+
+def breakdown_facts(topic: str, kind: str) -> List[FactView]:
+    """For each name of that kind the topic has a figure for, its newest such fact, curators' order."""
+    facts = []
+    for name in store().scope_names(topic, kind):
+        figured = [f for f in store().scoped_facts(topic, kind, name) if f.value is not None]
+        if figured:
+            facts.append(figured[0])
+    return facts[:MAX_LINES]
+
+
+def breakdown(topic: str, kind: str) -> List[dict]:
+    """The reply: a first line, one bullet a name, one source line; [] when there are fewer than two."""
+    facts = breakdown_facts(topic, kind)
+    if len(facts) < 2 or topic not in TOPIC_LABELS:
+        return []
+    measures = {f.measure for f in facts}
+    lines = [f"• {f.scope_name}: {figure_value(f)}" for f in facts]
+    first = {"response": "utter_breakdown", "what": TOPIC_LABELS[topic], "kind": KIND_LABELS[kind],
+             "measure": f" ({measures.pop()})" if len(measures) == 1 else ""}
+    return [first, {"text": "\n".join(lines + [source_line(facts)])}]
