@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answering import Message, facts_message
-from actions.coach import ANSWER_ACTIONS
+from actions.coach import ANSWER_ACTIONS, intent_by_facts
 from actions.replies import citation
 from actions.store import store
 
@@ -72,9 +72,12 @@ def is_question(tracker: Tracker) -> Optional[str]:
     asks = text.endswith("?") or re.search(
         r"(^|[,.;:!-]\s*|\bquestion\b\W*(first\W*)?)(what|how|why|when|where|which|who|is|are|can|do|does|should|will)\b",
         text, re.IGNORECASE)
-    if intent in ANSWER_ACTIONS and asks and confidence >= 0.5:
+    if not asks:
+        return None
+    if intent in ANSWER_ACTIONS and confidence >= 0.5:
         return intent
-    return None
+    # The classifier unsure between two questions: the facts settle it, as for any message.
+    return intent_by_facts(tracker) if confidence < 0.5 else None
 
 
 class CoachingFormValidation(FormValidationAction, metaclass=ABCMeta):

@@ -155,6 +155,23 @@ def test_a_question_in_the_middle_of_the_plan_is_answered_then_asked_again(actio
     assert "$3,000" in texts(messages) and messages[-1]["response"] == "utter_back_to_flow"
 
 
+def test_a_question_the_classifier_is_unsure_of_is_answered_in_the_middle_of_the_interview(action_store):
+    text = "wait quick question first, how many years does it take to become a supervisor?"
+    tracker = form_tracker("interview_ehr", text)
+    tracker.latest_message.update(
+        intent_ranking=[{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_education_duration", "confidence": 0.42},
+                        {"name": "ask_career_path", "confidence": 0.4}],
+        facts=[{"id": "career-path-level-supervisor-g000", "score": 0.9},
+               {"id": "getting-started-timeline-job-ready-g000", "score": 0.7}])
+    slots, messages = validate(ValidateInterviewForm(), tracker)
+    assert slots.get("interview_ehr") is None and "7-10" in texts(messages)
+    assert messages[-1]["response"] == "utter_back_to_flow"
+    # an answer, even one the classifier reads as a question about the topic, is an answer
+    tracker = form_tracker("interview_ehr", "I used Epic every day at my clinic and I trained new staff on it")
+    slots, _ = validate(ValidateInterviewForm(), tracker)
+    assert slots.get("interview_ehr") == "answered"
+
+
 def test_an_earlier_answer_can_be_changed_in_the_middle(action_store):
     tracker = form_tracker("plan_pace", "actually my budget is low", slots={"plan_budget": "flexible"})
     slots, messages = validate(ValidatePlanForm(), tracker)
