@@ -18,7 +18,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 from actions.quantities import YEAR, amounts, percentages, years
 from actions.store import store
 from knowledge.queries import FactView
-from knowledge.retrieval import CAREER_NAME, ranking_of, terms
+from knowledge.retrieval import ACRONYM, CAREER_NAME, ranking_of, terms
 
 # Weights of the priors beside the ranking's score (meaning 0..1 plus half the word share).
 RANK_WEIGHT = 1.0  # the ranking's own score
@@ -118,8 +118,9 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
 
 def is_generic(question: str) -> bool:
     """"what's the outlook?", "how much do they make": a question naming no more than its topic,
-    which gets the curated headline answer."""
-    return len(terms(CAREER_NAME.sub(" ", question or ""))) <= 1
+    which gets the curated headline answer. A name in capitals ("what's HIS for?") is specific."""
+    question = CAREER_NAME.sub(" ", question or "")
+    return len(terms(question)) <= 1 and not ACRONYM.search(question)
 
 
 def same_figure(a: FactView, b: FactView) -> bool:

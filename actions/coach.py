@@ -126,15 +126,21 @@ def best_guess(tracker: Tracker) -> Optional[str]:
     return None
 
 
-def intent_by_facts(tracker: Tracker) -> Optional[str]:
-    """Of the classifier's likeliest answerable intents, the one that its confidence and the
-    best-ranked fact of its topic together back most, if a fact backs any; else None."""
-    message = tracker.latest_message
+def best_by_topic(message: Dict[str, Any]) -> Dict[Optional[str], float]:
+    """The score of each topic's best-ranked fact in a message's ranking by meaning."""
     ranking = ranking_of(message)
     topics = {f.id: f.topic for f in store().facts_by_id([fact_id for fact_id, _ in ranking])}
     best: Dict[Optional[str], float] = {}
     for fact_id, score in ranking:  # best first
         best.setdefault(topics.get(fact_id), score)
+    return best
+
+
+def intent_by_facts(tracker: Tracker) -> Optional[str]:
+    """Of the classifier's likeliest answerable intents, the one that its confidence and the
+    best-ranked fact of its topic together back most, if a fact backs any; else None."""
+    message = tracker.latest_message
+    best = best_by_topic(message)
     candidates = [r for r in message.get("intent_ranking") or [] if r.get("name") in ANSWER_ACTIONS
                   and (r.get("confidence") or 0) >= CANDIDATE_CONFIDENCE][:CANDIDATES]
     backed = [((r.get("confidence") or 0) + FACT_WEIGHT * best.get(INTENT_TOPICS.get(r["name"]), 0.0), r["name"])
@@ -237,6 +243,13 @@ class ActionCoachFallback(Action):
         by_meaning = intent_by_meaning(tracker) if not foreign else None
         if by_meaning:
             return ANSWER_ACTIONS[by_meaning].answer(dispatcher, tracker, by_meaning)
+        # "what's HIS for?" while on software: a fact of the conversation's topic that the words
+        # match well enough answers, where one of another topic would need to match strongly.
+        topic = tracker.get_slot("topic")
+        if topic and not foreign and intent_for_topic(topic) in ANSWER_ACTIONS and \
+                meaning_lead(tracker, FOLLOW_UP_MATCH)[1] == topic:
+            intent = intent_for_topic(topic)
+            return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
         # "im in ohio", after pay by state was offered: the last question, about what is named now.
         previous = tracker.get_slot("last_intent")
         if previous in ANSWER_ACTIONS and not foreign and \
@@ -341,6 +354,9 @@ class ActionFollowUp(Action):
         if named_or_reset or NATIONWIDE.search(text) or asked_aspects(spec, text) != spec.aspects \
                 or asked_kind(text):  # "and by state?": the last question for every state
             return action.answer(dispatcher, tracker, previous, follow_up=True)
+        if best_by_topic(tracker.latest_message).get(spec.topic, 0.0) >= FOLLOW_UP_MATCH:
+            # "and for the paper stuff?" after software: the topic's fact the words point at.
+            return action.answer(dispatcher, tracker, previous)
         dispatcher.utter_message(response="utter_follow_up_unclear", topic=INTENT_LABELS.get(previous, previous))
         return []
 

@@ -122,6 +122,7 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
 def test_a_question_naming_only_its_topic_is_generic():
     assert is_generic("how much do medical records technicians get paid?") and is_generic("whats the outlook")
     assert not is_generic("which industries pay the most")
+    assert not is_generic("what's HIS for?")  # one word, but a name
 
 
 def test_one_source_line_names_each_guide_once_with_its_periods(action_store):

@@ -256,3 +256,22 @@ def test_a_flow_the_classifier_finds_likeliest_starts_unless_the_words_stay_on_t
     said = ask(ActionCoachFallback(), "who checks my education for it", "nlu_fallback", slots=abroad,
                intent_ranking=unsure, facts=[("abroad-credential-canada-g000", 0.8)])
     assert said.followup is None and "WES" in said.reply
+
+
+def test_a_fact_of_the_conversation_s_topic_answers_what_the_classifier_missed(ask, knowledge_store):
+    tools = {"topic": "tools", "last_intent": "ask_tools"}
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "help", "confidence": 0.4}]
+    said = ask(ActionCoachFallback(), "what's HIS for?", "nlu_fallback", slots=tools, intent_ranking=ranking,
+               facts=[("tools-his-g000", 0.65), ("overview-faq-good-fit-g000", 0.38)])
+    assert answer_of(knowledge_store, "tools-his-g000") in said.reply
+    # on another topic, a fact that only matches that well is no answer
+    said = ask(ActionCoachFallback(), "what's HIS for?", "nlu_fallback", slots={"topic": "salary"},
+               intent_ranking=ranking, facts=[("tools-his-g000", 0.65), ("overview-faq-good-fit-g000", 0.38)])
+    assert answer_of(knowledge_store, "tools-his-g000") not in said.reply
+
+
+def test_an_elliptical_follow_up_is_answered_by_the_topic_s_fact_its_words_point_at(ask, knowledge_store):
+    tools = {"topic": "tools", "last_intent": "ask_tools"}
+    said = ask(ActionFollowUp(), "and for the paper stuff?", "follow_up", slots=tools,
+               facts=[("tools-document-management-g000", 0.62), ("duties-technician-g000", 0.6)])
+    assert answer_of(knowledge_store, "tools-document-management-g000")[:60] in said.reply
