@@ -375,8 +375,9 @@ class TopicAnswerAction(Action):
             # Context as a prior: the previous question's topic has facts for what is named now.
             return INTENT_ACTIONS[previous]().answer(dispatcher, tracker, previous, message, follow_up=True)
         kind = asked_kind(text)
-        if kind and not any(named_values(message, k) for k in SCOPE_KINDS):
-            # "pay by country", "by industry please": every place or industry with its figure.
+        if kind and not message.get("fact_parts") and not any(named_values(message, k) for k in SCOPE_KINDS):
+            # "pay by country", "by industry please": every place or industry with its figure
+            # (a question of two parts gets each part's answer instead).
             listed = breakdown(spec.topic, kind)
             if listed:
                 for reply in listed:

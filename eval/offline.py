@@ -69,12 +69,14 @@ def main(argv: List[str] = None) -> int:
     from rasa_sdk import Action
     from tests.actions.conftest import render
 
+    import actions.answering as answering
     import actions.choosing as choosing
 
     for setting in args.set:
         name, value = setting.split("=")
-        assert hasattr(choosing, name), f"actions/choosing.py has no {name}"
-        setattr(choosing, name, float(value))
+        module = choosing if hasattr(choosing, name) else answering
+        assert hasattr(module, name), f"actions/choosing.py and actions/answering.py have no {name}"
+        setattr(module, name, type(getattr(module, name))(value))
     registry = {}
     for path in sorted((ROOT / "actions").glob("*.py")):
         module = importlib.import_module(f"actions.{path.stem}")
