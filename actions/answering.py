@@ -196,7 +196,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,
                    scope=scope, newest_first=spec.newest_first) for part in part_rankings]
     facts = pick(scored, spec.limit, parts, newest_first=spec.newest_first)
-    if spec.one_per_aspect and not scope and is_generic(text) and defaults and not parts:
+    if spec.one_per_aspect and not scope and is_generic(text, spec.topic) and defaults and not parts:
         facts = defaults  # "how much do they make?": the curated headline (the median and the range)
     intro = ""
     figures = quoted_figures(message)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from actions.quantities import YEAR, amounts, percentages, years
 from actions.store import store
 from knowledge.queries import FactView
-from knowledge.retrieval import ACRONYM, CAREER_NAME, ranking_of, terms
+from knowledge.retrieval import ACRONYM, CAREER_NAME, ranking_of, terms, topic_labels
 
 # Weights of the priors beside the ranking's score (meaning 0..1 plus half the word share).
 RANK_WEIGHT = 1.0  # the ranking's own score
@@ -85,7 +86,7 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
         facts.setdefault(fact.id, fact)
     asked, default_aspects = set(asked), set(default_aspects)
     default_ids = {f.id for f in defaults}
-    generic = question is not None and is_generic(question)
+    generic = question is not None and is_generic(question, spec_topic)
     named = {(kind, name.lower()) for kind, name in named}
     own_best = max((scores[i] for i in scores if i in facts and facts[i].topic == spec_topic), default=0.0)
     scored = []
@@ -116,11 +117,21 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
     return sorted(scored, key=lambda s: -s.score)
 
 
-def is_generic(question: str) -> bool:
-    """"what's the outlook?", "how much do they make": a question naming no more than its topic,
-    which gets the curated headline answer. A name in capitals ("what's HIS for?") is specific."""
+@lru_cache(maxsize=None)
+def label_terms(topic: str) -> frozenset:
+    """The words of a topic's plain label (knowledge/topics.yml): "Job outlook, growth and openings"."""
+    return frozenset(terms(topic_labels().get(topic, "")))
+
+
+def is_generic(question: str, topic: Optional[str] = None) -> bool:
+    """"what's the outlook?", "how much do they make", "what's the job outlook": a question naming
+    no more than its topic (one word, or only words of the topic's label), which gets the curated
+    headline answer. A name in capitals ("what's HIS for?") is specific."""
     question = CAREER_NAME.sub(" ", question or "")
-    return len(terms(question)) <= 1 and not ACRONYM.search(question)
+    if ACRONYM.search(question):
+        return False
+    words = terms(question)
+    return len(words) <= 1 or bool(topic) and set(words) <= label_terms(topic)
 
 
 def same_figure(a: FactView, b: FactView) -> bool:

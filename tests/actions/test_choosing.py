@@ -123,6 +123,8 @@ def test_a_question_naming_only_its_topic_is_generic():
     assert is_generic("how much do medical records technicians get paid?") and is_generic("whats the outlook")
     assert not is_generic("which industries pay the most")
     assert not is_generic("what's HIS for?")  # one word, but a name
+    assert is_generic("what's the job outlook for medical records technicians", "outlook")  # the label's words
+    assert not is_generic("whats the salary growth", "salary")
 
 
 def test_one_source_line_names_each_guide_once_with_its_periods(action_store):
