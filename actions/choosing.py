@@ -210,6 +210,8 @@ def strong_lead(message: Dict, threshold: Optional[float] = None,
 
 
 # --- figures the user quotes, and figures the guides do not give ------------------------------
+# The newest year any guide speaks of: a later year asked about is beyond all of them.
+GUIDES_NEWEST = 2025
 # A quoted figure matches a fact's within this share of it.
 MATCH_SHARE = 0.03
 # What kind of figure a question asks for, and how a fact that gives one shows it.
@@ -317,11 +319,12 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
 
 
 def year_not_covered(message: Dict[str, Any], facts: Sequence[FactView]) -> Optional[str]:
-    """A year the question asks about that is later than every dated fact's, if any."""
+    """A year the question asks about that is later than every dated fact's, if any (and later
+    than 2025, the guides' newest, when the facts are undated: "a supervisor's pay in 2030")."""
     # A projection's period counts to its last year ("2016-2026").
     covered = [f.year for f in facts if f.year] + [int(y) for f in facts for y in YEAR.findall(f.period or "")]
-    latest = max(covered, default=None)
+    latest = max(covered, default=0)
     for year in years(message):
-        if latest and year > max(latest, 2025):
+        if year > max(latest, GUIDES_NEWEST):
             return str(year)
     return None

@@ -117,6 +117,9 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     assert year_not_covered(parsed("what did they earn in 2023?"), [median]) is None
     (projection,) = facts(action_store, "outlook-growth-2016-2026-g001")
     assert year_not_covered(parsed("what growth was projected for 2016 to 2026?"), [projection]) is None
+    (supervisor,) = facts(action_store, "salary-experience-supervisor-g000")  # undated
+    assert year_not_covered(parsed("what will a supervisor earn in 2030"), [supervisor]) == "2030"
+    assert year_not_covered(parsed("what does a supervisor earn in 2024"), [supervisor]) is None
 
 
 def test_a_question_naming_only_its_topic_is_generic():
