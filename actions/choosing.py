@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 from actions.quantities import YEAR, amounts, percentages, years
 from actions.store import store
 from knowledge.queries import FactView
+from knowledge.vocabulary import known_words
 from knowledge.retrieval import ACRONYM, CAREER_NAME, ranking_of, terms, topic_labels
 
 # Weights of the priors beside the ranking's score (meaning 0..1 plus half the word share).
@@ -316,6 +317,36 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
         if asked.search(text or ""):
             return not any(given.search(f.answer) for f in facts)
     return False
+
+
+# A name as people write one: capitalised words in a row ("GI Bill", "Oracle Health") or capitals
+# ("SQL"), not the first word of a sentence (capitalised anyway) nor "I".
+NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b(?!I\b|I'm\b|I've\b|I'd\b|I'll\b)"
+                  r"((?:[A-Z][A-Za-z'&-]*)(?: +(?!I\b)(?:[A-Z][A-Za-z'&-]*))*)")
+
+
+INTRODUCED = re.compile(r"\b(name is|name's|i'm|i am|im|this is|call me|called|from|live in|in|at|for)\s+$",
+                        re.IGNORECASE)
+
+
+def unmentioned_names(text: str, named: Iterable[str] = ()) -> List[str]:
+    """The names in a question that no fact (nor the vocabulary) ever uses: "Do they take the GI
+    Bill?", "do I need SQL?". Names of places and other things the NLU found are left out: the
+    coach already says when it has nothing for those."""
+    known = known_words()
+    skip = {n.lower() for n in named}
+    found = []
+    text = (text or "").strip()
+    for match in NAME.finditer(text):
+        name = match.group(1).strip(" .'")
+        if INTRODUCED.search(text[:match.start()]):  # "my name is Maria", "I'm Sam": a person
+            continue
+        words = re.findall(r"[A-Za-z][A-Za-z']*", name)
+        if name.lower() in skip or not words:
+            continue
+        if any(w.lower().strip("'") not in known for w in words):
+            found.append(name)
+    return found
 
 
 def year_not_covered(message: Dict[str, Any], facts: Sequence[FactView]) -> Optional[str]:

@@ -213,3 +213,27 @@ def test_a_second_fact_that_points_at_its_list_shows_it(action_store):
     after = text.split(coder.answer, 1)[1]
     assert after.lstrip("\n").startswith("• ")  # the coder's tasks, not a bare "these."
     assert len(text.split()) <= WORD_BUDGET + 40
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Will the GI Bill pay for an HIT program? I'm a vet", ["GI Bill"]),
+    ("Do I need to learn Python or SQL for this job?", ["Python", "SQL"]),
+    ("does the RHIT from AHIMA need Epic experience?", []),  # names the guides use
+    ("My name is Maria, what jobs exist", []), ("I work at Walmart, can I switch?", []),  # about the person
+    ("is the pay better in New Jersey", []),
+])
+def test_names_no_guide_uses_are_noticed(text, names):
+    from actions.choosing import unmentioned_names
+
+    assert unmentioned_names(text) == names
+
+
+def test_a_question_about_something_the_guides_never_name_says_so_first(action_store):
+    message = {"text": "Do I need to learn Python or SQL for this job?",
+               "intent_ranking": [{"name": "ask_skills", "confidence": 0.9}],
+               "facts": ranked(("skills-technical-g000", 0.7))}
+    from actions.work import ActionAnswerWork
+
+    spec = ActionAnswerWork.specs["ask_skills"]
+    text = compose(spec, message["text"], None, message=message).messages[0]["text"]
+    assert text.startswith('The guides don\'t mention "Python" or "SQL"')
