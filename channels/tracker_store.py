@@ -17,6 +17,10 @@
   building an ORM object per row, and saving inserts the new events in one statement; the
   table, the rows and which events are read (the latest session, or all for the full
   tracker) are Rasa's own, so Rasa's tools read the same database.
+- Each process remembers the latest session of the conversations it read or wrote last (up to
+  REMEMBERED_CONVERSATIONS), with the id of the last stored event. A turn then reads only that
+  id (one indexed `max`): unchanged, the remembered events are the conversation; changed
+  (another worker wrote a turn), the events are read again. A new session is always read again.
 
 endpoints.yml and deploy/endpoints.yml name it: `type: channels.tracker_store.CoachSQLTrackerStore`.
 """
@@ -25,7 +29,8 @@ from __future__ import annotations
 import fcntl
 import itertools
 import json
-from typing import Any, Optional, Text
+from collections import OrderedDict
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -33,6 +38,8 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+# Conversations whose latest session this process keeps, to read only their last event's id.
+REMEMBERED_CONVERSATIONS = 1024
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000")
 
 
@@ -95,11 +102,13 @@ class CoachSQLTrackerStore(SQLTrackerStore):
             sa.event.listen(self.engine, "commit", turns.end)
             sa.event.listen(self.engine, "rollback", turns.end)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # sender id -> (the id of its last stored event, the latest session's events as dicts)
+        self._sessions: "OrderedDict[Text, Tuple[int, List[Dict[str, Any]]]]" = OrderedDict()
 
     def _events_statement(self, sender_id: Text, all_sessions: bool) -> sa.sql.Select:
-        """The stored JSON of a conversation's events, oldest first: Rasa's `_event_query`."""
+        """The row id and stored JSON of a conversation's events, oldest first: Rasa's `_event_query`."""
         event = self.SQLEvent
-        statement = sa.select(event.data).where(event.sender_id == sender_id)
+        statement = sa.select(event.id, event.data).where(event.sender_id == sender_id)
         if not all_sessions:
             session_start = (sa.select(sa.func.max(event.timestamp))
                              .where(event.sender_id == sender_id,
@@ -108,31 +117,68 @@ class CoachSQLTrackerStore(SQLTrackerStore):
             statement = statement.where(sa.or_(event.timestamp >= session_start, session_start.is_(None)))
         return statement.order_by(event.id)
 
+    def _last_id(self, session: Any, sender_id: Text) -> Optional[int]:
+        return session.execute(sa.select(sa.func.max(self.SQLEvent.id))
+                               .where(self.SQLEvent.sender_id == sender_id)).scalar()
+
+    def _remembered(self, session: Any, sender_id: Text) -> Optional[List[Dict[str, Any]]]:
+        """The latest session's events as last read or written here, if no one has written since."""
+        known = self._sessions.get(sender_id)
+        if known is None or known[0] != self._last_id(session, sender_id):
+            return None
+        self._sessions.move_to_end(sender_id)
+        return known[1]
+
+    def _remember(self, sender_id: Text, last_id: Optional[int], events: List[Dict[str, Any]]) -> None:
+        if last_id is None:
+            self._sessions.pop(sender_id, None)
+            return
+        self._sessions[sender_id] = (last_id, events)
+        self._sessions.move_to_end(sender_id)
+        while len(self._sessions) > REMEMBERED_CONVERSATIONS:
+            self._sessions.popitem(last=False)
+
     async def _retrieve(self, sender_id: Text,
                         fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
-            rows = session.execute(self._events_statement(sender_id, fetch_events_from_all_sessions))
-            events = [json.loads(data) for data in rows.scalars()]
+            events = None if fetch_events_from_all_sessions else self._remembered(session, sender_id)
+            if events is None:
+                rows = session.execute(self._events_statement(sender_id, fetch_events_from_all_sessions)).all()
+                events = [json.loads(row.data) for row in rows]
+                if not fetch_events_from_all_sessions:
+                    self._remember(sender_id, rows[-1].id if rows else None, events)
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
+        sender_id = tracker.sender_id
         with self.session_scope() as session:
-            stored = session.execute(
-                sa.select(sa.func.count()).select_from(
-                    self._events_statement(tracker.sender_id, all_sessions=False).subquery())
-            ).scalar_one()
-            rows = []
+            remembered = self._remembered(session, sender_id)
+            if remembered is not None:
+                stored = len(remembered)
+            else:
+                stored = session.execute(
+                    sa.select(sa.func.count()).select_from(
+                        self._events_statement(sender_id, all_sessions=False).subquery())
+                ).scalar_one()
+            rows, added = [], []
             for event in itertools.islice(tracker.events, stored, None):  # no copy of the rest
                 data = event.as_dict()
-                rows.append({"sender_id": tracker.sender_id, "type_name": event.type_name,
+                stored_json = json.dumps(data)
+                added.append(json.loads(stored_json))  # as a later read would give it
+                rows.append({"sender_id": sender_id, "type_name": event.type_name,
                              "timestamp": data.get("timestamp"),
                              "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                             "action_name": data.get("name"), "data": json.dumps(data)})
+                             "action_name": data.get("name"), "data": stored_json})
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
+                if remembered is not None and not any(r["type_name"] == SessionStarted.type_name for r in rows):
+                    # The session read before, and what this turn added: the next turn reads no rows.
+                    self._remember(sender_id, self._last_id(session, sender_id), remembered + added)
+                else:
+                    self._sessions.pop(sender_id, None)
             session.commit()
 
 

@@ -127,3 +127,44 @@ def test_a_message_reuses_the_pooled_sqlite_connection_and_sees_other_writers(tm
     assert len(opened) == 1
     with sqlite3.connect(path) as db:
         assert db.execute("select count(*) from events").fetchone()[0] == 1 + 3 * 5
+
+
+def test_a_remembered_conversation_reads_as_a_fresh_store_reads_it_and_costs_one_small_query(tmp_path):
+    import sqlalchemy as sa
+
+    path = tmp_path / "conversations.db"
+    ours = CoachSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    statements = []
+    sa.event.listen(ours.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    tracker = DialogueStateTracker.from_events("ana", [ActionExecuted("action_session_start", timestamp=1),
+                                                      SessionStarted(timestamp=1.1),
+                                                      ActionExecuted("action_listen", timestamp=1.2)], DOMAIN.slots)
+    run(ours.save(tracker))
+    for step in range(4):
+        tracker = run(ours.retrieve("ana"))
+        for event in turn(f"question {step}", 2 + step):
+            tracker.update(event)
+        statements.clear()
+        run(ours.save(tracker))
+        fresh = run(CoachSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path)).retrieve("ana"))
+        statements.clear()
+        again = run(ours.retrieve("ana"))
+        assert [e.as_dict() for e in again.events] == [e.as_dict() for e in fresh.events]
+        assert again.current_state() == fresh.current_state()
+        queries = [s for s in statements if s.startswith("SELECT")]
+        assert len(queries) == 1 and "max(events.id)" in queries[0]  # no event read again
+    with sqlite3.connect(path) as db:
+        assert db.execute("select count(*) from events").fetchone()[0] == 3 + 4 * 5
+
+
+def test_a_new_session_is_read_again_not_added_to_the_remembered_one(stores):
+    ours, rasas, _ = stores
+    run(ours.save(two_sessions()))
+    tracker = run(ours.retrieve("ana"))
+    for event in [ActionExecuted("action_session_start", timestamp=20), SessionStarted(timestamp=20.1),
+                  ActionExecuted("action_listen", timestamp=20.2)] + turn("and hawaii?", 21):
+        tracker.update(event)
+    run(ours.save(tracker))
+    read = run(ours.retrieve("ana"))
+    assert [e.text for e in read.events if isinstance(e, UserUttered)] == ["and hawaii?"]
+    assert [e.as_dict() for e in read.events] == [e.as_dict() for e in run(rasas.retrieve("ana")).events]
