@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from actions.quantities import YEAR, amounts, percentages, years
+from actions.quantities import YEAR, amounts, job_counts, percentages, years
 from actions.store import store
 from knowledge.queries import FactView
 from knowledge.vocabulary import known_words
@@ -268,7 +268,8 @@ def quoted_figures(message: Dict[str, Any]) -> List[Tuple[float, str]]:
     text = message.get("text") or ""
     if not CLAIM.search(text) or OWN_MONEY.search(text):
         return []
-    return [(value, "money") for value in amounts(message)] + [(value, "percent") for value in percentages(message)]
+    return [(value, "money") for value in amounts(message)] + [(value, "percent") for value in percentages(message)] \
+        + [(value, "other") for value in job_counts(message)]
 
 
 CURRENCIES = ("usd", "cad", "aud", "gbp", "eur", "sek", "brl", "sgd")
@@ -292,7 +293,7 @@ def facts_quoting(figures: Sequence[Tuple[float, str]]) -> List[FactView]:
 
 
 def shown_figure(value: float, kind: str) -> str:
-    return f"{value:g}%" if kind == "percent" else f"${value:,.0f}"
+    return f"{value:g}%" if kind == "percent" else f"${value:,.0f}" if kind == "money" else f"{value:,.0f}"
 
 
 # The figures that sum a topic up, shown beside a narrower one that a quoted figure matched.

@@ -72,7 +72,7 @@ CANDIDATES = 3
 # stuff" has none: it is not understood, rather than answered with whatever fact is nearest).
 CANDIDATE_CONFIDENCE = 0.1
 # A figure quoted to check, by its kind: the topic that holds such figures.
-QUOTED_INTENTS = {"money": "ask_salary", "percent": "ask_outlook"}
+QUOTED_INTENTS = {"money": "ask_salary", "percent": "ask_outlook", "other": "ask_outlook"}
 # When the two likeliest intents are this close and no fact settles it, the coach asks.
 CLARIFY_GAP = 0.15
 MIN_CLARIFY_CONFIDENCE = 0.15

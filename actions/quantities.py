@@ -16,19 +16,32 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 THOUSANDS = re.compile(r"(?<=\d)\s*(k|grand|thousand)\b", re.IGNORECASE)
 WRITTEN_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
 YEAR = re.compile(r"\b(19[89]\d|20[0-9]\d)\b")
+# What a number counts when it is not money: "28,000 new jobs", "15,500 openings a year".
+COUNTED = re.compile(r"\s*(new\s+|more\s+|extra\s+)?(jobs?|openings?|job openings|positions?|vacancies|roles)\b",
+                     re.IGNORECASE)
 # Smaller sums are not what anyone quotes as pay or a budget ("$20").
 SMALLEST_AMOUNT = 1000
 
 Message = Dict[str, Any]
 
 
-def spans(message: Message, *labels: str) -> List[Tuple[str, str]]:
-    """(label, text) of the message's spaCy entities with these labels, in order."""
+def spans(message: Message, *labels: str, counts: bool = True) -> List[Tuple[str, str]]:
+    """(label, text) of the message's spaCy entities with these labels, in order (without the
+    numbers that count jobs, when `counts` is False)."""
     text = message.get("text") or ""
     found = [(e.get("start", 0), e["entity"], text[e["start"]:e["end"]] if "start" in e else str(e.get("value")))
              for e in message.get("entities") or []
-             if e.get("extractor") == EXTRACTOR and e.get("entity") in labels]
+             if e.get("extractor") == EXTRACTOR and e.get("entity") in labels
+             and (counts or not COUNTED.match(text[e.get("end", len(text)):]))]
     return [(label, span) for _, label, span in sorted(found)]
+
+
+def job_counts(message: Message) -> List[float]:
+    """Numbers of jobs or openings a message names ("28,000 new jobs"): counts, not money."""
+    text = message.get("text") or ""
+    return [_number(text[e["start"]:e["end"]]) for e in message.get("entities") or []
+            if e.get("extractor") == EXTRACTOR and e.get("entity") == "CARDINAL" and "end" in e
+            and COUNTED.match(text[e["end"]:]) and NUMBER.search(text[e["start"]:e["end"]])]
 
 
 def _number(span: str) -> float:
@@ -39,7 +52,7 @@ def _number(span: str) -> float:
 def amounts(message: Message) -> List[float]:
     """Sums of money the message names, of $1,000 or more: "$37k", "37,000", "3 grand"."""
     found = []
-    for label, span in spans(message, "MONEY", "CARDINAL", "DATE"):
+    for label, span in spans(message, "MONEY", "CARDINAL", "DATE", counts=False):
         if not NUMBER.search(span):
             continue
         thousands = THOUSANDS.search(span)

@@ -95,9 +95,15 @@ def test_each_part_of_a_two_part_question_gets_its_fact(action_store):
     ("my friend says the average pay is 46,590, is that legit", [(46590.0, "money")]),
     ("I saw 13 percent job growth quoted, where does that come from?", [(13.0, "percent")]),
     ("do they really get benefits like a 401k?", []),  # a retirement plan, not a sum
+    ("I heard there'll be 28,000 new jobs. Over what time period is that?", [(28000.0, "other")]),  # jobs, not $
 ])
 def test_quoted_figures_are_claims_to_check(text, expected):
     assert quoted_figures(parsed(text)) == expected
+
+
+def test_a_quoted_number_of_jobs_is_traced_to_the_projection_not_to_a_salary(action_store):
+    found = facts_quoting(quoted_figures(parsed("I heard there'll be 28,000 new jobs, over what period?")))
+    assert [f.id for f in found] == ["outlook-new-jobs-2016-2026-g001"]
 
 
 def test_a_quoted_figure_is_traced_to_the_guide_that_gives_it(action_store):
