@@ -214,6 +214,10 @@ class ActionListSources(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        quoted = quoted_figures(tracker.latest_message)
+        if quoted:  # "a blog said managers pull in 120k, is that legit?": the figure is what is asked
+            intent = QUOTED_INTENTS[quoted[0][1]]
+            return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
         sources = store().sources()
         dispatcher.utter_message(response="utter_sources_intro", count=len(sources))
         dispatcher.utter_message(text="\n".join(f"• {s.title}: {s.period}" for s in sources))

@@ -117,3 +117,10 @@ def test_a_figure_quoted_to_check_is_checked_when_the_classifier_is_unsure(actio
     _, reply, _ = run_fallback(tracker)
     # The nearest figure in the guides (a senior's $53k), and the headline one beside it.
     assert "$53k" in reply and "$47,190" in reply
+
+
+def test_a_figure_checked_against_a_source_is_checked_against_the_guides(ask):
+    said = ask(ActionListSources(), "a blog said health information managers pull in 120k, is that legit?",
+               "ask_sources", facts=[("salary-experience-manager-g000", 0.8)])
+    assert "$90,000" in said.reply or "90k" in said.reply
+    assert "120,000" in said.reply  # said not to be in the guides
