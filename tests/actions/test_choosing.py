@@ -243,3 +243,13 @@ def test_a_question_about_something_the_guides_never_name_says_so_first(action_s
     spec = ActionAnswerWork.specs["ask_skills"]
     text = compose(spec, message["text"], None, message=message).messages[0]["text"]
     assert text.startswith('The guides don\'t mention "Python" or "SQL"')
+
+
+def test_what_a_name_means_is_answered_by_the_fact_that_spells_it_out(action_store):
+    from actions.choosing import spelled_out
+
+    assert spelled_out("wat is ahima") == {"AHIMA"} and not spelled_out("what does a coder do")
+    ranking = [("organizations-ahima-networking-g000", 0.8), ("organizations-ahima-rhit-exam-g001", 0.7)]
+    scored = weigh(ranking, [], spec_topic="organizations", asked=(), narrowed=False, default_aspects=(),
+                   topics={}, question="wat is ahima")
+    assert scored[0].fact.id == "organizations-ahima-rhit-exam-g001"  # "The American ... Association (AHIMA)"
