@@ -124,8 +124,9 @@ class Vocabulary:
                     continue
                 taken.append(span)
                 found.append((match.start(), name))
-        if not found:
-            found = self._misspelt_in_text(entity, text or "")
+        # A misspelt value beside a well-spelt one counts too ("a senoir tech ... from a junior one").
+        found += [(start, name) for start, name in self._misspelt_in_text(entity, text or "")
+                  if not any(start in t for t in taken)]
         seen: List[str] = []
         for _, name in sorted(found):
             if name not in seen:

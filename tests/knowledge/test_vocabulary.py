@@ -47,6 +47,8 @@ def test_canonical_values(entity, written, canonical):
         ("experience_level", "what does a senior tech make", ["senior"]),
         ("certification", "what about certification", []),
         ("experience_level", "how do i do data entry", []),
+        ("experience_level", "wut does a senoir tech do diffrent from a junior one", ["senior", "junior"]),
+        ("state", "pay in new jersey vs hawai", ["New Jersey", "Hawaii"]),
     ],
 )
 def test_names_found_in_free_text(entity, text, found):
