@@ -207,13 +207,24 @@ JOINED_QUESTION = re.compile(rf"(?:,\s*|\s+)(?:and|also|plus|,)\s+(?=(?:also\s+)
                              re.IGNORECASE)
 
 
+# The words of a question that compares what the sentence before it names (as `terms` gives them).
+COMPARING = set(terms("difference different differ compare comparison better best versus vs mean"))
+
+
 def question_parts(text: str, min_words: int = 3) -> List[str]:
     """The questions in a message that asks more than one ("how much do they make? and how long is
     school"), each of at least `min_words` words; [] for a message that asks one."""
-    parts: List[str] = []
+    pieces: List[str] = []
     for sentence in SENTENCE_END.split(text or ""):
-        parts += [p for p in JOINED_QUESTION.split(sentence) if p]
-    parts = [p.strip(" ,") for p in parts if len(p.split()) >= min_words]
+        pieces += [p for p in JOINED_QUESTION.split(sentence) if p]
+    parts: List[str] = []
+    for piece in (p.strip(" ,") for p in pieces if len(p.split()) >= min_words):
+        # "AS vs AAS, what's the difference?": a question that only compares belongs to the
+        # piece naming what it compares.
+        if parts and not set(terms(piece)) - COMPARING:
+            parts[-1] = f"{parts[-1]}, {piece}"
+        else:
+            parts.append(piece)
     return parts if len(parts) >= 2 else []
 
 

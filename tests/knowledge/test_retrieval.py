@@ -85,3 +85,19 @@ def test_a_correction_is_ranked_on_what_was_meant(text, kept):
 def test_an_acronym_that_spells_a_common_word_is_kept():
     assert "his" in terms("what's HIS for?") and "his" not in terms("is his job hard")
     assert "as" in terms("AS or AAS") and terms("WHAT IS THE SALARY") == ["salary"]
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("how much do they make? and how long is school", ["how much do they make?", "and how long is school"]),
+    ("what is the RHIT? and what does it cost?", ["what is the RHIT?", "and what does it cost?"]),
+    # a question that only compares stays with what it compares
+    ("AS vs AAS, what's the difference? and how many years do they take",
+     ["AS vs AAS, what's the difference?", "and how many years do they take"]),
+    ("how fast is this field growing and how many openings are there a year?",
+     ["how fast is this field growing", "how many openings are there a year?"]),
+    ("what do they make", []),
+])
+def test_the_questions_of_a_message(text, parts):
+    from knowledge.retrieval import question_parts
+
+    assert question_parts(text) == parts
