@@ -203,7 +203,9 @@ QUESTION_START = (r"(how|what|whats|what's|when|where|which|who|why|do|does|did|
 SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
 # "... and how long does it take", ", also what does it cost": a second question joined on.
 JOINED_QUESTION = re.compile(rf"(?:,\s*|\s+)(?:and|also|plus|,)\s+(?=(?:also\s+)?{QUESTION_START}\b)"
-                             rf"|,\s*(?=(?:is|are|do|does|can|could|how|what|which|where|when|who|why|will|should)\b)",
+                             rf"|,\s*(?=(?:is|are|do|does|can|could|how|what|which|where|when|who|why|will|should)\b)"
+                             # ", and after school how long ...": a short lead-in before the question word
+                             rf"|,\s*and\s+(?=(?:(?!how|what|which)\w+\s+){{1,2}}(?:how|what|which)\b)",
                              re.IGNORECASE)
 
 

@@ -96,6 +96,8 @@ def test_an_acronym_that_spells_a_common_word_is_kept():
     ("how fast is this field growing and how many openings are there a year?",
      ["how fast is this field growing", "how many openings are there a year?"]),
     ("what do they make", []),
+    ("How long until I'm job-ready, and after school how long should I study for the exam?",
+     ["How long until I'm job-ready", "after school how long should I study for the exam?"]),
 ])
 def test_the_questions_of_a_message(text, parts):
     from knowledge.retrieval import question_parts
