@@ -205,6 +205,15 @@ def earlier_user_message(tracker: Tracker) -> Dict[str, Any]:
     return {**(earlier.get("parse_data") or {}), "text": earlier.get("text") or ""}
 
 
+def check_quoted_figure(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """A figure the message quotes as a claim, checked by the topic it belongs to; None if none."""
+    quoted = quoted_figures(tracker.latest_message)
+    if not quoted:
+        return None
+    intent = QUOTED_INTENTS[quoted[0][1]]
+    return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
+
+
 class ActionListSources(Action):
     """Tells where the coach's facts come from: the five guides and their periods."""
 
@@ -214,10 +223,9 @@ class ActionListSources(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        quoted = quoted_figures(tracker.latest_message)
-        if quoted:  # "a blog said managers pull in 120k, is that legit?": the figure is what is asked
-            intent = QUOTED_INTENTS[quoted[0][1]]
-            return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
+        checked = check_quoted_figure(dispatcher, tracker)
+        if checked is not None:  # "a blog said managers pull in 120k, is that legit?": the figure is asked
+            return checked
         sources = store().sources()
         dispatcher.utter_message(response="utter_sources_intro", count=len(sources))
         dispatcher.utter_message(text="\n".join(f"• {s.title}: {s.period}" for s in sources))
@@ -260,10 +268,9 @@ class ActionCoachFallback(Action):
                 any(named_values(tracker.latest_message, kind) for kind in SCOPE_KINDS):
             return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
         # "a blog claimed they average $52,000, can that be right?": the figure checked.
-        quoted = quoted_figures(tracker.latest_message) if not foreign else []
-        if quoted:
-            intent = QUOTED_INTENTS[quoted[0][1]]
-            return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
+        checked = check_quoted_figure(dispatcher, tracker) if not foreign else None
+        if checked is not None:
+            return checked
         # "who gives that one out?", "so what's the newest number": the last answer's question,
         # about what this one asks (the thing talked about is carried, the ranking still weighs).
         if previous in ANSWER_ACTIONS and not foreign and BACK_REFERENCE.search(text):
