@@ -90,11 +90,11 @@ eval: $(MODEL) build/knowledge.stamp
 replay: $(MODEL)
 	@$(PYTHON) scripts/replay.py
 
-test: test-unit provenance validate test-stories test-e2e test-production test-slack test-cli test-browser
+test: test-unit provenance validate test-stories test-e2e test-production test-security test-slack test-cli test-browser
 
 test-unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -q tests --ignore=tests/e2e --ignore=tests/production \
-	  --ignore=tests/slack --ignore=tests/cli --ignore=tests/browser
+	  --ignore=tests/slack --ignore=tests/cli --ignore=tests/browser --ignore=tests/security
 
 test-stories: $(MODEL) build/knowledge.stamp
 	scripts/test_stories.sh
@@ -107,6 +107,13 @@ test-e2e: $(MODEL) build/knowledge.stamp
 test-production: $(MODEL) build/knowledge.stamp
 	scripts/ensure_services.sh
 	$(PYTHON) -m pytest -q tests/production
+
+# The hardening tests (docs/security.md): one or more per attack or fault, some against the
+# real servers, Redis and PostgreSQL (installed like the production tests' when missing).
+.PHONY: test-security
+test-security: $(MODEL) build/knowledge.stamp
+	scripts/ensure_services.sh
+	$(PYTHON) -m pytest -q tests/security
 
 # Slack's Events API against the real servers, with a local fake of Slack's Web API.
 test-slack: $(MODEL) build/knowledge.stamp
