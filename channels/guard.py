@@ -183,7 +183,7 @@ async def handle_turn(on_new_message: Handler, message: UserMessage,
     with watching_stores(agent, message.sender_id):
         try:
             await on_new_message(message)
-        except store_errors():
+        except (StoreUnavailable, *store_errors()):
             raise
         except Exception:  # noqa: BLE001  (any other failure: logged, and the user still gets a reply)
             logger.exception("turn for conversation %s failed", message.sender_id)

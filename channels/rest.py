@@ -4,7 +4,9 @@ what is wrong, instead of an internal error.
 Around each turn (`channels/guard.py`): a turn that produced no message gets an apology, and a
 turn the conversation or lock store could not serve gets a 503 saying to send it again. A
 client that retries can send the same `message_id` again: a message already recorded under
-that id is answered with its recorded replies instead of being taken twice.
+that id is answered with its recorded replies instead of being taken twice. The check runs
+inside the conversation's lock, so a retry sent while the first request is still running waits
+for it and then gets its replies.
 """
 from __future__ import annotations
 
@@ -100,15 +102,31 @@ class CoachRestInput(RestInput):
             message = UserMessage(text, collector, sender_id, input_channel=input_channel,
                                   metadata=metadata, message_id=message_id)
             try:
-                if message_id and await _replay(agent, message):
-                    return response.json(collector.messages)
-                await handle_turn(on_new_message, message, agent)
+                if message_id:
+                    await handle_turn(lambda m: _once(agent, m, on_new_message), message, agent)
+                else:
+                    await handle_turn(on_new_message, message, agent)
             except StoreUnavailable as error:
                 return response.json({"status": "unavailable", "message": str(error)}, status=503,
                                      headers={"Retry-After": "2"})
             return response.json(collector.messages)
 
         return webhook
+
+
+async def _once(agent: Any, message: UserMessage,
+                on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    """The turn, unless the conversation already took this message id: then its replies again.
+
+    What `agent.handle_message` does (the processor's turn under the conversation's lock), with
+    the check for the id inside the same lock.
+    """
+    if not agent.is_ready():
+        await on_new_message(message)  # Rasa's own handling of a server without a model
+        return
+    async with agent.lock_store.lock(message.sender_id):
+        if not await _replay(agent, message):
+            await agent.processor.handle_message(message)
 
 
 async def _replay(agent: Any, message: UserMessage) -> bool:

@@ -21,16 +21,31 @@
   REMEMBERED_CONVERSATIONS), with the id of the last stored event. A turn then reads only that
   id (one indexed `max`): unchanged, the remembered events are the conversation; changed
   (another worker wrote a turn), the events are read again. A new session is always read again.
+- A save never drops an event. Rasa's store counts the events stored and inserts the tracker's
+  events past that count; when two turns of one conversation overlap (a lock that expired, a
+  turn sent to two workers) the later save counts the other turn's events as its own and its
+  message and reply vanish. Here a save whose tracker starts where the remembered conversation
+  ends appends its new events; any other save (a stale tracker, a conversation another worker
+  wrote) compares its events with the stored ones (type and timestamp) and inserts only the
+  missing ones, after the other turn's: both turns are kept, in the order they were saved.
+- The database work runs on one thread of its own, never on the event loop, so a database that
+  another program holds locked costs the waiting turn, not every conversation of the worker;
+  on SQLite the wait is BUSY_TIMEOUT_MS, after which the turn fails as a store outage (the
+  channels answer "send it again", REST with a 503 and Retry-After). One thread keeps the
+  process's transactions one at a time, as FileTurns expects.
 
 endpoints.yml and deploy/endpoints.yml name it: `type: channels.tracker_store.CoachSQLTrackerStore`.
 """
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import itertools
 import json
-from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Text, Tuple
+import logging
+from collections import Counter, OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -38,9 +53,16 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
 # Conversations whose latest session this process keeps, to read only their last event's id.
 REMEMBERED_CONVERSATIONS = 1024
-SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000")
+# How long a statement waits for a SQLite file that another program holds locked before the turn
+# fails as a store outage. The coach's own processes queue on FileTurns, not here, so only a
+# foreign writer (a backup, a hand-run query) meets it; a user waits at most this long for "try again".
+BUSY_TIMEOUT_MS = 2000
+SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,7 +95,11 @@ class FileTurns:
         if self._file is None:
             self._file = open(self.path, "a")
         fcntl.flock(self._file, fcntl.LOCK_EX)
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except Exception:  # e.g. "database is locked" by another program: no commit or rollback follows
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            raise
 
     def end(self, _connection: Any) -> None:
         if self._file is not None:
@@ -104,6 +130,10 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         # sender id -> (the id of its last stored event, the latest session's events as dicts)
         self._sessions: "OrderedDict[Text, Tuple[int, List[Dict[str, Any]]]]" = OrderedDict()
+        self._database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="conversations-db")
+
+    async def _off_the_loop(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._database, work)
 
     def _events_statement(self, sender_id: Text, all_sessions: bool) -> sa.sql.Select:
         """The row id and stored JSON of a conversation's events, oldest first: Rasa's `_event_query`."""
@@ -140,31 +170,61 @@ class CoachSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text,
                         fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        with self.session_scope() as session:
-            events = None if fetch_events_from_all_sessions else self._remembered(session, sender_id)
-            if events is None:
-                rows = session.execute(self._events_statement(sender_id, fetch_events_from_all_sessions)).all()
-                events = [json.loads(row.data) for row in rows]
-                if not fetch_events_from_all_sessions:
-                    self._remember(sender_id, rows[-1].id if rows else None, events)
+        events = await self._off_the_loop(lambda: self._read(sender_id, fetch_events_from_all_sessions))
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
 
+    def _read(self, sender_id: Text, all_sessions: bool) -> List[Dict[str, Any]]:
+        with self.session_scope() as session:
+            events = None if all_sessions else self._remembered(session, sender_id)
+            if events is None:
+                rows = session.execute(self._events_statement(sender_id, all_sessions)).all()
+                events = [json.loads(row.data) for row in rows]
+                if not all_sessions:
+                    self._remember(sender_id, rows[-1].id if rows else None, events)
+        return events
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
+        await self._off_the_loop(lambda: self._write(tracker))
+
+    def _unsaved(self, session: Any, tracker: DialogueStateTracker,
+                 remembered: Optional[List[Dict[str, Any]]]) -> List[Any]:
+        """The tracker's events that are not stored yet."""
+        events = tracker.events
+        known = len(remembered) if remembered is not None else -1
+        if 0 <= known <= len(events) and (
+                known == 0 or _same_event(events[known - 1], remembered[-1])):
+            return list(itertools.islice(events, known, None))  # the usual turn: no copy of the rest
+        if not events:
+            return []
+        # A tracker read before another turn was saved, or one this process did not read: keep
+        # every event of it that is not stored, whatever else was stored meanwhile.
+        first = events[0].timestamp
+        stored = Counter(session.execute(
+            sa.select(self.SQLEvent.type_name, self.SQLEvent.timestamp)
+            .where(self.SQLEvent.sender_id == tracker.sender_id, self.SQLEvent.timestamp >= first)).all())
+        unsaved = []
+        for event in events:
+            key = (event.type_name, event.timestamp)
+            if stored[key]:
+                stored[key] -= 1
+            else:
+                unsaved.append(event)
+        if remembered is not None and unsaved:
+            logger.warning("conversation %s: another turn was saved while this one ran; its %d new "
+                           "events are added after that turn's", tracker.sender_id, len(unsaved))
+        return unsaved
+
+    def _write(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         with self.session_scope() as session:
             remembered = self._remembered(session, sender_id)
-            if remembered is not None:
-                stored = len(remembered)
-            else:
-                stored = session.execute(
-                    sa.select(sa.func.count()).select_from(
-                        self._events_statement(sender_id, all_sessions=False).subquery())
-                ).scalar_one()
+            unsaved = self._unsaved(session, tracker, remembered)
+            appended = remembered is not None and len(unsaved) + len(remembered) == len(tracker.events)
             rows, added = [], []
-            for event in itertools.islice(tracker.events, stored, None):  # no copy of the rest
+            for event in unsaved:
                 data = event.as_dict()
                 stored_json = json.dumps(data)
                 added.append(json.loads(stored_json))  # as a later read would give it
@@ -174,12 +234,16 @@ class CoachSQLTrackerStore(SQLTrackerStore):
                              "action_name": data.get("name"), "data": stored_json})
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
-                if remembered is not None and not any(r["type_name"] == SessionStarted.type_name for r in rows):
+                if appended and not any(r["type_name"] == SessionStarted.type_name for r in rows):
                     # The session read before, and what this turn added: the next turn reads no rows.
                     self._remember(sender_id, self._last_id(session, sender_id), remembered + added)
                 else:
                     self._sessions.pop(sender_id, None)
             session.commit()
+
+
+def _same_event(event: Any, stored: Dict[str, Any]) -> bool:
+    return event.type_name == stored.get("event") and event.timestamp == stored.get("timestamp")
 
 
 # The name deploy/endpoints.yml used before SQLite got its own settings.

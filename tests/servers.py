@@ -48,6 +48,20 @@ def post(url: str, body: bytes, timeout: float = 60, headers: Optional[Dict[str,
         return error.code, error.read()
 
 
+ACTIONS_URL = "http://127.0.0.1:{actions_port}/webhook"
+
+
+def local_endpoints(conversations: Optional[Path] = None, actions_url: str = ACTIONS_URL) -> str:
+    """endpoints.yml for one server pair, as the project's own: the action server, the in-memory
+    lock store, and the conversations in the SQLite file `conversations` (default: in memory)."""
+    text = (f'action_endpoint:\n  url: "{actions_url}"\n  enable_selective_domain: true\n'
+            "lock_store:\n  type: channels.locks.CoachInMemoryLockStore\n")
+    if conversations is not None:
+        text += ("tracker_store:\n  type: channels.tracker_store.CoachSQLTrackerStore\n"
+                 f'  dialect: sqlite\n  db: "{conversations}"\n')
+    return text
+
+
 class Coach:
     """The running coach, spoken to over its REST channel."""
 
@@ -88,8 +102,7 @@ class Servers:
         self.credentials.write_text(credentials if credentials is not None
                                     else (ROOT / "credentials.yml").read_text())
         self.endpoints = work / "endpoints.yml"
-        endpoints = endpoints or ('action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-                                  "  enable_selective_domain: true\n")  # as endpoints.yml
+        endpoints = endpoints or local_endpoints()
         self.endpoints.write_text(endpoints.replace("{actions_port}", str(self.actions_port)))
         self.env = dict(os.environ, KNOWLEDGE_DB_URL=knowledge_url, SANIC_HOST="127.0.0.1",
                         RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",

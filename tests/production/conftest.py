@@ -11,26 +11,18 @@ from typing import Any, Dict, List
 import pytest
 
 from tests import servers as launcher
-from tests.servers import ROOT, Coach, Servers, get
+from tests.servers import ROOT, Coach, Servers, get, local_endpoints
 
 # Two replicas load at once on a small machine; give each start the time that takes.
 launcher.START_TIMEOUT = max(launcher.START_TIMEOUT, 600)
 
-SQLITE_ENDPOINTS = """action_endpoint:
-  url: "http://127.0.0.1:{actions_port}/webhook"
-  enable_selective_domain: true
-tracker_store:
-  type: channels.tracker_store.CoachSQLTrackerStore
-  dialect: sqlite
-  db: "%s"
-"""
 
 
 @pytest.fixture(scope="session")
 def sqlite_servers(tmp_path_factory, knowledge_url):
     """Both servers, with conversations kept in a SQLite file in the work folder."""
     work = tmp_path_factory.mktemp("sqlite-servers")
-    servers = Servers(work, knowledge_url, endpoints=SQLITE_ENDPOINTS % (work / "conversations.db"))
+    servers = Servers(work, knowledge_url, endpoints=local_endpoints(work / "conversations.db"))
     try:
         yield servers.start()
     finally:
