@@ -67,7 +67,8 @@ class BlockScaler:
         scaled = []
         for origin, idf in self.idf.items():
             if idf is None:
-                rows = np.asarray(blocks[origin], dtype=np.float64)
+                block = blocks[origin]  # sparse zeros when no message had it (an empty text)
+                rows = block.toarray() if sp.issparse(block) else np.asarray(block, dtype=np.float64)
                 norms = np.linalg.norm(rows, axis=1, keepdims=True)
                 scaled.append(sp.csr_matrix(rows / np.where(norms == 0, 1, norms)))
                 continue

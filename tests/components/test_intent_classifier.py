@@ -45,7 +45,7 @@ def test_the_trained_model_tells_the_intents_apart(model):
 
 
 def test_an_empty_or_unknown_text_still_gets_a_ranking(model):
-    for parsed in parse_all(model, ["zzzz qqqq", "🙂"]):
+    for parsed in parse_all(model, ["zzzz qqqq", "🙂", ""]):
         assert parsed["intent"]["name"] in INTENTS
         assert 0 < parsed["intent"]["confidence"] <= 1
 
