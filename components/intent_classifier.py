@@ -14,15 +14,19 @@ counts, and trains in seconds instead of a minute (README, Measured understandin
   clarifying question ("did you mean A or B?") read. The three calibrated SVMs are folded
   into one weight matrix when the model is stored, so a message costs one sparse product.
 
+The model keeps the folded weights and the tf-idf weights as plain arrays (`intent_svm.npz`)
+and the intents and blocks in JSON (`intent_svm.json`): loading it runs no code of its own
+(components/model_files.py), and a model of the older, pickled format is refused.
+
 Only sentence features are read, as Rasa's LogisticRegressionClassifier does.
 """
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any, Dict, List, Optional, Text, Type, Union
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple, Type, Union
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -38,10 +42,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
 from components import code_fingerprint
+from components.model_files import ModelFileError, load_arrays, load_json, refuse_pickles, save_arrays, save_json
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "intent_svm.joblib"
+ARRAYS_FILE = "intent_svm.npz"
+LAYOUT_FILE = "intent_svm.json"  # the intents, and each block's name, width and tf-idf array
+PICKLED_FILE = "intent_svm.joblib"  # the older format, refused
 # One featurizer's features of many messages: sparse from sparse featurizers, else an array.
 Block = Union[sp.csr_matrix, np.ndarray]
 
@@ -67,7 +74,8 @@ class BlockScaler:
         scaled = []
         for origin, idf in self.idf.items():
             if idf is None:
-                rows = np.asarray(blocks[origin], dtype=np.float64)
+                block = blocks[origin]  # sparse zeros when no message had it (an empty text)
+                rows = block.toarray() if sp.issparse(block) else np.asarray(block, dtype=np.float64)
                 norms = np.linalg.norm(rows, axis=1, keepdims=True)
                 scaled.append(sp.csr_matrix(rows / np.where(norms == 0, 1, norms)))
                 continue
@@ -194,7 +202,7 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        return code_fingerprint(__file__)
+        return code_fingerprint(__file__, code_fingerprint(str(Path(__file__).with_name("model_files.py"))))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -238,17 +246,51 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def persist(self) -> None:
+        arrays = {"weights": self.model.weights, "bias": self.model.bias,
+                  "slope": self.model.slope, "offset": self.model.offset}
+        blocks = []
+        for number, (origin, idf) in enumerate(self.scaler.idf.items()):
+            blocks.append({"origin": origin, "width": self.widths[origin],
+                           "idf": None if idf is None else f"idf_{number}"})
+            if idf is not None:
+                arrays[f"idf_{number}"] = idf
         with self._model_storage.write_to(self._resource) as model_dir:
-            joblib.dump((self.scaler, self.widths, self.model), model_dir / MODEL_FILE)
+            save_arrays(model_dir / ARRAYS_FILE, arrays)
+            save_json(model_dir / LAYOUT_FILE, {"intents": [str(c) for c in self.model.classes_],
+                                                "blocks": blocks})
+
+    @classmethod
+    def read(cls, model_dir: Path) -> Tuple[BlockScaler, Dict[str, int], FoldedCalibratedSVM]:
+        """The stored scaler, block widths and folded SVM, checked to fit together."""
+        name = cls.__name__
+        refuse_pickles(model_dir, name, [PICKLED_FILE])
+        arrays = load_arrays(model_dir / ARRAYS_FILE, name)
+        layout = load_json(model_dir / LAYOUT_FILE, name)
+        try:
+            scaler, widths = BlockScaler(), {}
+            for block in layout["blocks"]:
+                widths[str(block["origin"])] = int(block["width"])
+                scaler.idf[str(block["origin"])] = None if block["idf"] is None else arrays[block["idf"]]
+            model = FoldedCalibratedSVM(np.array([str(i) for i in layout["intents"]]), arrays["weights"],
+                                        arrays["bias"], arrays["slope"], arrays["offset"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelFileError(f"{name}: {LAYOUT_FILE} does not describe {ARRAYS_FILE} ({error!r}).") from error
+        columns = len(model.bias)
+        if (any(array.dtype.kind != "f" for array in arrays.values())
+                or model.weights.shape != (sum(widths.values()), columns) or model.bias.shape != (columns,)
+                or model.slope.shape != (columns,) or model.offset.shape != (columns,) or columns % model.columns
+                or any(idf is not None and idf.shape != (widths[o],) for o, idf in scaler.idf.items())):
+            raise ModelFileError(f"{name}: the arrays of {ARRAYS_FILE} do not fit its blocks and intents.")
+        return scaler, widths, model
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "CalibratedSVMIntentClassifier":
         try:
             with model_storage.read_from(resource) as model_dir:
-                if (model_dir / MODEL_FILE).exists():  # else it had nothing to learn from
-                    scaler, widths, model = joblib.load(model_dir / MODEL_FILE)
-                    return cls(config, model_storage, resource, scaler, widths, model)
-        except ValueError:
+                stored = (model_dir / ARRAYS_FILE).exists() or (model_dir / PICKLED_FILE).exists()
+                if stored:  # else it had nothing to learn from
+                    return cls(config, model_storage, resource, *cls.read(model_dir))
+        except ValueError:  # ModelFileError is none: a refused model is never taken for an empty one
             logger.debug(f"{cls.__name__}: resource '{resource.name}' is not in the model.")
         return cls(config, model_storage, resource)

@@ -16,6 +16,28 @@ BASE_PIPELINE = """
     min_ngram: 2
     max_ngram: 4"""
 
+# Two intents and a state named in some examples: enough for the intent classifier and the CRF.
+ENTITY_NLU = """
+version: "3.1"
+nlu:
+- intent: ask_salary
+  examples: |
+    - what is the pay in [Texas](state)
+    - salary in [Ohio](state)?
+    - how much do they earn in [Florida](state)
+    - what do techs make in [Texas](state)
+    - pay in [Maine](state)
+    - wages for this job in [Ohio](state)
+- intent: greet
+  examples: |
+    - hello
+    - hi there
+    - good morning
+    - hey coach
+    - hiya
+    - hello again
+"""
+
 
 def train(work: Path, components: List[str], nlu: str) -> str:
     """A model of the base pipeline followed by `components` (class paths), trained on `nlu`."""

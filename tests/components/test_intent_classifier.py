@@ -5,11 +5,14 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from rasa.core.agent import Agent
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
 
-from components.intent_classifier import BlockScaler, FoldedCalibratedSVM
+from components.intent_classifier import BlockScaler, CalibratedSVMIntentClassifier, FoldedCalibratedSVM
 from components.sentence_vectors import DEFAULT_MODEL_DIR, SentenceVectors
 from tests.components.pipelines import parse_all, train
 
@@ -45,7 +48,7 @@ def test_the_trained_model_tells_the_intents_apart(model):
 
 
 def test_an_empty_or_unknown_text_still_gets_a_ranking(model):
-    for parsed in parse_all(model, ["zzzz qqqq", "🙂"]):
+    for parsed in parse_all(model, ["zzzz qqqq", "🙂", ""]):
         assert parsed["intent"]["name"] in INTENTS
         assert 0 < parsed["intent"]["confidence"] <= 1
 
@@ -107,9 +110,26 @@ def test_a_missing_model_says_how_to_install_it(tmp_path):
 
 def test_the_loaded_weights_are_row_major(model):
     """scipy's sparse-times-dense product copies weights of any other layout on every message."""
-    from components.intent_classifier import CalibratedSVMIntentClassifier
-
     agent = Agent.load(model)
     node = next(n for n in agent.processor.graph_runner._instantiated_nodes.values()
                 if isinstance(n._component, CalibratedSVMIntentClassifier))
     assert node._component.model.weights.flags["C_CONTIGUOUS"]
+
+
+def test_the_stored_model_predicts_exactly_as_the_trained_one(tmp_path):
+    """Stored as plain arrays and JSON (no pickle), loaded back: the same probabilities, bit for bit."""
+    rng = np.random.default_rng(1)
+    blocks = {"words": sp.csr_matrix(rng.poisson(0.3, size=(60, 40)).astype(float)),
+              "vectors": rng.normal(size=(60, 8))}
+    labels = np.repeat(np.array(["ask_salary", "greet", "goodbye"]), 20)
+    scaler = BlockScaler().fit(blocks)
+    calibrated = CalibratedClassifierCV(LinearSVC(random_state=0), cv=3, method="sigmoid")
+    model = FoldedCalibratedSVM.fold(calibrated.fit(scaler.transform(blocks), labels))
+    (tmp_path / "storage").mkdir()
+    storage, resource = LocalModelStorage(tmp_path / "storage"), Resource("svm")
+    widths = {origin: block.shape[1] for origin, block in blocks.items()}
+    CalibratedSVMIntentClassifier({}, storage, resource, scaler, widths, model).persist()
+    loaded = CalibratedSVMIntentClassifier.load({}, storage, resource, ExecutionContext(GraphSchema({}), "test"))
+    assert loaded.widths == widths and list(loaded.model.classes_) == list(model.classes_)
+    expected = model.predict_proba(scaler.transform(blocks))
+    np.testing.assert_array_equal(loaded.model.predict_proba(loaded.scaler.transform(blocks)), expected)
