@@ -19,11 +19,12 @@ import re
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import List, Optional
+from typing import Callable, List, Optional
 
-from sqlalchemy import Column, DateTime, Float, Integer, String, case, func, select
+from sqlalchemy import (Column, DateTime, Float, Index, Integer, String, case, delete, func, inspect,
+                        select, text, update)
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
 from knowledge.loader import database_url, make_engine
@@ -34,6 +35,7 @@ FeedbackBase = declarative_base()
 
 MAX_TEXT = 300
 MAX_LABEL = 80
+ANSWER_KEY_CHARS = 64  # a SHA-256 digest in hex
 POSITIVE, NEGATIVE = "up", "down"
 
 # Why a question went unanswered. Callers may pass other short reasons; these are the usual ones.
@@ -66,7 +68,11 @@ class UnansweredQuestion(FeedbackBase):
 
 
 class AnswerRating(FeedbackBase):
-    """A thumbs up or down on an answer: which intent and topic it answered, and the question."""
+    """A thumbs up or down on an answer: which intent and topic it answered, and the question.
+
+    `answer` names the rated answer (a digest the caller makes, see actions/feedback.py) and is
+    unique: a second rating of the same answer replaces the first. Ratings kept before it
+    existed have none and are counted as they are."""
 
     __tablename__ = "feedback_ratings"
 
@@ -76,6 +82,11 @@ class AnswerRating(FeedbackBase):
     intent = Column(String(MAX_LABEL))
     topic = Column(String(MAX_LABEL))
     question = Column(String(MAX_TEXT))
+    answer = Column(String(ANSWER_KEY_CHARS))
+
+
+# Created apart from the table, so that a database made before the column gets it too.
+ONE_RATING_PER_ANSWER = Index("feedback_ratings_one_per_answer", AnswerRating.answer, unique=True)
 
 
 # -- what is kept of a text -------------------------------------------------------------------
@@ -141,22 +152,27 @@ class FeedbackStore:
         return self._engine
 
     def ensure_tables(self) -> None:
-        """Creates the feedback tables if they are missing (only those: never the facts')."""
+        """Creates the feedback tables if they are missing (only those: never the facts'), and
+        gives a ratings table made before `answer` existed the column and its unique index."""
         if not self._ready:
             FeedbackBase.metadata.create_all(self.engine)
+            _add_answer_key(self.engine)
             self._ready = True
 
-    def _add(self, row: FeedbackBase) -> bool:
+    def _write(self, write: Callable[[], bool]) -> bool:
         try:
             self.ensure_tables()
-            with Session(self.engine) as session, session.begin():
-                session.add(row)
-            return True
+            return write()
         except (SQLAlchemyError, OSError) as error:
             # Feedback is a nicety: the user still gets the answer.
             logger.warning("feedback not stored (%s: %s)", error.__class__.__name__, str(error).splitlines()[0])
             self._ready = False
             return False
+
+    def _insert(self, row: FeedbackBase) -> bool:
+        with Session(self.engine) as session, session.begin():
+            session.add(row)
+        return True
 
     # -- writing (never raises) ----------------------------------------------------------
     def record_unanswered(self, text: Optional[str], reason: str, intent: Optional[str] = None,
@@ -165,18 +181,34 @@ class FeedbackStore:
         kept = scrub(text)
         if not kept:
             return False  # an empty message teaches nothing
-        return self._add(UnansweredQuestion(
+        row = UnansweredQuestion(
             asked_at=_now(), text=kept, normalized=normalize(kept)[:MAX_TEXT], reason=_label(reason) or "unknown",
             intent=_label(intent), confidence=_confidence(confidence),
-        ))
+        )
+        return self._write(lambda: self._insert(row))
 
     def record_rating(self, positive: bool, intent: Optional[str], topic: Optional[str],
-                      question: Optional[str]) -> bool:
-        """Keeps a thumbs up or down on an answer; False when it could not be stored."""
-        return self._add(AnswerRating(
-            rated_at=_now(), rating=POSITIVE if positive else NEGATIVE, intent=_label(intent),
-            topic=_label(topic), question=scrub(question) or None,
-        ))
+                      question: Optional[str], answer: Optional[str] = None) -> bool:
+        """Keeps a thumbs up or down on an answer; False when it could not be stored. A rating
+        of an `answer` already rated replaces the earlier one."""
+        row = AnswerRating(rated_at=_now(), rating=POSITIVE if positive else NEGATIVE, intent=_label(intent),
+                           topic=_label(topic), question=scrub(question) or None, answer=answer)
+        return self._write(lambda: self._insert(row) if answer is None else self._replace_rating(row))
+
+    def _replace_rating(self, row: AnswerRating) -> bool:
+        """Updates the answer's rating, or inserts it; the unique index settles a race of two."""
+        changes = {"rated_at": row.rated_at, "rating": row.rating, "intent": row.intent,
+                   "topic": row.topic, "question": row.question}
+        statement = update(AnswerRating).where(AnswerRating.answer == row.answer).values(**changes)
+        for _attempt in range(2):
+            with Session(self.engine) as session, session.begin():
+                if session.execute(statement).rowcount:
+                    return True
+            try:
+                return self._insert(row)
+            except IntegrityError:  # another process inserted it meanwhile: update that one
+                row = AnswerRating(answer=row.answer, **changes)
+        return False
 
     # -- reading (for curators) ----------------------------------------------------------
     def most_unanswered(self, limit: int = 20) -> List[UnansweredCount]:
@@ -226,6 +258,25 @@ class FeedbackStore:
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
+
+
+def _add_answer_key(engine: Engine) -> None:
+    """The `answer` column and its unique index on a ratings table that lacks them, without a
+    migration tool: duplicate keys (none unless someone added the column by hand) keep the
+    latest rating, then the index is made."""
+    table = AnswerRating.__table__
+    found = inspect(engine)
+    if any(index["name"] == ONE_RATING_PER_ANSWER.name for index in found.get_indexes(table.name)):
+        return
+    columns = {column["name"] for column in found.get_columns(table.name)}
+    with engine.begin() as connection:
+        if "answer" not in columns:
+            connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN answer VARCHAR({ANSWER_KEY_CHARS})"))
+        latest = (select(func.max(AnswerRating.id)).where(AnswerRating.answer.is_not(None))
+                  .group_by(AnswerRating.answer).scalar_subquery())
+        connection.execute(delete(AnswerRating).where(AnswerRating.answer.is_not(None),
+                                                      AnswerRating.id.not_in(latest)))
+    ONE_RATING_PER_ANSWER.create(engine, checkfirst=True)
 
 
 def _confidence(value: Optional[float]) -> Optional[float]:
