@@ -2,8 +2,10 @@
 
 The tables live in the knowledge store's database ($KNOWLEDGE_DB_URL) but have metadata of
 their own, so the loader, which replaces the facts, never creates, empties or drops them.
-Nothing here knows who asked: no sender id is kept, e-mail addresses and phone-number-like
-digit runs are replaced before anything is written, and text is capped.
+Nothing here knows who asked: no sender id is kept; personal details (names, e-mail
+addresses, street addresses, dates of birth, places below a state: knowledge/redaction.py),
+phone-number-like digit runs and control characters are replaced before anything is written,
+and text is capped. The reports print no control or bidi characters, and no database password.
 
 Recording never raises: a missing, broken or read-only database is logged and the
 conversation carries on. The curators' queries do raise, so a report is never silently empty.
@@ -17,6 +19,7 @@ import argparse
 import logging
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, List, Optional
@@ -27,7 +30,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
-from knowledge.loader import database_url, make_engine
+from knowledge.loader import database_url, make_engine, masked_url
+from knowledge.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +48,14 @@ NO_FACTS = "no facts for the scope"
 OTHER_CAREER = "other career"
 OUT_OF_SCOPE = "out of scope"
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A run of digits with the separators phone numbers are written with: "+1 (555) 123-4567".
 DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]*\d")
 PHONE_MIN_DIGITS = 7
 YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*-\s*(?:19|20)\d\d")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters (C0, C1), and the invisible ones that reorder or hide text (bidi overrides
+# and isolates, zero-width joiners: Unicode's format characters), which could make a printed
+# report say what the stored text does not.
+INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
 SPACE = re.compile(r"\s+")
 
 
@@ -97,14 +103,23 @@ def _scrub_digits(match: re.Match) -> str:
     return "[number]"
 
 
-def scrub(text: Optional[str], limit: int = MAX_TEXT) -> str:
-    """The text without e-mail addresses, phone-number-like digit runs or control characters,
-    whitespace collapsed, at most `limit` characters."""
-    text = CONTROL.sub(" ", text or "")
-    text = EMAIL.sub("[email]", text)
-    text = DIGIT_RUN.sub(_scrub_digits, text)
+def printable(text: Optional[str]) -> str:
+    """The text with control and invisible formatting characters replaced by spaces."""
+    return "".join(" " if unicodedata.category(c) in INVISIBLE_CATEGORIES else c for c in text or "")
+
+
+def _capped(text: str, limit: int) -> str:
     text = SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def scrub(text: Optional[str], limit: int = MAX_TEXT) -> str:
+    """What is kept of what a user typed: without control or invisible characters, personal
+    details (knowledge/redaction.py: e-mail addresses, names, places below a state, street
+    addresses, dates of birth) or phone-number-like digit runs, whitespace collapsed, at most
+    `limit` characters."""
+    text = redact(printable(text))
+    return _capped(DIGIT_RUN.sub(_scrub_digits, text), limit)
 
 
 def normalize(text: str) -> str:
@@ -113,7 +128,8 @@ def normalize(text: str) -> str:
 
 
 def _label(value: Optional[str]) -> Optional[str]:
-    return (scrub(value, MAX_LABEL) or None) if value is not None else None
+    """A short name the coach made (an intent, a topic, a reason): only cleaned and capped."""
+    return (_capped(printable(value), MAX_LABEL) or None) if value is not None else None
 
 
 def _now() -> datetime:
@@ -294,7 +310,7 @@ def _print_unanswered(store: FeedbackStore, limit: int) -> None:
         return
     print(f"{'count':>5}  {'last seen (UTC)':16}  question  [why]")
     for row in rows:
-        print(f"{row.count:>5}  {row.last_seen:%Y-%m-%d %H:%M}  {row.question}  [{row.reasons}]")
+        print(f"{row.count:>5}  {row.last_seen:%Y-%m-%d %H:%M}  {printable(row.question)}  [{printable(row.reasons)}]")
 
 
 def _print_ratings(store: FeedbackStore) -> None:
@@ -304,7 +320,7 @@ def _print_ratings(store: FeedbackStore) -> None:
         return
     print(f"{'up':>4} {'down':>4}  intent / topic")
     for row in rows:
-        print(f"{row.up:>4} {row.down:>4}  {row.intent or '-'} / {row.topic or '-'}")
+        print(f"{row.up:>4} {row.down:>4}  {printable(row.intent) or '-'} / {printable(row.topic) or '-'}")
     print(f"{sum(r.up for r in rows):>4} {sum(r.down for r in rows):>4}  in all")
 
 
@@ -326,7 +342,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         else:
             _print_ratings(store)
     except (SQLAlchemyError, OSError) as error:
-        print(f"feedback: the database at {store.url} cannot be read ({error.__class__.__name__}: "
+        print(f"feedback: the database at {masked_url(store.url)} cannot be read ({error.__class__.__name__}: "
               f"{str(error).splitlines()[0]})", file=sys.stderr)
         return 1
     finally:
