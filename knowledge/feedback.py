@@ -6,6 +6,7 @@ Nothing here knows who asked: no sender id is kept; personal details (names, e-m
 addresses, street addresses, dates of birth, places below a state: knowledge/redaction.py),
 phone-number-like digit runs and control characters are replaced before anything is written,
 and text is capped. The reports print no control or bidi characters, and no database password.
+Rows older than $RETENTION_DAYS are deleted by `make prune` (channels/retention.py).
 
 Recording never raises: a missing, broken or read-only database is logged and the
 conversation carries on. The curators' queries do raise, so a report is never silently empty.
@@ -22,7 +23,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Tuple
 
 from sqlalchemy import (Column, DateTime, Float, Index, Integer, String, case, delete, func, inspect,
                         select, text, update)
@@ -270,6 +271,16 @@ class FeedbackStore:
         with Session(self.engine) as session:
             return [RatingCount(row.intent, row.topic, int(row.up or 0), int(row.down or 0))
                     for row in session.execute(statement)]
+
+    # -- retention (channels/retention.py) -----------------------------------------------
+    def prune(self, before: datetime) -> Tuple[int, int]:
+        """Deletes the unanswered questions and ratings recorded before `before` (naive UTC);
+        how many of each."""
+        self.ensure_tables()
+        with Session(self.engine) as session, session.begin():
+            questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.asked_at < before))
+            ratings = session.execute(delete(AnswerRating).where(AnswerRating.rated_at < before))
+            return questions.rowcount, ratings.rowcount
 
     def dispose(self) -> None:
         if self._engine is not None:
