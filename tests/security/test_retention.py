@@ -4,12 +4,15 @@ in use readable and writable as it was."""
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import List
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -134,3 +137,50 @@ def test_the_retention_defaults_to_90_days_and_refuses_nonsense(monkeypatch, cap
     with pytest.raises(SystemExit):
         main([])
     assert "at least 1" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    from tests.production.stack import Postgres
+
+    server = Postgres().start()
+    server.create_database("conversations")
+    yield server
+    server.remove()
+
+
+def test_on_postgresql_a_prune_waits_for_the_turn_being_saved(postgres):
+    """A turn saves by counting its session's stored events, then adding the rest, in one
+    transaction. A prune between the two would leave the conversation with only the new events;
+    it waits for the turn instead, and then finds the conversation active."""
+    store = CoachSQLTrackerStore(DOMAIN, host=postgres.url("conversations"))
+    try:
+        save(store, "back after months", session(200, "old question"))
+        events = store.SQLEvent.__table__
+        turn = store.engine.connect()
+        saving = turn.begin()
+        turn.execute(sa.select(sa.func.count()).select_from(events).where(events.c.sender_id == "back after months"))
+        pruning = threading.Thread(target=prune_conversations, args=(store, NOW - 90 * DAY))
+        pruning.start()
+        _wait_for_a_waiting_lock(store)
+        turn.execute(sa.insert(events), {"sender_id": "back after months", "type_name": "user", "timestamp": NOW,
+                                         "data": json.dumps(UserUttered("hello again", timestamp=NOW).as_dict())})
+        saving.commit()
+        turn.close()
+        pruning.join()
+        with store.session_scope() as db:
+            kept = db.execute(sa.select(events.c.type_name).where(
+                events.c.sender_id == "back after months")).scalars().all()
+        assert "session_started" in kept and kept.count("user") == 2
+    finally:
+        store.engine.dispose()
+
+
+def _wait_for_a_waiting_lock(store: CoachSQLTrackerStore) -> None:
+    """Until the prune's lock request waits for the open transaction (seen in pg_locks)."""
+    for _ in range(600):
+        with store.engine.connect() as connection:
+            if connection.execute(sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                return
+        time.sleep(0.1)
+    raise AssertionError("the prune never waited for the open transaction")
