@@ -18,7 +18,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
-from channels.retention import DEFAULT_RETENTION_DAYS, main, prune_conversations
+from channels.retention import DEFAULT_RETENTION_DAYS, main, prune_conversations, retention_days
 from channels.tracker_store import CoachSQLTrackerStore
 from knowledge.feedback import FeedbackStore
 
@@ -112,7 +112,8 @@ def _remaining(url: str) -> List[tuple]:
     engine = create_engine(url)
     with engine.connect() as connection:
         rows = [tuple(r) for r in connection.execute(text(
-            "SELECT 'question', text FROM feedback_unanswered UNION ALL SELECT 'rating', question FROM feedback_ratings"))]
+            "SELECT 'question', text FROM feedback_unanswered "
+            "UNION ALL SELECT 'rating', question FROM feedback_ratings"))]
     engine.dispose()
     return sorted(rows)
 
@@ -132,7 +133,8 @@ def test_make_prune_deletes_old_conversations_and_feedback(conversations, tmp_pa
 
 
 def test_the_retention_defaults_to_90_days_and_refuses_nonsense(monkeypatch, capsys):
-    assert DEFAULT_RETENTION_DAYS == 90
+    monkeypatch.delenv("RETENTION_DAYS", raising=False)
+    assert retention_days() == DEFAULT_RETENTION_DAYS == 90
     monkeypatch.setenv("RETENTION_DAYS", "0")
     with pytest.raises(SystemExit):
         main([])
