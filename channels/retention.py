@@ -9,11 +9,13 @@ Conversations (the SQL tracker store's `events` table, named by the endpoints fi
 Nothing is ever cut out of the middle of a session.
 
 A turn saves by counting the stored events of its session and adding the rest; a conversation
-deleted between the count and the insert would keep only the new events. So the deletion runs
-while no turn's transaction is open: on SQLite in the tracker store's own one-at-a-time
-transaction (channels/tracker_store.py, FileTurns), on PostgreSQL under an exclusive lock of
-the table, held for the one DELETE. A turn that read a conversation before it was deleted
-writes its whole session back.
+deleted between the count and the insert would keep only the new events. So conversations are
+deleted while no turn's transaction is open: on SQLite in the tracker store's own one-at-a-time
+transaction (channels/tracker_store.py, FileTurns), on PostgreSQL under an exclusive lock of the
+table, held for one short DELETE of up to 500 conversations found inactive beforehand and
+checked again under the lock. Earlier sessions need no lock (a turn counts and adds to its
+latest session only). A turn that read a conversation before it was deleted writes its whole
+session back.
 
 The feedback tables (knowledge/feedback.py) lose their rows older than the cut-off.
 
@@ -59,32 +61,59 @@ class Pruned:
     session_events: int  # events of earlier sessions deleted from conversations still in use
 
 
+# Conversations deleted a statement at a time: bounds the statement's parameters.
+SENDERS_A_STATEMENT = 500
+
+
 def prune_conversations(store: Any, cutoff: float) -> Pruned:
     """Deletes from a Rasa SQL tracker store the conversations last active before `cutoff`
     (a Unix time), and the earlier sessions of the others that ended before it."""
     events = store.SQLEvent.__table__
-    recent, starts = events.alias("recent"), events.alias("starts")
-    last_active = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
-                   .having(sa.func.max(events.c.timestamp) < cutoff))
-    # The session holding a conversation's first event since the cut-off starts at `boundary`
-    # (Rasa's own session boundary: its session_started event); every event before it belongs to
-    # an earlier session, all of whose events are older than the cut-off.
-    first_recent = (sa.select(sa.func.min(recent.c.timestamp))
-                    .where(recent.c.sender_id == events.c.sender_id, recent.c.timestamp >= cutoff)
-                    .correlate(events).scalar_subquery())
-    boundary = (sa.select(sa.func.max(starts.c.timestamp))
-                .where(starts.c.sender_id == events.c.sender_id, starts.c.type_name == "session_started",
-                       starts.c.timestamp <= first_recent)
-                .correlate(events).scalar_subquery())
+    with store.session_scope() as session:
+        candidates = [row[0] for row in session.execute(_inactive_since(events, cutoff))]
+    deleted = 0
+    for start in range(0, len(candidates), SENDERS_A_STATEMENT):
+        deleted += _delete_inactive(store, candidates[start:start + SENDERS_A_STATEMENT], cutoff)
+    # No lock needed: a turn counts and adds to its latest session only, which stays.
+    with store.session_scope() as session:
+        earlier = session.execute(sa.delete(events).where(events.c.timestamp < _latest_old_session_start(
+            events, cutoff))).rowcount
+        session.commit()
+    return Pruned(deleted, earlier)
+
+
+def _inactive_since(events: sa.Table, cutoff: float, senders: Optional[List[str]] = None) -> sa.sql.Select:
+    statement = sa.select(events.c.sender_id)
+    if senders is not None:
+        statement = statement.where(events.c.sender_id.in_(senders))
+    return statement.group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
+
+
+def _delete_inactive(store: Any, senders: List[str], cutoff: float) -> int:
+    """Deletes those of `senders` still inactive, while no turn is being saved (see the module)."""
+    events = store.SQLEvent.__table__
     with store.session_scope() as session:
         if store.engine.dialect.name == "postgresql":
             session.execute(sa.text(f"LOCK TABLE {events.name} IN ACCESS EXCLUSIVE MODE"))
-        senders = [row[0] for row in session.execute(last_active)]
-        for start in range(0, len(senders), 500):  # bound the statement's parameters
-            session.execute(sa.delete(events).where(events.c.sender_id.in_(senders[start:start + 500])))
-        earlier = session.execute(sa.delete(events).where(events.c.timestamp < boundary)).rowcount
+        still = [row[0] for row in session.execute(_inactive_since(events, cutoff, senders))]
+        if still:
+            session.execute(sa.delete(events).where(events.c.sender_id.in_(still)))
         session.commit()
-    return Pruned(len(senders), earlier)
+    return len(still)
+
+
+def _latest_old_session_start(events: sa.Table, cutoff: float) -> Any:
+    """For each conversation, where the session holding its first event since the cut-off starts
+    (Rasa's own session boundary: the session_started event): every event before it belongs to
+    an earlier session, all of whose events are older than the cut-off."""
+    recent, starts = events.alias("recent"), events.alias("starts")
+    first_recent = (sa.select(sa.func.min(recent.c.timestamp))
+                    .where(recent.c.sender_id == events.c.sender_id, recent.c.timestamp >= cutoff)
+                    .correlate(events).scalar_subquery())
+    return (sa.select(sa.func.max(starts.c.timestamp))
+            .where(starts.c.sender_id == events.c.sender_id, starts.c.type_name == "session_started",
+                   starts.c.timestamp <= first_recent)
+            .correlate(events).scalar_subquery())
 
 
 def tracker_store(endpoints: str) -> Any:
