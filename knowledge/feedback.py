@@ -300,7 +300,7 @@ def _add_answer_key(engine: Engine) -> None:
         if "answer" not in columns:
             connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN answer VARCHAR({ANSWER_KEY_CHARS})"))
         latest = (select(func.max(AnswerRating.id)).where(AnswerRating.answer.is_not(None))
-                  .group_by(AnswerRating.answer).scalar_subquery())
+                  .group_by(AnswerRating.answer))
         connection.execute(delete(AnswerRating).where(AnswerRating.answer.is_not(None),
                                                       AnswerRating.id.not_in(latest)))
     ONE_RATING_PER_ANSWER.create(engine, checkfirst=True)

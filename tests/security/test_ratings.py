@@ -96,6 +96,20 @@ def test_a_ratings_table_made_before_the_rule_keeps_its_rows_and_gets_the_rule(d
     engine.dispose()
 
 
+def test_repeated_answer_keys_from_before_the_index_keep_the_latest_rating(db_url):
+    """A table that has the column but not yet the index (added by hand, or a crash between the
+    two): the index is made after the repeats are removed, the latest rating kept."""
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text(OLD_RATINGS_TABLE.replace("VARCHAR(300))", "VARCHAR(300), answer VARCHAR(64))")))
+        for rating, answer in (("up", "a"), ("down", "a"), ("up", "b")):
+            connection.execute(text("INSERT INTO feedback_ratings (rated_at, rating, intent, answer) "
+                                    "VALUES ('2026-01-02 03:04:05', :rating, 'ask_salary', :answer)"),
+                               {"rating": rating, "answer": answer})
+    engine.dispose()
+    assert summary(db_url) == [("ask_salary", None, 1, 1)]
+
+
 def test_two_stores_rating_the_same_answer_keep_one_row(db_url):
     """Two action servers on one database: the unique index, not one process's memory, decides."""
     stores = [FeedbackStore(db_url), FeedbackStore(db_url)]
