@@ -6,24 +6,32 @@ from __future__ import annotations
 import json
 import os
 import threading
+from pathlib import Path
 from typing import List
 
 import pytest
+import yaml
 
-from tests.production.conftest import SQLITE_ENDPOINTS
 from tests.production.stack import Redis
-from tests.servers import Servers, get
+from tests.servers import ROOT, Servers, get
 from tests.slack.conftest import (BOT_TOKEN, BOT_USER, SIGNING_SECRET, FakeSlack, Slack, event,  # noqa: F401
                                   fake_slack, slack_credentials)
 
-# The production tests' SQLite endpoints, with Redis as the lock store.
-ENDPOINTS = SQLITE_ENDPOINTS + """lock_store:
-  type: redis
-  url: 127.0.0.1
-  port: %d
-  db: 1
-  socket_timeout: 2
-"""
+# The lock store the deployment names (deploy/endpoints.yml), on a throwaway Redis.
+DEPLOYED_LOCK_STORE = yaml.safe_load((ROOT / "deploy" / "endpoints.yml").read_text())["lock_store"]["type"]
+
+
+def endpoints(conversations: Path, redis_port: int) -> str:
+    """The action server, conversations in one SQLite file, and Redis as the lock store."""
+    return yaml.safe_dump({
+        "action_endpoint": {"url": "http://127.0.0.1:{actions_port}/webhook", "enable_selective_domain": True},
+        "tracker_store": {"type": "channels.tracker_store.CoachSQLTrackerStore", "dialect": "sqlite",
+                          "db": str(conversations)},
+        "lock_store": {"type": DEPLOYED_LOCK_STORE, "url": "127.0.0.1", "port": redis_port, "db": 1,
+                       "socket_timeout": 2},
+    })
+
+
 QUESTION = "what is the median salary"
 ANSWER = "$47,190"
 STORE_DOWN = "cannot reach its conversation store"
@@ -47,7 +55,7 @@ def two_servers(tmp_path_factory, knowledge_url, fake_slack, redis):
         folder = work / f"server-{number}"
         folder.mkdir()
         servers.append(Servers(folder, knowledge_url, credentials=credentials, env=env,
-                               endpoints=ENDPOINTS % (work / "conversations.db", redis.port)))
+                               endpoints=endpoints(work / "conversations.db", redis.port)))
     try:
         for server in servers:
             server.start_actions(wait=False)
