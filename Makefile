@@ -43,6 +43,7 @@ help:
 	@echo "make crossval-compare  the same with and without spaCy, side by side"
 	@echo "make unanswered  the questions users asked most that the coach could not answer"
 	@echo "make ratings     thumbs up and down on answers, by intent and topic"
+	@echo "make prune       delete conversations and feedback older than RETENTION_DAYS (default 90)"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh \
@@ -152,6 +153,12 @@ unanswered: $(VENV)/.installed
 
 ratings: $(VENV)/.installed
 	$(PYTHON) -m knowledge.feedback ratings
+
+# Conversations (the tracker store ENDPOINTS names) and feedback older than RETENTION_DAYS
+# (default 90): whole conversations, or whole earlier sessions of one still in use.
+.PHONY: prune
+prune: $(VENV)/.installed
+	$(PYTHON) -m channels.retention --endpoints $(or $(ENDPOINTS),endpoints.yml)
 
 clean:
 	rm -rf build models results .pytest_cache

@@ -6,6 +6,7 @@ gets the coach's reply.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
@@ -64,13 +65,21 @@ def record_unanswered(tracker: Tracker, reason: str, text: Optional[str] = None)
         return False
 
 
+def answer_key(tracker: Tracker, question: Dict[str, Any], position: int) -> str:
+    """Names the answer to `question` (a user event at `position` in the conversation) for the
+    one-rating-per-answer rule: a digest of the conversation id and the message's id (or, in a
+    conversation without them, its time and place), so the sender id itself is not kept."""
+    message = question.get("message_id") or f"{question.get('timestamp')}#{position}"
+    return hashlib.sha256(f"{tracker.sender_id}\0{message}".encode("utf-8", "replace")).hexdigest()
+
+
 def rated_answer(tracker: Tracker) -> Dict[str, Optional[str]]:
-    """The answer a rating is about: the user's previous message, and the intent and topic the
-    coach answered it as (the slots its answer set; else the message's intent)."""
+    """The answer a rating is about: the user's previous message, the intent and topic the
+    coach answered it as (the slots its answer set; else the message's intent), and its key."""
     earlier = [e for e in _user_events(tracker)[:-1]
                if ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in RATINGS]
     if not earlier:
-        return {"intent": None, "topic": None, "question": None}
+        return {"intent": None, "topic": None, "question": None, "answer": None}
     previous = earlier[-1]
     answered: Dict[str, Any] = {}
     events = list(tracker.events)
@@ -84,7 +93,8 @@ def rated_answer(tracker: Tracker) -> Dict[str, Optional[str]]:
     topic = answered.get("topic")
     if topic is None and intent and intent == tracker.get_slot("last_intent"):
         topic = tracker.get_slot("topic")
-    return {"intent": intent, "topic": topic, "question": previous.get("text")}
+    return {"intent": intent, "topic": topic, "question": previous.get("text"),
+            "answer": answer_key(tracker, previous, start)}
 
 
 class ActionRecordFeedback(Action):
@@ -103,7 +113,8 @@ class ActionRecordFeedback(Action):
             return []
         answer = rated_answer(tracker)
         try:
-            feedback_store().record_rating(positive, answer["intent"], answer["topic"], answer["question"])
+            feedback_store().record_rating(positive, answer["intent"], answer["topic"], answer["question"],
+                                           answer["answer"])
         except Exception:  # the thanks matter more than the record
             logger.exception("rating not recorded")
         dispatcher.utter_message(response=THANKS[positive])

@@ -1,8 +1,14 @@
 """The Slack channel: Rasa's Slack connector with each message answered once, malformed events
-refused with a 400, and a configurable Slack API address (so tests can use a local fake).
+refused with a 400, each turn guarded like the other channels', and a configurable Slack API
+address (so tests can use a local fake).
 
 Rasa's own checks stay as they are: the v0 signature (HMAC-SHA256 of the body with the signing
 secret) and a request timestamp at most five minutes old. The guard here runs after them.
+
+Rasa runs a Slack turn in the background, after answering Slack, so a failure there reached no
+one. Each turn now runs through `channels/guard.py`'s `handle_turn`: a turn that said nothing
+gets the apology, and a turn the conversation or lock store could not serve is logged and
+answered in Slack with the store's "send it again" message.
 """
 from __future__ import annotations
 
@@ -21,12 +27,18 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.guard import StoreUnavailable, handle_turn
+
 logger = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 # Slack retries an event three times within about five minutes; at 10,000 remembered messages
 # a retry is still recognised unless the workspace sends more than 30 messages a second.
 REMEMBERED_MESSAGES = 10_000
+# In Redis a message is remembered for an hour: well past Slack's last retry, and short enough
+# that the keys of a busy workspace never pile up.
+SEEN_SECONDS = 3600
+SEEN_KEY_PREFIX = "slack:seen:"
 # Callbacks of the Events API that carry no event and need no reply.
 EVENTLESS_CALLBACKS = {"app_rate_limited"}
 
@@ -62,6 +74,35 @@ class SeenMessages:
         if len(self._keys) > self.limit:
             self._keys.popitem(last=False)
         return True
+
+
+class SharedSeenMessages:
+    """The messages taken by any Rasa server that shares the Redis of `client` (the lock store's):
+    the first server to SET a message's key (NX, with an expiry) answers it. If Redis cannot be
+    reached, this process's own memory decides, and the turn meets the same outage in the lock
+    store, where it is reported."""
+
+    def __init__(self, client: Any, local: SeenMessages, seconds: int = SEEN_SECONDS) -> None:
+        self.client, self.local, self.seconds = client, local, seconds
+
+    def add(self, key: Hashable) -> bool:
+        import redis.exceptions
+
+        name = SEEN_KEY_PREFIX + json.dumps(key)
+        try:
+            return bool(self.client.set(name, 1, nx=True, ex=self.seconds))
+        except redis.exceptions.RedisError as error:
+            logger.error("Slack message %s checked in this process only, Redis is unavailable (%s: %s)",
+                         key, error.__class__.__name__, error)
+            return self.local.add(key)
+
+
+def shared_client(agent: Any) -> Optional[Any]:
+    """The Redis client of the agent's lock store, when it is Rasa's RedisLockStore."""
+    from rasa.core.lock_store import RedisLockStore
+
+    store = getattr(agent, "lock_store", None)
+    return store.red if isinstance(store, RedisLockStore) else None
 
 
 def _json_body(request: Request) -> Dict[Text, Any]:
@@ -107,7 +148,9 @@ class CoachSlackInput(SlackInput):
     taken is acknowledged without a second reply, whatever its X-Slack-Retry-Reason; a retry of
     one that never arrived (the server was down) is answered. The same message delivered as
     both `message` and `app_mention` is answered once too. Messages are known by channel and
-    timestamp, remembered in memory (the last 10,000), so this holds for one server process.
+    timestamp. When the lock store is Redis (several servers or workers: deploy/endpoints.yml)
+    they are remembered there for an hour, so a retry that reaches another server or worker is
+    not answered twice; otherwise in this process's memory (the last 10,000).
     """
 
     @classmethod
@@ -125,6 +168,8 @@ class CoachSlackInput(SlackInput):
         super().__init__(slack_token, *args, **kwargs)
         self.api_url = SLACK_API_URL
         self.seen = SeenMessages()
+        self._shared_seen: Optional[SharedSeenMessages] = None
+        self._agent: Any = None
         # Retries are told apart by the message they carry (above), for every retry reason.
         self.errors_ignore_retry = ()
 
@@ -144,17 +189,47 @@ class CoachSlackInput(SlackInput):
         return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        slack_webhook = super().blueprint(on_new_message)
+        async def guarded_turn(message: UserMessage) -> None:
+            await self._take_turn(on_new_message, message)
+
+        slack_webhook = super().blueprint(guarded_turn)
 
         @slack_webhook.middleware("request")
         async def guard(request: Request) -> Optional[HTTPResponse]:
             if request.method != "POST" or not request.path.rstrip("/").endswith("/webhook"):
                 return None
+            self._meet_agent(getattr(request.app.ctx, "agent", None))
             if not self.is_request_from_slack_authentic(request):
                 return None  # Rasa's handler refuses it
             return self._screen(request)
 
         return slack_webhook
+
+    def _meet_agent(self, agent: Any) -> None:
+        """Keeps the server's agent, for the turn's guard and the lock store's Redis."""
+        if agent is self._agent:
+            return
+        self._agent = agent
+        client = shared_client(agent)
+        self._shared_seen = SharedSeenMessages(client, self.seen) if client is not None else None
+
+    async def _take_turn(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                         message: UserMessage) -> None:
+        """One turn, guarded; a store outage is answered in Slack (Rasa runs this in the background,
+        where an exception would reach no one)."""
+        try:
+            await handle_turn(on_new_message, message, self._agent)
+        except StoreUnavailable as error:
+            await self._tell(message, str(error))
+        except Exception:  # noqa: BLE001  (e.g. Slack refused the apology: logged, never lost silently)
+            logger.exception("Slack turn for conversation %s failed", message.sender_id)
+
+    @staticmethod
+    async def _tell(message: UserMessage, text: Text) -> None:
+        try:
+            await message.output_channel.send_text_message(message.sender_id, text)
+        except Exception:  # noqa: BLE001
+            logger.exception("could not tell conversation %s: %s", message.sender_id, text)
 
     def _screen(self, request: Request) -> Optional[HTTPResponse]:
         """A reply for a signed request that must not reach the dialogue, or None to go on."""
@@ -176,7 +251,7 @@ class CoachSlackInput(SlackInput):
         if not self._will_answer(body):
             return None
         key = (event.get("channel"), event.get("ts") or body.get("event_id"))
-        if not self.seen.add(key):
+        if not (self._shared_seen or self.seen).add(key):
             logger.info(f"Slack message {key} already taken (retry "
                         f"{request.headers.get(self.retry_num_header)}, "
                         f"{request.headers.get(self.retry_reason_header)}): not answered again")

@@ -2,8 +2,11 @@
 
 The tables live in the knowledge store's database ($KNOWLEDGE_DB_URL) but have metadata of
 their own, so the loader, which replaces the facts, never creates, empties or drops them.
-Nothing here knows who asked: no sender id is kept, e-mail addresses and phone-number-like
-digit runs are replaced before anything is written, and text is capped.
+Nothing here knows who asked: no sender id is kept; personal details (names, e-mail
+addresses, street addresses, dates of birth, places below a state: knowledge/redaction.py),
+phone-number-like digit runs and control characters are replaced before anything is written,
+and text is capped. The reports print no control or bidi characters, and no database password.
+Rows older than $RETENTION_DAYS are deleted by `make prune` (channels/retention.py).
 
 Recording never raises: a missing, broken or read-only database is logged and the
 conversation carries on. The curators' queries do raise, so a report is never silently empty.
@@ -17,16 +20,19 @@ import argparse
 import logging
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import List, Optional
+from typing import Callable, List, Optional, Tuple
 
-from sqlalchemy import Column, DateTime, Float, Integer, String, case, func, select
+from sqlalchemy import (Column, DateTime, Float, Index, Integer, String, case, delete, func, inspect,
+                        select, text, update)
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
-from knowledge.loader import database_url, make_engine
+from knowledge.loader import database_url, make_engine, masked_url
+from knowledge.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +40,7 @@ FeedbackBase = declarative_base()
 
 MAX_TEXT = 300
 MAX_LABEL = 80
+ANSWER_KEY_CHARS = 64  # a SHA-256 digest in hex
 POSITIVE, NEGATIVE = "up", "down"
 
 # Why a question went unanswered. Callers may pass other short reasons; these are the usual ones.
@@ -42,12 +49,14 @@ NO_FACTS = "no facts for the scope"
 OTHER_CAREER = "other career"
 OUT_OF_SCOPE = "out of scope"
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A run of digits with the separators phone numbers are written with: "+1 (555) 123-4567".
 DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]*\d")
 PHONE_MIN_DIGITS = 7
 YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*-\s*(?:19|20)\d\d")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters (C0, C1), and the invisible ones that reorder or hide text (bidi overrides
+# and isolates, zero-width joiners: Unicode's format characters), which could make a printed
+# report say what the stored text does not.
+INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
 SPACE = re.compile(r"\s+")
 
 
@@ -66,7 +75,11 @@ class UnansweredQuestion(FeedbackBase):
 
 
 class AnswerRating(FeedbackBase):
-    """A thumbs up or down on an answer: which intent and topic it answered, and the question."""
+    """A thumbs up or down on an answer: which intent and topic it answered, and the question.
+
+    `answer` names the rated answer (a digest the caller makes, see actions/feedback.py) and is
+    unique: a second rating of the same answer replaces the first. Ratings kept before it
+    existed have none and are counted as they are."""
 
     __tablename__ = "feedback_ratings"
 
@@ -76,6 +89,11 @@ class AnswerRating(FeedbackBase):
     intent = Column(String(MAX_LABEL))
     topic = Column(String(MAX_LABEL))
     question = Column(String(MAX_TEXT))
+    answer = Column(String(ANSWER_KEY_CHARS))
+
+
+# Created apart from the table, so that a database made before the column gets it too.
+ONE_RATING_PER_ANSWER = Index("feedback_ratings_one_per_answer", AnswerRating.answer, unique=True)
 
 
 # -- what is kept of a text -------------------------------------------------------------------
@@ -86,14 +104,23 @@ def _scrub_digits(match: re.Match) -> str:
     return "[number]"
 
 
-def scrub(text: Optional[str], limit: int = MAX_TEXT) -> str:
-    """The text without e-mail addresses, phone-number-like digit runs or control characters,
-    whitespace collapsed, at most `limit` characters."""
-    text = CONTROL.sub(" ", text or "")
-    text = EMAIL.sub("[email]", text)
-    text = DIGIT_RUN.sub(_scrub_digits, text)
+def printable(text: Optional[str]) -> str:
+    """The text with control and invisible formatting characters replaced by spaces."""
+    return "".join(" " if unicodedata.category(c) in INVISIBLE_CATEGORIES else c for c in text or "")
+
+
+def _capped(text: str, limit: int) -> str:
     text = SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def scrub(text: Optional[str], limit: int = MAX_TEXT) -> str:
+    """What is kept of what a user typed: without control or invisible characters, personal
+    details (knowledge/redaction.py: e-mail addresses, names, places below a state, street
+    addresses, dates of birth) or phone-number-like digit runs, whitespace collapsed, at most
+    `limit` characters."""
+    text = redact(printable(text))
+    return _capped(DIGIT_RUN.sub(_scrub_digits, text), limit)
 
 
 def normalize(text: str) -> str:
@@ -102,7 +129,8 @@ def normalize(text: str) -> str:
 
 
 def _label(value: Optional[str]) -> Optional[str]:
-    return (scrub(value, MAX_LABEL) or None) if value is not None else None
+    """A short name the coach made (an intent, a topic, a reason): only cleaned and capped."""
+    return (_capped(printable(value), MAX_LABEL) or None) if value is not None else None
 
 
 def _now() -> datetime:
@@ -141,22 +169,27 @@ class FeedbackStore:
         return self._engine
 
     def ensure_tables(self) -> None:
-        """Creates the feedback tables if they are missing (only those: never the facts')."""
+        """Creates the feedback tables if they are missing (only those: never the facts'), and
+        gives a ratings table made before `answer` existed the column and its unique index."""
         if not self._ready:
             FeedbackBase.metadata.create_all(self.engine)
+            _add_answer_key(self.engine)
             self._ready = True
 
-    def _add(self, row: FeedbackBase) -> bool:
+    def _write(self, write: Callable[[], bool]) -> bool:
         try:
             self.ensure_tables()
-            with Session(self.engine) as session, session.begin():
-                session.add(row)
-            return True
+            return write()
         except (SQLAlchemyError, OSError) as error:
             # Feedback is a nicety: the user still gets the answer.
             logger.warning("feedback not stored (%s: %s)", error.__class__.__name__, str(error).splitlines()[0])
             self._ready = False
             return False
+
+    def _insert(self, row: FeedbackBase) -> bool:
+        with Session(self.engine) as session, session.begin():
+            session.add(row)
+        return True
 
     # -- writing (never raises) ----------------------------------------------------------
     def record_unanswered(self, text: Optional[str], reason: str, intent: Optional[str] = None,
@@ -165,18 +198,34 @@ class FeedbackStore:
         kept = scrub(text)
         if not kept:
             return False  # an empty message teaches nothing
-        return self._add(UnansweredQuestion(
+        row = UnansweredQuestion(
             asked_at=_now(), text=kept, normalized=normalize(kept)[:MAX_TEXT], reason=_label(reason) or "unknown",
             intent=_label(intent), confidence=_confidence(confidence),
-        ))
+        )
+        return self._write(lambda: self._insert(row))
 
     def record_rating(self, positive: bool, intent: Optional[str], topic: Optional[str],
-                      question: Optional[str]) -> bool:
-        """Keeps a thumbs up or down on an answer; False when it could not be stored."""
-        return self._add(AnswerRating(
-            rated_at=_now(), rating=POSITIVE if positive else NEGATIVE, intent=_label(intent),
-            topic=_label(topic), question=scrub(question) or None,
-        ))
+                      question: Optional[str], answer: Optional[str] = None) -> bool:
+        """Keeps a thumbs up or down on an answer; False when it could not be stored. A rating
+        of an `answer` already rated replaces the earlier one."""
+        row = AnswerRating(rated_at=_now(), rating=POSITIVE if positive else NEGATIVE, intent=_label(intent),
+                           topic=_label(topic), question=scrub(question) or None, answer=answer)
+        return self._write(lambda: self._insert(row) if answer is None else self._replace_rating(row))
+
+    def _replace_rating(self, row: AnswerRating) -> bool:
+        """Updates the answer's rating, or inserts it; the unique index settles a race of two."""
+        changes = {"rated_at": row.rated_at, "rating": row.rating, "intent": row.intent,
+                   "topic": row.topic, "question": row.question}
+        statement = update(AnswerRating).where(AnswerRating.answer == row.answer).values(**changes)
+        for _attempt in range(2):
+            with Session(self.engine) as session, session.begin():
+                if session.execute(statement).rowcount:
+                    return True
+            try:
+                return self._insert(row)
+            except IntegrityError:  # another process inserted it meanwhile: update that one
+                row = AnswerRating(answer=row.answer, **changes)
+        return False
 
     # -- reading (for curators) ----------------------------------------------------------
     def most_unanswered(self, limit: int = 20) -> List[UnansweredCount]:
@@ -223,9 +272,38 @@ class FeedbackStore:
             return [RatingCount(row.intent, row.topic, int(row.up or 0), int(row.down or 0))
                     for row in session.execute(statement)]
 
+    # -- retention (channels/retention.py) -----------------------------------------------
+    def prune(self, before: datetime) -> Tuple[int, int]:
+        """Deletes the unanswered questions and ratings recorded before `before` (naive UTC);
+        how many of each."""
+        self.ensure_tables()
+        with Session(self.engine) as session, session.begin():
+            questions = session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.asked_at < before))
+            ratings = session.execute(delete(AnswerRating).where(AnswerRating.rated_at < before))
+            return questions.rowcount, ratings.rowcount
+
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
+
+
+def _add_answer_key(engine: Engine) -> None:
+    """The `answer` column and its unique index on a ratings table that lacks them, without a
+    migration tool: duplicate keys (none unless someone added the column by hand) keep the
+    latest rating, then the index is made."""
+    table = AnswerRating.__table__
+    found = inspect(engine)
+    if any(index["name"] == ONE_RATING_PER_ANSWER.name for index in found.get_indexes(table.name)):
+        return
+    columns = {column["name"] for column in found.get_columns(table.name)}
+    with engine.begin() as connection:
+        if "answer" not in columns:
+            connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN answer VARCHAR({ANSWER_KEY_CHARS})"))
+        latest = (select(func.max(AnswerRating.id)).where(AnswerRating.answer.is_not(None))
+                  .group_by(AnswerRating.answer))
+        connection.execute(delete(AnswerRating).where(AnswerRating.answer.is_not(None),
+                                                      AnswerRating.id.not_in(latest)))
+    ONE_RATING_PER_ANSWER.create(engine, checkfirst=True)
 
 
 def _confidence(value: Optional[float]) -> Optional[float]:
@@ -243,7 +321,7 @@ def _print_unanswered(store: FeedbackStore, limit: int) -> None:
         return
     print(f"{'count':>5}  {'last seen (UTC)':16}  question  [why]")
     for row in rows:
-        print(f"{row.count:>5}  {row.last_seen:%Y-%m-%d %H:%M}  {row.question}  [{row.reasons}]")
+        print(f"{row.count:>5}  {row.last_seen:%Y-%m-%d %H:%M}  {printable(row.question)}  [{printable(row.reasons)}]")
 
 
 def _print_ratings(store: FeedbackStore) -> None:
@@ -253,7 +331,7 @@ def _print_ratings(store: FeedbackStore) -> None:
         return
     print(f"{'up':>4} {'down':>4}  intent / topic")
     for row in rows:
-        print(f"{row.up:>4} {row.down:>4}  {row.intent or '-'} / {row.topic or '-'}")
+        print(f"{row.up:>4} {row.down:>4}  {printable(row.intent) or '-'} / {printable(row.topic) or '-'}")
     print(f"{sum(r.up for r in rows):>4} {sum(r.down for r in rows):>4}  in all")
 
 
@@ -275,7 +353,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         else:
             _print_ratings(store)
     except (SQLAlchemyError, OSError) as error:
-        print(f"feedback: the database at {store.url} cannot be read ({error.__class__.__name__}: "
+        print(f"feedback: the database at {masked_url(store.url)} cannot be read ({error.__class__.__name__}: "
               f"{str(error).splitlines()[0]})", file=sys.stderr)
         return 1
     finally:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from sqlalchemy import create_engine, delete
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from knowledge.models import Base, Fact, FactEntry, Source
@@ -25,6 +26,14 @@ DEFAULT_DB_PATH = PROJECT_DIR / "build" / "knowledge.db"
 def database_url() -> str:
     """The knowledge store's SQLAlchemy URL: $KNOWLEDGE_DB_URL, or a SQLite file in build/."""
     return os.environ.get("KNOWLEDGE_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def masked_url(url: Union[str, URL]) -> str:
+    """A database URL fit to print or log: its password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a database URL that cannot be read)"
 
 
 def make_engine(url: Optional[str] = None) -> Engine:
@@ -82,7 +91,7 @@ def main() -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     topics = sorted({f.topic for f in facts})
-    print(f"knowledge: {len(facts)} facts in {len(topics)} topics -> {database_url()}")
+    print(f"knowledge: {len(facts)} facts in {len(topics)} topics -> {masked_url(database_url())}")
     return 0
 
 
