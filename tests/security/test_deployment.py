@@ -26,9 +26,9 @@ DEPLOY_ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
 
 # The oldest release line of each image still supported by its project: nginx supports only its
 # newest stable branch (1.28 since April 2025; 1.22 ended in 2023); PostgreSQL each major for five
-# years (13 ended November 2025); Redis its two newest lines; Python 3.10 is the newest Rasa 3.6
-# runs on.
-OLDEST_SUPPORTED = {"nginx": (1, 28), "postgres": (14,), "redis": (7, 2), "python": (3, 10)}
+# years (13 ended November 2025), and postgres-init.sql needs psql 15 (\getenv); Redis its two
+# newest lines; Python 3.10 is the newest Rasa 3.6 runs on.
+OLDEST_SUPPORTED = {"nginx": (1, 28), "postgres": (15,), "redis": (7, 2), "python": (3, 10)}
 FULL_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-[\w.-]+)?$")
 # The images this project builds itself (not pulled).
 OWN_IMAGES = {"coach"}
