@@ -27,6 +27,7 @@ KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*
 
 help:
 	@echo "make run         install, build, train if needed, start the coach on localhost:5005"
+	@echo "                 (HTTP API off; ENABLE_API=1 with RASA_API_TOKEN_FILE or RASA_API_TOKEN turns it on)"
 	@echo "make shell       chat with the coach in the terminal"
 	@echo "make ask Q=...   ask one question and print the reply (for scripts)"
 	@echo "make replay      replay the test conversations, each story's PASS or FAIL"
@@ -44,6 +45,7 @@ help:
 	@echo "make unanswered  the questions users asked most that the coach could not answer"
 	@echo "make ratings     thumbs up and down on answers, by intent and topic"
 	@echo "make prune       delete conversations and feedback older than RETENTION_DAYS (default 90)"
+	@echo "make audit       known vulnerabilities in the locked dependencies (needs the network; docs/audit.md)"
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt constraints.txt scripts/bootstrap.sh scripts/install_spacy_model.sh \
@@ -159,6 +161,18 @@ ratings: $(VENV)/.installed
 .PHONY: prune
 prune: $(VENV)/.installed
 	$(PYTHON) -m channels.retention --endpoints $(or $(ENDPOINTS),endpoints.yml)
+
+# Known vulnerabilities in constraints.txt, each with its verdict from docs/audit.md. pip-audit
+# lives in its own virtualenv: it cannot install beside Rasa's pins (packaging==20.9). It asks
+# PyPI and osv.dev over the network, so it is not part of `make test`.
+AUDIT_VENV := build/audit-venv
+PIP_AUDIT_VERSION := 2.9.0
+.PHONY: audit
+audit: $(AUDIT_VENV)/bin/pip-audit
+	$(PYTHON) scripts/audit.py $(AUDIT_VENV)/bin/pip-audit
+$(AUDIT_VENV)/bin/pip-audit:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==$(PIP_AUDIT_VERSION)
 
 clean:
 	rm -rf build models results .pytest_cache

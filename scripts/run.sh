@@ -15,17 +15,12 @@ INTERFACE=${INTERFACE:-127.0.0.1}
 WEB_PORT=${WEB_PORT:-8080}
 CORS_ORIGINS=${CORS_ORIGINS-http://localhost:$WEB_PORT}
 read -ra cors_origins <<< "${CORS_ORIGINS//,/ }"
-# Beyond this machine the HTTP API (conversations, trackers, model) must need a token.
-auth_args=()
-[ -n "${RASA_API_TOKEN:-}" ] && auth_args=(--auth-token "$RASA_API_TOKEN")
-case "$INTERFACE" in
-  127.*|localhost|::1|"[::1]") ;;
-  *) if [ "${1:-}" != shell ] && [ -z "${RASA_API_TOKEN:-}" ]; then
-       echo "coach: INTERFACE=$INTERFACE opens the HTTP API beyond this machine;" \
-            "set RASA_API_TOKEN to a secret (callers then add ?token=...) or use INTERFACE=127.0.0.1" >&2
-       exit 2
-     fi ;;
-esac
+# The HTTP API (conversations, trackers, model) is off unless ENABLE_API=1, and then needs a token
+# from RASA_API_TOKEN_FILE (a file only you can read) or RASA_API_TOKEN, never on a command line:
+# scripts/serve.py checks them here, before anything starts.
+if [ "${1:-}" != shell ]; then
+  "$BIN/python" scripts/serve.py --check || exit 2
+fi
 
 # endpoints.yml names the action server on port 5055; another ACTIONS_PORT gets its own copy.
 ENDPOINTS=endpoints.yml
@@ -78,9 +73,10 @@ if mkdir -p build && scripts/slack_credentials.sh > build/credentials.yml; then
   echo "coach: Slack events at http://localhost:$PORT/webhooks/slack/webhook"
 fi
 
-echo "coach: starting on http://localhost:$PORT (REST channel and HTTP API)"
+api=$([ "${ENABLE_API:-}" = 1 ] && echo "REST channel and HTTP API, with its token" || echo "REST channel; HTTP API off")
+echo "coach: starting on http://localhost:$PORT ($api)"
 echo "coach: try  curl -s localhost:$PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is the median salary\"}'"
-"$BIN/rasa" run --model "$MODEL" --enable-api --interface "$INTERFACE" --port "$PORT" \
-  --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" --cors "${cors_origins[@]}" "${auth_args[@]}" &
+"$BIN/python" scripts/serve.py --model "$MODEL" --interface "$INTERFACE" --port "$PORT" \
+  --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" --cors "${cors_origins[@]}" &
 pids+=($!)
 wait -n "${pids[@]}"

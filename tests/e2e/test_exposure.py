@@ -1,5 +1,5 @@
-"""Exposure: the HTTP API needs a token beyond this machine, and CORS allows only the configured
-origins (the settings `scripts/run.sh` passes to the Rasa server)."""
+"""Exposure: the HTTP API is off unless asked for and then needs a token, and CORS allows only
+the configured origins (the settings `scripts/run.sh` passes to the Rasa server)."""
 from __future__ import annotations
 
 import json
@@ -29,7 +29,7 @@ class TokenCoach(Coach):
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory, knowledge_url) -> Iterator[Servers]:
-    """Both servers, the Rasa server started as run.sh starts it beyond localhost."""
+    """Both servers, the Rasa server's HTTP API guarded by a token (run.sh's ENABLE_API=1)."""
     running = Servers(tmp_path_factory.mktemp("guarded"), knowledge_url,
                       rasa_args=["--auth-token", TOKEN, "--cors", ALLOWED])
     running.coach = TokenCoach(running.rasa_port)
@@ -43,8 +43,9 @@ def run_script(**env: str) -> subprocess.CompletedProcess:
     """scripts/run.sh with the given settings, on free ports; its process group is ended after."""
     settings = dict(os.environ, PORT=str(free_port()), ACTIONS_PORT=str(free_port()),
                     WEB_PORT=str(free_port()), **env)
-    if "RASA_API_TOKEN" not in env:
-        settings.pop("RASA_API_TOKEN", None)
+    for name in ("ENABLE_API", "RASA_API_TOKEN", "RASA_API_TOKEN_FILE"):
+        if name not in env:
+            settings.pop(name, None)
     process = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=settings, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -56,16 +57,16 @@ def run_script(**env: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
-@pytest.mark.parametrize("interface", ["0.0.0.0", "192.0.2.10"])
-def test_run_refuses_an_open_interface_without_a_token(interface):
-    result = run_script(INTERFACE=interface)
+@pytest.mark.parametrize("interface", ["127.0.0.1", "0.0.0.0", "192.0.2.10"])
+def test_run_refuses_the_api_without_a_token(interface):
+    result = run_script(INTERFACE=interface, ENABLE_API="1")
     assert result.returncode != 0
     assert "RASA_API_TOKEN" in result.stderr
     assert "starting" not in result.stdout, "nothing may start before the refusal"
 
 
 def test_run_refuses_an_empty_token():
-    result = run_script(INTERFACE="0.0.0.0", RASA_API_TOKEN="")
+    result = run_script(INTERFACE="0.0.0.0", ENABLE_API="1", RASA_API_TOKEN="")
     assert result.returncode != 0
     assert "RASA_API_TOKEN" in result.stderr
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from typing import Any, Dict, List
 
 import pytest
@@ -59,7 +60,7 @@ class Stack:
 
         self.postgres = Postgres()
         self.postgres.start()
-        self.redis = Redis().start()
+        self.redis = Redis(password=uuid.uuid4().hex).start()  # as deployed: Redis needs a password
         for database in ("conversations", "knowledge"):
             self.postgres.create_database(database)
         self.knowledge_url = self.postgres.url("knowledge")
@@ -72,7 +73,8 @@ class Stack:
             folder.mkdir()
             replica = Servers(folder, self.knowledge_url, endpoints=endpoints, env={
                 "TRACKER_STORE_URL": self.postgres.url("conversations"),
-                "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis.port), "REDIS_PASSWORD": ""})
+                "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis.port),
+                "REDIS_PASSWORD": self.redis.password})
             replica.env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{replica.actions_port}/webhook"
             self.replicas.append(replica)
         # All replicas load at once, as they would in a deployment.

@@ -88,19 +88,24 @@ class Postgres:
 
 
 class Redis:
-    """A Redis server that keeps nothing on disk."""
+    """A Redis server that keeps nothing on disk; with `password`, it needs that password (given
+    on its standard input, as deploy/docker-compose.yml gives it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, password: str = "") -> None:
         self.program = _program("redis-server", "/usr/bin/redis-server")
         self.dir = Path(tempfile.mkdtemp(prefix="coach-redis-"))
         self.port = free_port()
+        self.password = password
         self.process: Optional[subprocess.Popen] = None
 
     def start(self) -> "Redis":
         with open(self.dir / "redis.log", "ab") as log:
             self.process = subprocess.Popen(
-                [self.program, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", str(self.dir)], stdout=log, stderr=subprocess.STDOUT)
+                [self.program, "-", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", str(self.dir)], stdin=subprocess.PIPE, stdout=log,
+                stderr=subprocess.STDOUT)
+            self.process.stdin.write(f"requirepass {self.password}\n".encode() if self.password else b"")
+            self.process.stdin.close()
         _wait_for_port(self.port, "redis")
         return self
 
