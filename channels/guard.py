@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Text
@@ -36,6 +37,12 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 MAX_MESSAGE_CHARS = 10_000
 MAX_METADATA_DEPTH = 20
 MAX_ID_CHARS = 255
+# Characters an identifier may not hold: they are written into the log, where a line feed or
+# carriage return forges a log line, other control characters (C0, DEL, C1) garble it, and the
+# bidirectional controls (U+202E and the rest) show it in another order than it was written.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\u2028\u2029")  # Unicode's line and paragraph separators
 
 
 def nesting(value: Any, limit: int = MAX_METADATA_DEPTH) -> int:
@@ -84,12 +91,21 @@ def metadata_problem(metadata: Any) -> Optional[Text]:
     return None
 
 
+def _unprintable(character: Text) -> bool:
+    return (unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS
+            or character in _LINE_BREAKS)
+
+
 def id_problem(name: Text, value: Any) -> Optional[Text]:
     """What is wrong with an identifier (a conversation or message id), or None."""
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID_CHARS:
         return f"'{name}' must be a non-empty string of at most {MAX_ID_CHARS} characters"
     if not _encodable(value):
         return f"'{name}' is not valid Unicode text"
+    unprintable = next((c for c in value if _unprintable(c)), None)
+    if unprintable is not None:
+        return (f"'{name}' holds a control character (U+{ord(unprintable):04X}): "
+                "use printable characters only")
     return None
 
 
