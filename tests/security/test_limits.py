@@ -15,6 +15,7 @@ from typing import List, Tuple
 
 import pytest
 
+from channels.limits import RateLimits, TokenBuckets
 from tests.security.channels_stack import SocketClient, running_coach, stored, user_texts
 from tests.servers import post
 
@@ -142,3 +143,46 @@ def test_a_socket_over_its_rate_is_told_and_its_turn_not_run(servers):
     taken = [t for t in user_texts(servers, conversation) if t.startswith(QUESTION)]
     assert 1 <= len(taken) < PER_CONVERSATION + 3, taken
     assert any("two years" in t for t in again), again
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_bucket_lets_a_burst_pass_then_refills_at_its_rate():
+    clock = Clock()
+    limits = RateLimits(TokenBuckets(3, 30, clock), TokenBuckets(100, 30, clock))
+    assert [limits.admit("c", "a") for _ in range(4)] == [0, 0, 0, 10]  # a token every 10 s
+    clock.now += 9
+    assert limits.admit("c", "a") == 1
+    clock.now += 1
+    assert limits.admit("c", "a") == 0
+    assert limits.admit("another conversation", "a") == 0
+
+
+def test_a_refused_message_takes_no_token_from_the_other_bucket():
+    clock = Clock()
+    limits = RateLimits(TokenBuckets(1, 60, clock), TokenBuckets(2, 60, clock))
+    assert limits.admit("c", "a") == 0
+    assert limits.admit("c", "a") > 0  # the conversation is over its limit ...
+    assert limits.admit("d", "a") == 0  # ... and the address still had its second token
+
+
+def test_forgotten_buckets_are_full_ones_and_their_number_is_bounded():
+    clock = Clock()
+    buckets = TokenBuckets(1, 60, clock, max_buckets=2)
+    for key in ("a", "b", "c"):
+        buckets.take(key, clock.now)
+    assert len(buckets._buckets) == 2
+    assert buckets.wait("a", clock.now) == 0 and buckets.wait("c", clock.now) > 0
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_a_setting_that_is_not_a_positive_number_is_refused(monkeypatch, value):
+    monkeypatch.setenv("COACH_RATE_PER_CONVERSATION", value)
+    with pytest.raises(ValueError, match="COACH_RATE_PER_CONVERSATION"):
+        RateLimits.from_environment()

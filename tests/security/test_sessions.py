@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import stat
 
 import pytest
 import socketio
 
+from channels.sessions import SessionIds, _stored_secret, conversation_id
 from tests.security.channels_stack import (ALLOWED_ORIGIN, OTHER_ORIGIN, SocketClient, conversation_holding,
                                            running_coach, user_texts)
 from tests.servers import post
@@ -158,3 +160,15 @@ def test_a_page_from_another_origin_cannot_open_a_socket(servers):
     refused = run(attempt(OTHER_ORIGIN))
     assert refused != "connected"
     assert "not one of the allowed origins" in refused, refused
+
+
+def test_the_generated_secret_is_made_once_and_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "build" / "session-secret"
+    first = _stored_secret(path)
+    assert _stored_secret(path) == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert list(path.parent.iterdir()) == [path]
+    ids = SessionIds(first)
+    issued = ids.issue()
+    assert ids.verified(issued) and not SessionIds(b"another secret").verified(issued)
+    assert conversation_id(issued) == "socketio:" + issued.split(".")[0]
