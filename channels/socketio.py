@@ -98,75 +98,73 @@ class CoachSocketIOInput(SocketIOInput):
         return metadata_problem(metadata)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        app: Dict[Text, Any] = {}
-        turn = guarded(on_new_message, lambda: getattr(getattr(app.get("app"), "ctx", None), "agent", None))
-        webhook = super().blueprint(turn)
-        sio = self.sio
-        namespace = self.namespace or "/"
-        sessions = SessionIds.from_environment()
-        limits = RateLimits.from_environment()
-
-        @webhook.listener("before_server_start")
-        async def start(sanic_app: Any, _loop: Any) -> None:
-            app["app"] = sanic_app
-            cap_request_body(sanic_app)
-
-        async def emit(sid: Text, text: Text) -> None:
-            await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
-
-        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
-            origin = environ.get("HTTP_ORIGIN")
-            if origin and not allowed_origin(app.get("app"), self.socketio_path or "/socket.io", origin, environ):
-                logger.info("socket.io connection from origin %r refused", origin)
-                raise ConnectionRefusedError(ORIGIN_REFUSED.format(origin=origin))
-            if not await rasa_connect(sid, environ, auth):
-                return False
-            await sio.save_session(sid, {"address": _address(environ)}, namespace=self.namespace)
-            return True
-
-        async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if sessions.verified(requested) else sessions.issue()
-            if requested and requested != session_id:
-                logger.info("socket %s asked for a session id this server did not issue; gave a new one", sid)
-            session = await sio.get_session(sid, namespace=self.namespace)
-            for room in sio.rooms(sid, namespace=self.namespace):
-                if room != sid:
-                    sio.leave_room(sid, room, namespace=self.namespace)
-            if self.session_persistence:
-                session["conversation"] = conversation_id(session_id)
-                sio.enter_room(sid, session["conversation"], namespace=self.namespace)
-            session["session_id"] = session_id
-            await sio.save_session(sid, session, namespace=self.namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-
-        async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
-            problem = self._problem(data)
-            session = await sio.get_session(sid, namespace=self.namespace)
-            if not problem and self.session_persistence and data.get("session_id") != session.get("session_id"):
-                problem = NOT_THIS_SESSION
-            if problem:
-                logger.info("socket.io message from %s refused: %s", sid, problem)
-                await emit(sid, f"Sorry, I couldn't read that message: {problem}.")
-                return
-            sender_id = session["conversation"] if self.session_persistence else SOCKET_NAMESPACE + sid
-            wait = limits.admit(sender_id, session.get("address"))
-            if wait:
-                logger.info("socket.io message from %s over the rate limit", sid)
-                await emit(sid, rate_limited_message(wait))
-                return
-            message = UserMessage(data["message"], SocketIOOutput(sio, self.bot_message_evt), sender_id,
-                                  input_channel=self.name(), metadata=data.get(self.metadata_key))
-            try:
-                await turn(message)
-            except StoreUnavailable as error:
-                await emit(sid, str(error))
-
-        rasa_connect = sio.handlers[namespace]["connect"]
-        sio.on("connect", namespace=self.namespace)(connect)
-        sio.on("session_request", namespace=self.namespace)(session_request)
-        sio.on(self.user_message_evt, namespace=self.namespace)(handle_message)
+        self._app: Any = None
+        self._turn = guarded(on_new_message, lambda: getattr(getattr(self._app, "ctx", None), "agent", None))
+        webhook = super().blueprint(self._turn)
+        self._sessions = SessionIds.from_environment()
+        self._limits = RateLimits.from_environment()
+        self._rasa_connect = self.sio.handlers[self.namespace or "/"]["connect"]
+        webhook.listener("before_server_start")(self._start)
+        for event, handler in (("connect", self._connect), ("session_request", self._session_request),
+                               (self.user_message_evt, self._handle_message)):
+            self.sio.on(event, namespace=self.namespace)(handler)
         return webhook
+
+    async def _start(self, sanic_app: Any, _loop: Any) -> None:
+        self._app = sanic_app
+        cap_request_body(sanic_app)
+
+    async def _say(self, sid: Text, text: Text) -> None:
+        await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
+
+    async def _connect(self, sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+        origin = environ.get("HTTP_ORIGIN")
+        if origin and not allowed_origin(self._app, self.socketio_path or "/socket.io", origin, environ):
+            logger.info("socket.io connection from origin %r refused", origin)
+            raise ConnectionRefusedError(ORIGIN_REFUSED.format(origin=origin))
+        if not await self._rasa_connect(sid, environ, auth):  # Rasa's: the jwt_key check, if set
+            return False
+        await self.sio.save_session(sid, {"address": _address(environ)}, namespace=self.namespace)
+        return True
+
+    async def _session_request(self, sid: Text, data: Any = None, *_: Any) -> None:
+        """Confirms the session id asked for if this server issued it, else a new one."""
+        requested = data.get("session_id") if isinstance(data, dict) else None
+        session_id = requested if self._sessions.verified(requested) else self._sessions.issue()
+        if requested and requested != session_id:
+            logger.info("socket %s asked for a session id this server did not issue; gave a new one", sid)
+        session = await self.sio.get_session(sid, namespace=self.namespace)
+        for room in self.sio.rooms(sid, namespace=self.namespace):
+            if room != sid:  # the conversation this socket was in before
+                self.sio.leave_room(sid, room, namespace=self.namespace)
+        if self.session_persistence:
+            session["conversation"] = conversation_id(session_id)
+            self.sio.enter_room(sid, session["conversation"], namespace=self.namespace)
+        session["session_id"] = session_id
+        await self.sio.save_session(sid, session, namespace=self.namespace)
+        await self.sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+    async def _handle_message(self, sid: Text, data: Any = None, *_: Any) -> None:
+        problem = self._problem(data)
+        session = await self.sio.get_session(sid, namespace=self.namespace)
+        if not problem and self.session_persistence and data.get("session_id") != session.get("session_id"):
+            problem = NOT_THIS_SESSION
+        if problem:
+            logger.info("socket.io message from %s refused: %s", sid, problem)
+            await self._say(sid, f"Sorry, I couldn't read that message: {problem}.")
+            return
+        sender_id = session["conversation"] if self.session_persistence else SOCKET_NAMESPACE + sid
+        wait = self._limits.admit(sender_id, session.get("address"))
+        if wait:
+            logger.info("socket.io message from %s over the rate limit", sid)
+            await self._say(sid, rate_limited_message(wait))
+            return
+        message = UserMessage(data["message"], SocketIOOutput(self.sio, self.bot_message_evt), sender_id,
+                              input_channel=self.name(), metadata=data.get(self.metadata_key))
+        try:
+            await self._turn(message)
+        except StoreUnavailable as error:
+            await self._say(sid, str(error))
 
 
 def _address(environ: Dict) -> Optional[Text]:
