@@ -11,7 +11,9 @@
 """
 from __future__ import annotations
 
+import json
 import logging
+import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Text
@@ -36,6 +38,17 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 MAX_MESSAGE_CHARS = 10_000
 MAX_METADATA_DEPTH = 20
 MAX_ID_CHARS = 255
+# Metadata is stored with every user message of a conversation. What a channel really sends
+# there (a page address, a locale, a client version) is a few hundred bytes; 4 KB leaves ample
+# room for that and keeps a 1,000-turn conversation's metadata within 4 MB, where a client
+# sending the request body's limit with each message would fill the store a megabyte at a time.
+MAX_METADATA_BYTES = 4096
+# Characters an identifier may not hold: they are written into the log, where a line feed or
+# carriage return forges a log line, other control characters (C0, DEL, C1) garble it, and the
+# bidirectional controls (U+202E and the rest) show it in another order than it was written.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\u2028\u2029")  # Unicode's line and paragraph separators
 
 
 def nesting(value: Any, limit: int = MAX_METADATA_DEPTH) -> int:
@@ -81,7 +94,21 @@ def metadata_problem(metadata: Any) -> Optional[Text]:
         return "'metadata' must be a JSON object"
     if metadata and nesting(metadata) > MAX_METADATA_DEPTH:
         return f"'metadata' nests more than {MAX_METADATA_DEPTH} levels deep"
+    if metadata and _serialised_size(metadata) > MAX_METADATA_BYTES:
+        return (f"'metadata' is larger than {MAX_METADATA_BYTES:,} bytes as JSON: "
+                "send only what the coach needs with each message")
     return None
+
+
+def _serialised_size(metadata: Dict[Text, Any]) -> int:
+    """Bytes of `metadata` as JSON, as it is stored with the message."""
+    return len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":"), default=str)
+               .encode("utf-8", "surrogatepass"))
+
+
+def _unprintable(character: Text) -> bool:
+    return (unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS
+            or character in _LINE_BREAKS)
 
 
 def id_problem(name: Text, value: Any) -> Optional[Text]:
@@ -90,6 +117,10 @@ def id_problem(name: Text, value: Any) -> Optional[Text]:
         return f"'{name}' must be a non-empty string of at most {MAX_ID_CHARS} characters"
     if not _encodable(value):
         return f"'{name}' is not valid Unicode text"
+    unprintable = next((c for c in value if _unprintable(c)), None)
+    if unprintable is not None:
+        return (f"'{name}' holds a control character (U+{ord(unprintable):04X}): "
+                "use printable characters only")
     return None
 
 

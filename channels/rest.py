@@ -15,6 +15,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.constants import DEFAULT_SENDER_ID
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage, PayloadTooLarge
@@ -23,6 +24,8 @@ from sanic.response import HTTPResponse
 
 from channels.guard import (StoreUnavailable, handle_turn, id_problem, message_problem, metadata_problem,
                             readable, watching_stores)
+from channels.limits import RateLimits, cap_request_body, rate_limited_message
+from channels.sessions import reserved_id_problem
 
 
 def _body(request: Request) -> Dict[Text, Any]:
@@ -48,7 +51,7 @@ class CoachRestInput(RestInput):
             return None
         if isinstance(sender, bool) or not isinstance(sender, (str, int)) or not str(sender).strip():
             raise InvalidUsage("'sender' must be a non-empty string")
-        problem = id_problem("sender", str(sender))
+        problem = id_problem("sender", str(sender)) or reserved_id_problem("sender", str(sender))
         if problem:
             raise InvalidUsage(problem)
         return str(sender)
@@ -85,6 +88,8 @@ class CoachRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         """Rasa's REST routes, with the turn guarded and retries by `message_id` taken once."""
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", inspect.getmodule(self).__name__)
+        limits = RateLimits.from_environment()
+        webhook.listener("before_server_start")(lambda app, _loop: cap_request_body(app))
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -97,6 +102,10 @@ class CoachRestInput(RestInput):
             metadata = self.get_metadata(request)
             input_channel = self._extract_input_channel(request)
             message_id = self._extract_message_id(request)
+            wait = limits.admit(sender_id or DEFAULT_SENDER_ID, request.remote_addr or request.ip)
+            if wait:
+                return response.json({"status": "rate limited", "message": rate_limited_message(wait)},
+                                     status=429, headers={"Retry-After": str(wait)})
             agent = request.app.ctx.agent
             collector = CollectingOutputChannel()
             message = UserMessage(text, collector, sender_id, input_channel=input_channel,

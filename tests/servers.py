@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "coach.tar.gz"
 START_TIMEOUT = 420
+TEST_RATE_PER_ADDRESS = "1000000"
 
 
 def free_port() -> int:
@@ -107,7 +108,11 @@ class Servers:
         self.env = dict(os.environ, KNOWLEDGE_DB_URL=knowledge_url, SANIC_HOST="127.0.0.1",
                         RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                         # as scripts/run.sh: no reply lost to a connection the action server closed
-                        SANIC_KEEP_ALIVE_TIMEOUT="120", **(env or {}))
+                        SANIC_KEEP_ALIVE_TIMEOUT="120",
+                        # every test client is 127.0.0.1: one address sending whole test suites
+                        # at once (channels/limits.py; tests/security/test_limits.py tests it)
+                        COACH_RATE_PER_ADDRESS=TEST_RATE_PER_ADDRESS)
+        self.env.update(env or {})
         self.rasa_args = rasa_args or []
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None

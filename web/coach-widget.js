@@ -9,6 +9,12 @@
  *
  * Everything the user or the coach writes is inserted as text (textContent); only http(s) links
  * in the coach's text become <a> elements. See the README for the options.
+ *
+ * The conversation lasts across page loads: the session id the server issued (signed, so only
+ * this browser can rejoin it) and the messages shown are kept in localStorage. "Clear" in the
+ * header forgets both and starts a new conversation; the old one cannot be joined from this
+ * browser again. If the server no longer knows the stored id (it gives another), the stored
+ * messages are forgotten too, since the coach no longer has their context.
  */
 (function () {
   "use strict";
@@ -39,6 +45,9 @@
     ".cw-header { display: flex; align-items: center; justify-content: space-between; gap: 8px;",
     "  padding: 10px 12px; background: var(--cw-primary); color: var(--cw-on-primary); }",
     ".cw-title { margin: 0; font-size: 16px; font-weight: 600; }",
+    ".cw-actions { display: flex; align-items: center; gap: 4px; }",
+    ".cw-clear { border: 1px solid currentColor; background: transparent; color: inherit; font: inherit;",
+    "  font-size: 13px; padding: 2px 8px; cursor: pointer; border-radius: 12px; }",
     ".cw-close { border: 0; background: transparent; color: inherit; font: inherit; font-size: 20px;",
     "  line-height: 1; padding: 4px 8px; cursor: pointer; border-radius: 4px; }",
     ".cw-log { flex: 1; overflow-y: auto; overflow-x: hidden; padding: 12px; display: flex;",
@@ -182,10 +191,16 @@
     this.panel.setAttribute("aria-label", title);
     var header = make("div", "cw-header");
     header.appendChild(make("h2", "cw-title", title));
+    var actions = make("div", "cw-actions");
+    var clear = make("button", "cw-clear", "Clear");
+    clear.type = "button";
+    clear.setAttribute("aria-label", "Clear the conversation and start a new one");
     var close = make("button", "cw-close", "\u00D7");
     close.type = "button";
     close.setAttribute("aria-label", "Close the chat");
-    header.appendChild(close);
+    actions.appendChild(clear);
+    actions.appendChild(close);
+    header.appendChild(actions);
 
     this.log = make("div", "cw-log");
     this.log.setAttribute("role", "log");
@@ -222,6 +237,7 @@
     var self = this;
     this.launcher.addEventListener("click", function () { self.setOpen(self.panel.hidden); });
     close.addEventListener("click", function () { self.setOpen(false); self.launcher.focus(); });
+    clear.addEventListener("click", function () { self.clear(); });
     this.panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { self.setOpen(false); self.launcher.focus(); }
     });
@@ -245,6 +261,23 @@
       this.log.scrollTop = this.log.scrollHeight;
       this.input.focus();
     }
+    this.save();
+  };
+
+  // Forgets the session id and the messages, here and in storage, and asks for a new session.
+  Widget.prototype.clear = function () {
+    this.queue = [];
+    this.forget();
+    this.confirmed = false;
+    if (this.socket && this.socket.connected) this.socket.emit("session_request", { session_id: null });
+    this.setStatus("A new conversation has started.");
+    this.input.focus();
+  };
+
+  Widget.prototype.forget = function () {
+    this.sessionId = null;
+    this.history = [];
+    while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
     this.save();
   };
 
@@ -359,9 +392,11 @@
     socket.on("session_confirm", function (data) {
       var id = typeof data === "string" ? data : data && data.session_id;
       var isNew = !self.sessionId || self.sessionId !== id;
+      var replaced = Boolean(self.sessionId) && self.sessionId !== id;
+      if (replaced) self.forget();  // the stored conversation is not this browser's any more
       self.sessionId = id;
       self.confirmed = true;
-      self.setStatus("");
+      self.setStatus(replaced ? "A new conversation has started." : "");
       self.save();
       if (isNew && !self.history.length && self.config.greeting) {
         self.queue.unshift(String(self.config.greeting));  // sent without showing it as the user's

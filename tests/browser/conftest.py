@@ -13,6 +13,7 @@ from typing import Iterator, List
 
 import pytest
 
+from channels.sessions import conversation_id
 from tests.servers import ROOT, Servers, free_port, get
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -105,8 +106,17 @@ class Widget:
         assert stored, "the widget stored nothing"
         return json.loads(stored)["sessionId"]
 
+    def stored(self) -> dict:
+        """What the widget keeps in the page's storage."""
+        key = f"coach-widget:{self.servers.coach.url}"
+        return json.loads(self.page.evaluate("key => window.localStorage.getItem(key)", key) or "{}")
+
+    def tracker_url(self, session_id: str) -> str:
+        """The HTTP API's address of the conversation the widget's session id stands for."""
+        return f"{self.servers.coach.url}/conversations/{conversation_id(session_id)}/tracker"
+
     def tracker_events(self, session_id: str) -> list:
-        status, body = get(f"{self.servers.coach.url}/conversations/{session_id}/tracker")
+        status, body = get(self.tracker_url(session_id))
         assert status == 200, (status, body[:300])
         return json.loads(body)["events"]
 

@@ -19,7 +19,7 @@ def say_from_server(widget, session_id: str, text: str, buttons: list) -> None:
     """A bot message sent by the server itself to the widget's conversation (the HTTP API's
     side-effect path, which goes out through the Socket.IO channel like any reply)."""
     event = {"event": "bot", "text": text, "data": {"buttons": buttons}}
-    status, body = post(f"{widget.servers.coach.url}/conversations/{session_id}/tracker/events"
+    status, body = post(f"{widget.tracker_url(session_id)}/events"
                         "?execute_side_effects=true&output_channel=socketio", json.dumps([event]).encode())
     assert status == 200, (status, body[:300])
 
@@ -237,3 +237,47 @@ def test_the_widget_reconnects_after_the_server_restarts(widget):
     assert widget.page.locator(".cw-status").inner_text() == ""
     assert widget.session_id() == session
     assert "how many years is the associate degree in HIT" in user_texts(widget.tracker_events(session))
+
+
+def test_clear_forgets_the_conversation_and_starts_a_new_one(widget):
+    widget.open()
+    widget.ask("what is the median salary")
+    widget.wait_for_bot("$47,190")
+    widget.settle()
+    old = widget.session_id()
+    widget.page.get_by_role("button", name="Clear the conversation").click()
+    widget.page.wait_for_function(
+        "([key, old]) => { const s = JSON.parse(window.localStorage.getItem(key) || '{}');"
+        " return s.sessionId && s.sessionId !== old; }", arg=[f"coach-widget:{widget.servers.coach.url}", old])
+    new = widget.session_id()
+    assert widget.bot_messages.filter(has_text="$47,190").count() == 0
+    assert widget.user_messages.count() == 0
+    assert "what is the median salary" not in json.dumps(widget.stored())
+    widget.ask("how many years is the associate degree in HIT")
+    widget.wait_for_bot("two years")
+    widget.settle()
+
+    widget.page.reload()  # the page's storage holds the new conversation only
+    widget.wait_for_bot("two years")
+    assert widget.session_id() == new
+    assert widget.user_messages.filter(has_text="median salary").count() == 0
+    everything = widget.page.evaluate("JSON.stringify(Object.assign({}, window.localStorage))")
+    assert old not in everything and old.split(".")[0] not in everything
+    assert "what is the median salary" not in user_texts(widget.tracker_events(new))
+    assert "how many years is the associate degree in HIT" in user_texts(widget.tracker_events(new))
+    assert "how many years is the associate degree in HIT" not in user_texts(widget.tracker_events(old))
+
+
+def test_a_stored_id_the_server_did_not_issue_starts_afresh(widget):
+    """An id from before the server signed them, or copied from elsewhere: never joined, and
+    the messages stored with it are not shown as if the coach still had them."""
+    key = f"coach-widget:{widget.servers.coach.url}"
+    widget.page.goto(widget.url)
+    widget.page.evaluate("([key, value]) => window.localStorage.setItem(key, value)",
+                         [key, json.dumps({"sessionId": "0123456789abcdef0123456789abcdef", "open": True,
+                                           "history": [{"from": "user", "text": "a question from before"}]})])
+    widget.page.reload()
+    widget.wait_for_bot("career coach")  # the greeting of a new conversation
+    assert widget.session_id() != "0123456789abcdef0123456789abcdef"
+    assert widget.user_messages.filter(has_text="a question from before").count() == 0
+    assert "a question from before" not in json.dumps(widget.stored())
