@@ -37,7 +37,8 @@ SECRET_FILE = Path(__file__).resolve().parents[1] / "build" / "session-secret"
 # Conversation ids the socket channel stores its conversations under, and those of the Slack
 # channel; a REST caller may use neither.
 SOCKET_NAMESPACE = "socketio:"
-RESERVED_NAMESPACES = (SOCKET_NAMESPACE, "slack:")
+SLACK_NAMESPACE = "slack:"
+RESERVED_NAMESPACES = (SOCKET_NAMESPACE, SLACK_NAMESPACE)
 # 128 random bits: as hard to guess as a UUID4, and short enough for a readable log line.
 TOKEN_BYTES = 16
 _SEPARATOR = "."

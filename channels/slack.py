@@ -5,6 +5,10 @@ address (so tests can use a local fake).
 Rasa's own checks stay as they are: the v0 signature (HMAC-SHA256 of the body with the signing
 secret) and a request timestamp at most five minutes old. The guard here runs after them.
 
+A Slack conversation is stored under "slack:<Slack's id>" (channels/sessions.py), a namespace
+the REST channel refuses, so a REST caller who learns a Slack user's id cannot read or write
+that person's conversation.
+
 Rasa runs a Slack turn in the background, after answering Slack, so a failure there reached no
 one. Each turn now runs through `channels/guard.py`'s `handle_turn`: a turn that said nothing
 gets the apology, and a turn the conversation or lock store could not serve is logged and
@@ -28,6 +32,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.guard import StoreUnavailable, handle_turn
+from channels.sessions import SLACK_NAMESPACE
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +58,8 @@ class CoachSlackBot(SlackBot):
         self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
 
     async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+        if channel.startswith(SLACK_NAMESPACE):  # a conversation id, when Slack gave no channel
+            channel = channel[len(SLACK_NAMESPACE):]
         # Rasa sends as_user=True, a legacy argument that Slack may refuse from the bot token of
         # an app made today (invalid_arguments); a bot token posts as the app anyway.
         kwargs.pop("as_user", None)
@@ -190,6 +197,7 @@ class CoachSlackInput(SlackInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def guarded_turn(message: UserMessage) -> None:
+            message.sender_id = SLACK_NAMESPACE + message.sender_id
             await self._take_turn(on_new_message, message)
 
         slack_webhook = super().blueprint(guarded_turn)

@@ -73,7 +73,8 @@ def slack_of(server: Servers) -> Slack:
 
 
 def user_turns(server: Servers, sender: str) -> List[str]:
-    status, body = get(f"{server.coach.url}/conversations/{sender}/tracker", timeout=30)
+    """What the Slack user `sender` said, as the conversation store keeps it ("slack:<id>")."""
+    status, body = get(f"{server.coach.url}/conversations/slack:{sender}/tracker", timeout=30)
     assert status == 200, body[:300]
     return [e.get("text") for e in json.loads(body)["events"] if e["event"] == "user"]
 
@@ -126,3 +127,17 @@ def test_a_store_outage_during_a_slack_turn_is_told_in_slack(two_servers, fake_s
     channel = request["event"]["channel"]
     assert server.send(event(f"<@{BOT_USER}> {QUESTION}", channel=channel, user=request["event"]["user"]))[0] == 200
     assert any(ANSWER in text for text in answers(fake_slack, channel, at_least=2))
+
+
+def test_a_slack_conversation_cannot_be_reached_over_rest(two_servers, fake_slack):
+    request = event(f"<@{BOT_USER}> {QUESTION}")
+    sender = request["event"]["user"]
+    assert slack_of(two_servers[0]).send(request)[0] == 200
+    assert any(ANSWER in text for text in answers(fake_slack, request["event"]["channel"]))
+    coach = two_servers[0].coach
+    assert user_turns(two_servers[0], sender) == [QUESTION]
+    status, body = coach.raw(json.dumps({"sender": f"slack:{sender}", "message": "what did i ask?"}).encode())
+    assert status == 400 and b"another channel" in body
+    status, body = get(f"{coach.url}/conversations/{sender}/tracker", timeout=30)  # the bare id: a new one
+    assert status == 200 and not [e for e in json.loads(body)["events"] if e["event"] == "user"]
+    assert user_turns(two_servers[0], sender) == [QUESTION]
