@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -59,10 +59,24 @@ def record_unanswered(tracker: Tracker, reason: str, text: Optional[str] = None)
     question = text if text is not None else parse_data.get("text")
     intent, confidence = _top_intent(parse_data)
     try:
-        return feedback_store().record_unanswered(question, reason, intent, confidence)
+        return feedback_store().record_unanswered(question, reason, intent, confidence,
+                                                  entities=named_entities(parse_data))
     except Exception:  # a conversation must never fail because feedback could not be kept
         logger.exception("unanswered question not recorded")
         return False
+
+
+def named_entities(parse_data: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """The named entities (words, label) the NLU found in a message, for scrubbing what is kept
+    of it (knowledge/redaction.py) without loading spaCy a second time in this server."""
+    text = parse_data.get("text") or ""
+    found = []
+    for entity in parse_data.get("entities") or []:
+        start, end = entity.get("start"), entity.get("end")
+        words = text[start:end] if isinstance(start, int) and isinstance(end, int) else str(entity.get("value") or "")
+        if words and entity.get("entity"):
+            found.append((words, entity["entity"]))
+    return found
 
 
 def answer_key(tracker: Tracker, question: Dict[str, Any], position: int) -> str:
@@ -73,13 +87,13 @@ def answer_key(tracker: Tracker, question: Dict[str, Any], position: int) -> str
     return hashlib.sha256(f"{tracker.sender_id}\0{message}".encode("utf-8", "replace")).hexdigest()
 
 
-def rated_answer(tracker: Tracker) -> Dict[str, Optional[str]]:
+def rated_answer(tracker: Tracker) -> Dict[str, Any]:
     """The answer a rating is about: the user's previous message, the intent and topic the
     coach answered it as (the slots its answer set; else the message's intent), and its key."""
     earlier = [e for e in _user_events(tracker)[:-1]
                if ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in RATINGS]
     if not earlier:
-        return {"intent": None, "topic": None, "question": None, "answer": None}
+        return {"intent": None, "topic": None, "question": None, "answer": None, "entities": []}
     previous = earlier[-1]
     answered: Dict[str, Any] = {}
     events = list(tracker.events)
@@ -94,7 +108,8 @@ def rated_answer(tracker: Tracker) -> Dict[str, Optional[str]]:
     if topic is None and intent and intent == tracker.get_slot("last_intent"):
         topic = tracker.get_slot("topic")
     return {"intent": intent, "topic": topic, "question": previous.get("text"),
-            "answer": answer_key(tracker, previous, start)}
+            "answer": answer_key(tracker, previous, start),
+            "entities": named_entities(previous.get("parse_data") or {})}
 
 
 class ActionRecordFeedback(Action):
@@ -114,7 +129,7 @@ class ActionRecordFeedback(Action):
         answer = rated_answer(tracker)
         try:
             feedback_store().record_rating(positive, answer["intent"], answer["topic"], answer["question"],
-                                           answer["answer"])
+                                           answer["answer"], entities=answer["entities"])
         except Exception:  # the thanks matter more than the record
             logger.exception("rating not recorded")
         dispatcher.utter_message(response=THANKS[positive])

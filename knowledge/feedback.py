@@ -23,7 +23,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Iterable, List, Optional, Tuple
 
 from sqlalchemy import (Column, DateTime, Float, Index, Integer, String, case, delete, func, inspect,
                         select, text, update)
@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
 from knowledge.loader import database_url, make_engine, masked_url
-from knowledge.redaction import redact
+from knowledge.redaction import Entity, redact
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +114,12 @@ def _capped(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def scrub(text: Optional[str], limit: int = MAX_TEXT) -> str:
+def scrub(text: Optional[str], limit: int = MAX_TEXT, entities: Optional[Iterable[Entity]] = None) -> str:
     """What is kept of what a user typed: without control or invisible characters, personal
     details (knowledge/redaction.py: e-mail addresses, names, places below a state, street
     addresses, dates of birth) or phone-number-like digit runs, whitespace collapsed, at most
-    `limit` characters."""
-    text = redact(printable(text))
+    `limit` characters. `entities`: the named entities the NLU found in it (see `redact`)."""
+    text = redact(printable(text), entities)
     return _capped(DIGIT_RUN.sub(_scrub_digits, text), limit)
 
 
@@ -193,9 +193,11 @@ class FeedbackStore:
 
     # -- writing (never raises) ----------------------------------------------------------
     def record_unanswered(self, text: Optional[str], reason: str, intent: Optional[str] = None,
-                          confidence: Optional[float] = None) -> bool:
-        """Keeps a question the coach could not answer; False when it could not be stored."""
-        kept = scrub(text)
+                          confidence: Optional[float] = None,
+                          entities: Optional[Iterable[Entity]] = None) -> bool:
+        """Keeps a question the coach could not answer; False when it could not be stored.
+        `entities`: the named entities the NLU found in `text`, if it read it."""
+        kept = scrub(text, entities=entities)
         if not kept:
             return False  # an empty message teaches nothing
         row = UnansweredQuestion(
@@ -205,11 +207,12 @@ class FeedbackStore:
         return self._write(lambda: self._insert(row))
 
     def record_rating(self, positive: bool, intent: Optional[str], topic: Optional[str],
-                      question: Optional[str], answer: Optional[str] = None) -> bool:
+                      question: Optional[str], answer: Optional[str] = None,
+                      entities: Optional[Iterable[Entity]] = None) -> bool:
         """Keeps a thumbs up or down on an answer; False when it could not be stored. A rating
-        of an `answer` already rated replaces the earlier one."""
+        of an `answer` already rated replaces the earlier one. `entities`: as record_unanswered's."""
         row = AnswerRating(rated_at=_now(), rating=POSITIVE if positive else NEGATIVE, intent=_label(intent),
-                           topic=_label(topic), question=scrub(question) or None, answer=answer)
+                           topic=_label(topic), question=scrub(question, entities=entities) or None, answer=answer)
         return self._write(lambda: self._insert(row) if answer is None else self._replace_rating(row))
 
     def _replace_rating(self, row: AnswerRating) -> bool:

@@ -4,10 +4,11 @@ Two readers side by side, each catching what the other misses:
 - patterns, for what has a shape: e-mail addresses (also written "jane at gmail dot com"),
   street addresses and PO boxes, whole dates (12/05/1985, 1985-05-12, March 3rd, 1985) and a
   name given as "my name is ...";
-- spaCy's named entities (en_core_web_md, the pipeline the NLU loads, one copy a process), for
-  what has none: people's names (PERSON), cities and other places below a country (GPE that is
-  not a country or a US state, which the coach's topics need; FAC, buildings and addresses),
-  and any date (DATE) in a message that speaks of a birth.
+- spaCy's named entities, for what has none: people's names (PERSON), cities and other places
+  below a country (GPE that is not a country or a US state, which the coach's topics need; FAC,
+  buildings and addresses), and any date (DATE) in a message that speaks of a birth. The action
+  server passes the entities the NLU already found in the message (config.yml), so it never
+  loads spaCy itself; without them (a report, a script) spaCy reads the text here.
 
 Each becomes a placeholder: [email], [address], [date], [name], [place]. Figures, years and
 places the coach answers about are kept. Without spaCy (not installed) the patterns still run.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from typing import Any, FrozenSet, Optional
+from typing import Any, FrozenSet, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -54,34 +55,54 @@ BIRTH = re.compile(r"\b(?:born|birth|birthday|d\.?o\.?b\b)", re.IGNORECASE)
 ENTITY_PLACEHOLDERS = {"PERSON": "[name]", "GPE": "[place]", "FAC": "[place]", "DATE": "[date]"}
 
 
-def redact(text: str) -> str:
-    """`text` with the personal details found in it replaced by placeholders."""
-    text = EMAIL.sub("[email]", text)
-    text = SPELLED_EMAIL.sub("[email]", text)
-    text = STREET_ADDRESS.sub("[address]", text)
-    text = WHOLE_DATE.sub("[date]", text)
-    text = GIVEN_NAME.sub(lambda match: f"{match.group(1)} [name]", text)
-    return _redact_entities(text)
+Entity = Tuple[str, str]  # (the words as typed, spaCy's label)
+Span = Tuple[int, int, str]  # (start, end, placeholder)
 
 
-def _redact_entities(text: str) -> str:
+def redact(text: str, entities: Optional[Iterable[Entity]] = None) -> str:
+    """`text` with the personal details found in it replaced by placeholders. `entities`: the
+    named entities already found in it (words and label); None to have spaCy find them."""
+    spans = _shaped(text)
+    birth = bool(BIRTH.search(text))
+    found = list(entities) if entities is not None else _entities(text)
+    for words, label in found:
+        placeholder = ENTITY_PLACEHOLDERS.get(label)
+        if placeholder is None or not words.strip() or (label == "DATE" and not birth):
+            continue
+        if label == "GPE" and words.strip().lower() in countries_and_states():
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(words.strip())}(?!\w)", text):
+            _add(spans, (match.start(), match.end(), placeholder))
+    kept, end = [], 0
+    for start, stop, placeholder in sorted(spans):
+        kept.append(text[end:start] + placeholder)
+        end = stop
+    return "".join(kept) + text[end:]
+
+
+def _shaped(text: str) -> List[Span]:
+    """What the patterns find: e-mail addresses, street addresses, whole dates, a given name."""
+    spans: List[Span] = []
+    for pattern, placeholder in ((EMAIL, "[email]"), (SPELLED_EMAIL, "[email]"),
+                                 (STREET_ADDRESS, "[address]"), (WHOLE_DATE, "[date]")):
+        for match in pattern.finditer(text):
+            _add(spans, (match.start(), match.end(), placeholder))
+    for match in GIVEN_NAME.finditer(text):
+        _add(spans, (match.start(2), match.end(3) if match.group(3) else match.end(2), "[name]"))
+    return spans
+
+
+def _add(spans: List[Span], span: Span) -> None:
+    """Adds `span` unless it overlaps one found before (the first reader's wins)."""
+    if all(span[1] <= start or span[0] >= stop for start, stop, _ in spans):
+        spans.append(span)
+
+
+def _entities(text: str) -> List[Entity]:
     language = _spacy()
     if language is None or not text.strip():
-        return text
-    birth = bool(BIRTH.search(text))
-    kept = []
-    end = 0
-    for entity in language(text).ents:
-        placeholder = ENTITY_PLACEHOLDERS.get(entity.label_)
-        if placeholder is None or "[" in entity.text:
-            continue
-        if entity.label_ == "GPE" and entity.text.strip().lower() in countries_and_states():
-            continue
-        if entity.label_ == "DATE" and not birth:
-            continue
-        kept.append(text[end:entity.start_char] + placeholder)
-        end = entity.end_char
-    return "".join(kept) + text[end:]
+        return []
+    return [(entity.text, entity.label_) for entity in language(text).ents]
 
 
 @lru_cache(maxsize=1)

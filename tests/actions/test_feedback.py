@@ -171,6 +171,26 @@ def test_unanswered_question_is_scrubbed(feedback_db):
     assert [r.question for r in feedback_db.most_unanswered()] == ["pay in guam? reach me on [number] or [email]"]
 
 
+def test_the_names_the_nlu_found_are_scrubbed_without_spacy_in_this_server(feedback_db, monkeypatch):
+    from knowledge import redaction
+
+    monkeypatch.setattr(redaction, "_spacy", lambda: pytest.fail("the action server loaded spaCy"))
+    text = "hi im Maria Lopez from Springfield, do techs in ohio earn more than in texas"
+    found = [("Maria Lopez", "PERSON"), ("Springfield", "GPE"), ("ohio", "GPE"), ("texas", "GPE")]
+    parse = user(text, "ask_salary")["parse_data"]
+    parse["entities"] = [{"entity": label, "start": text.index(words), "end": text.index(words) + len(words),
+                          "value": words, "extractor": "SpacyDocEntityExtractor"} for words, label in found]
+    tracker = conversation({"event": "user", "text": text, "parse_data": parse})
+    assert record_unanswered(tracker, "no facts for the scope") is True
+    assert [r.question for r in feedback_db.most_unanswered()] == [
+        "hi im [name] from [place], do techs in ohio earn more than in texas"]
+    rate(conversation({"event": "user", "text": text, "parse_data": parse}, action("utter_salary"),
+                      user("thumbs up", "feedback_positive")))
+    with feedback_db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT question FROM feedback_ratings").scalar() == \
+            "hi im [name] from [place], do techs in ohio earn more than in texas"
+
+
 def test_broken_database_does_not_break_the_conversation(tmp_path, monkeypatch):
     broken = tmp_path / "knowledge.db"
     broken.write_bytes(b"\x00not sqlite\xff" * 300)
