@@ -12,23 +12,19 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import socketio
 
-from tests.servers import Servers
+from tests.servers import Servers, local_endpoints
 
 ALLOWED_ORIGIN = "http://localhost:8080"
 OTHER_ORIGIN = "http://evil.example"
 REPLY_TIMEOUT = 120  # s: one answer on a busy machine
 QUIET = 2.0  # s without a new message: the rest of a multi-message answer has come
-# Added to the endpoints the servers get by default: conversations in a SQLite file.
-SQLITE_TRACKER_STORE = ('tracker_store:\n  type: channels.tracker_store.CoachSQLTrackerStore\n'
-                        '  dialect: sqlite\n  db: "%s"\n')
 
 
 def running_coach(work: Path, knowledge_url: str, **env: str) -> Iterator[Servers]:
     """Both servers started in `work` with the given settings; stopped after."""
-    servers = Servers(work, knowledge_url, env={"COACH_SESSION_SECRET": uuid.uuid4().hex, **env},
+    servers = Servers(work, knowledge_url, endpoints=local_endpoints(work / "conversations.db"),
+                      env={"COACH_SESSION_SECRET": uuid.uuid4().hex, **env},
                       rasa_args=["--cors", ALLOWED_ORIGIN])
-    with servers.endpoints.open("a") as endpoints:
-        endpoints.write(SQLITE_TRACKER_STORE % (work / "conversations.db"))
     try:
         yield servers.start()
     finally:

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from channels.retention import DEFAULT_RETENTION_DAYS, main, prune_conversations, retention_days
 from channels.tracker_store import CoachSQLTrackerStore
 from knowledge.feedback import FeedbackStore
+from tests.servers import local_endpoints
 
 DAY = 86_400
 NOW = time.time()
@@ -120,8 +121,7 @@ def _remaining(url: str) -> List[tuple]:
 
 def test_make_prune_deletes_old_conversations_and_feedback(conversations, tmp_path, monkeypatch, capsys):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: channels.tracker_store.CoachSQLTrackerStore\n"
-                         f"  dialect: sqlite\n  db: {tmp_path / 'conversations.db'}\n")
+    endpoints.write_text(local_endpoints(tmp_path / "conversations.db"))
     knowledge = f"sqlite:///{tmp_path / 'knowledge.db'}"
     _feedback(knowledge)
     monkeypatch.setenv("KNOWLEDGE_DB_URL", knowledge)
