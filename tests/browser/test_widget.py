@@ -273,10 +273,13 @@ def test_a_stored_id_the_server_did_not_issue_starts_afresh(widget):
     the messages stored with it are not shown as if the coach still had them."""
     key = f"coach-widget:{widget.servers.coach.url}"
     widget.page.goto(widget.url)
-    # The page saves the id its server confirms: wait for that save, or it could land after the
-    # stored id below is written and replace it.
-    widget.page.wait_for_function("key => (JSON.parse(window.localStorage.getItem(key) || '{}')).sessionId",
-                                  arg=key)
+    # The page saves what it has after the server confirms its id and again when the greeting
+    # arrives: wait for both saves, or one could land after the stored id below is written and
+    # replace it.
+    widget.page.wait_for_function(
+        "key => { const s = JSON.parse(window.localStorage.getItem(key) || '{}');"
+        " return s.sessionId && (s.history || []).some(m => m.from === 'bot'); }",
+        arg=key)
     widget.page.evaluate("([key, value]) => window.localStorage.setItem(key, value)",
                          [key, json.dumps({"sessionId": "0123456789abcdef0123456789abcdef", "open": True,
                                            "history": [{"from": "user", "text": "a question from before"}]})])
