@@ -271,6 +271,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
         for each in [name, *others]:
             about = knowledge.scoped_facts(spec.topic, entity, each)
             facts += ([f for f in about if f.aspect in preferred] or about)[:1]
+        facts += other_parts(named_message, facts)
         return Answer([{"text": reply_text(facts)}], scope, shown=[f.id for f in facts])
     if scoped:
         answer = general_answer(spec, text, message, context_topic, scope, scoped, carried=carried)
@@ -301,6 +302,20 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
         messages.append({"response": "utter_facts_elsewhere", "name": name})
         messages.append({"text": reply_text(elsewhere[:1])})
     return Answer(messages, scope)
+
+
+def other_parts(message: Dict[str, Any], chosen: Sequence[FactView]) -> List[FactView]:
+    """For a comparison asked beside another question ("AS vs AAS, what's the difference? and how
+    many years do they take"): the best fact of each part that says something the compared
+    facts do not (another aspect)."""
+    aspects = {(f.topic, f.aspect) for f in chosen}
+    added: List[FactView] = []
+    for ranking in message_parts(message):
+        lead = store().facts_by_id([ranking[0][0]]) if ranking and ranking[0][1] >= PART_MATCH else []
+        if lead and (lead[0].topic, lead[0].aspect) not in aspects:
+            aspects.add((lead[0].topic, lead[0].aspect))
+            added.append(lead[0])
+    return added
 
 
 def facts_message(fact: FactView) -> Message:

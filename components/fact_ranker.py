@@ -21,13 +21,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import code_fingerprint
 from components.minilm import DEFAULT_MODEL_DIR, MiniLM
-from knowledge.retrieval import question_parts, without_career_name
+from knowledge.retrieval import completed_parts, question_parts, without_career_name
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,31 @@ MAX_CHARS = 2000
 
 def as_output(ranked) -> List[Dict[str, Any]]:
     return [{"id": r.id, "score": round(r.score, 3)} for r in ranked]
+
+
+# The words a noun phrase is made of, by spaCy's part-of-speech tags ("a bachelor's in HIM").
+PHRASE_TAGS = {"DET", "ADJ", "NOUN", "PROPN", "ADP", "PART", "NUM", "CCONJ"}
+PHRASE_HEAD = {"DET", "ADJ", "NOUN", "PROPN", "NUM"}
+MAX_PHRASE_WORDS = 7
+
+
+def last_noun_phrase(doc, text: str, part: str) -> str:
+    """The noun phrase a part of the message ends on ("What would I study in a bachelor's in HIM"
+    -> "a bachelor's in HIM"), by the tags of the message's spaCy doc; "" when it ends otherwise."""
+    start = text.find(part)
+    if doc is None or start < 0:
+        return ""
+    tokens = [t for t in doc if start <= t.idx < start + len(part) and not t.is_punct]
+    phrase = []
+    for token in reversed(tokens):
+        if token.pos_ not in PHRASE_TAGS or token.tag_ in ("WDT", "WP", "WRB"):
+            break
+        phrase.insert(0, token)
+    while phrase and phrase[0].pos_ not in PHRASE_HEAD:  # "in a bachelor's": the phrase starts at "a"
+        phrase.pop(0)
+    if not phrase or len(phrase) > MAX_PHRASE_WORDS or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
+        return ""
+    return doc.text[phrase[0].idx:phrase[-1].idx + len(phrase[-1].text)]
 
 
 def knowledge_fingerprint(facts_dir: Path) -> str:
@@ -130,7 +156,8 @@ class FactRanker(GraphComponent):
             text = (message.get(TEXT) or "")[:MAX_CHARS]
             if not text.strip():
                 continue
-            parts = question_parts(text)[:MAX_PARTS]
+            parts = completed_parts(question_parts(text)[:MAX_PARTS],
+                                    lambda part: last_noun_phrase(message.get(SPACY_DOCS[TEXT]), text, part))
             vectors = self.encoder.embed([without_career_name(t) for t in [text] + parts])
             ranked = self.index.rank(text, vectors[0], int(self._config["top"]))
             message.set(FACTS_KEY, as_output(ranked), add_to_output=True)

@@ -1,6 +1,6 @@
 """The single questions of the evaluation answered in this process, for quick weight studies.
 
-    python eval/offline.py --url http://127.0.0.1:5005 [--half a|b]
+    RASA_API_TOKEN=... python eval/offline.py --url http://127.0.0.1:5005 [--half a|b]
 
 The NLU of a running coach parses each question (its /model/parse, so the ranking of facts is
 the real one); the action the rules would run is then run here, on a tracker holding only that
@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Dict, List
@@ -41,7 +43,10 @@ def rule_actions() -> Dict[str, str]:
 
 
 def parse(url: str, text: str) -> Dict:
-    request = urllib.request.Request(f"{url}/model/parse", data=json.dumps({"text": text}).encode())
+    # The HTTP API is served only with a token (scripts/serve.py): the same one, from the environment.
+    token = os.environ.get("RASA_API_TOKEN")
+    query = f"?{urllib.parse.urlencode({'token': token})}" if token else ""
+    request = urllib.request.Request(f"{url}/model/parse{query}", data=json.dumps({"text": text}).encode())
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 

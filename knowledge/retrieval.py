@@ -230,6 +230,37 @@ def question_parts(text: str, min_words: int = 3) -> List[str]:
     return parts if len(parts) >= 2 else []
 
 
+# "... and from a medical coder?": a part that is only a preposition and what follows it, asked
+# of the part before ("how does a records tech differ from a manager?").
+ELLIPTIC_PART = re.compile(r"^(?:and|or|but|also|what about|how about)\s+(from|for|in|with|to|about|than|at|of|as)\s+"
+                           r"(.+?)[\s?.!]*$", re.IGNORECASE)
+# "... and what kind of jobs does it open up?": a part that points back at the part before.
+POINTS_BACK = re.compile(r"\b(it|they|them|those|these)\b", re.IGNORECASE)
+# Words that name no thing a pronoun could stand for ("what's the difference?", "the best part").
+NO_REFERENT = COMPARING | set(terms("part parts one ones thing way job field career work"))
+
+
+def completed_parts(parts: List[str], phrase_of: Optional[Callable[[str], str]] = None) -> List[str]:
+    """The parts of a two-part question, each readable on its own: an elliptical part gets what it
+    leaves out from the part before it ("How does a tech differ from a manager? And from a coder?"
+    -> "... And how does a tech differ from a coder"), and a pronoun pointing back is replaced with
+    the thing the part before names (`phrase_of`: that part -> its last noun phrase, or "")."""
+    completed: List[str] = []
+    for part in parts:
+        previous = completed[-1] if completed else ""
+        elliptic = ELLIPTIC_PART.match(part.strip()) if previous else None
+        if elliptic:
+            at = [m.end() for m in re.finditer(rf"\b{elliptic.group(1)}\b", previous, re.IGNORECASE)]
+            if at:
+                part = f"{previous[:at[-1]].rstrip(' ,?')} {elliptic.group(2)}?"
+        elif previous and phrase_of and POINTS_BACK.search(part):
+            phrase = phrase_of(previous)
+            if phrase and set(terms(phrase)) - NO_REFERENT:
+                part = POINTS_BACK.sub(phrase, part, count=1)
+        completed.append(part)
+    return completed
+
+
 def ranking_of(message: Dict) -> List[Tuple[str, float]]:
     """(fact id, score) pairs a parsed message carries, best first ([] when it has none)."""
     return [(r["id"], float(r["score"])) for r in message.get("facts") or [] if isinstance(r, dict) and "id" in r]

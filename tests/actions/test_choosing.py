@@ -12,7 +12,9 @@ from actions.education import ActionAnswerEducation
 from actions.replies import WORD_BUDGET, reply_text, source_line
 from actions.salary import ActionAnswerSalary
 
-from .conftest import Conversation, entity, parsed
+from rasa_sdk.executor import CollectingDispatcher
+
+from .conftest import Conversation, entity, parsed, render
 
 pytestmark = pytest.mark.usefixtures("action_store")
 
@@ -177,6 +179,23 @@ def test_the_as_or_the_aas_answers_both(action_store):
     said = Conversation(ActionAnswerEducation(), "should i do the AS or the AAS", "ask_education",
                         [entity("degree_type", "AAS")])
     assert "Associate of Science (AS)" in said.reply and "Associate of Applied Science (AAS)" in said.reply
+
+
+def test_a_comparison_asked_beside_another_question_answers_both(action_store):
+    from .conftest import make_tracker
+
+    text = "the AS or the AAS, which one, and how long is school"
+    tracker = make_tracker(text, "ask_education", [entity("degree_type", "AS"), entity("degree_type", "AAS")])
+    tracker.latest_message["fact_parts"] = [
+        [{"id": "education-degree-as-g001", "score": 0.8}],
+        [{"id": "education-duration-associate-g000", "score": 0.9}],
+    ]
+    dispatcher = CollectingDispatcher()
+    ActionAnswerEducation().run(dispatcher, tracker, {})
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    assert "Associate of Science (AS)" in reply and "Associate of Applied Science (AAS)" in reply
+    assert "two years" in reply  # the other question's answer, from its own part
+    assert reply.count("Associate of Science (AS)") == 1  # the compared facts are not repeated
 
 
 def test_an_offer_is_made_once_a_conversation(action_store):

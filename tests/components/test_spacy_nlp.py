@@ -64,3 +64,15 @@ def test_the_models_graph_nodes_share_one_pipeline_without_the_parts_never_used(
     assert "parser" not in names and "senter" not in names
     assert names.index("amounts") < names.index("ner")
     assert provider.provide().model("pay in Ohio")[0].lemma_ == "pay"  # lemmas still made
+
+
+@pytest.mark.parametrize("text, part, phrase", [
+    ("What would I learn in a bachelor's in HIM, and what jobs does it lead to?",
+     "What would I learn in a bachelor's in HIM", "a bachelor's in HIM"),
+    ("who grades the CCA exam and how hard is it", "who grades the CCA exam", "the CCA exam"),
+    ("what do they earn and is it worth it", "what do they earn", ""),  # ends on a verb: no phrase
+])
+def test_the_noun_phrase_a_part_of_a_message_ends_on(text, part, phrase):
+    from components.fact_ranker import last_noun_phrase
+
+    assert last_noun_phrase(spacy_model().model(text), text, part) == phrase

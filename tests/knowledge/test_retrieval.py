@@ -103,3 +103,23 @@ def test_the_questions_of_a_message(text, parts):
     from knowledge.retrieval import question_parts
 
     assert question_parts(text) == parts
+
+
+@pytest.mark.parametrize("parts, completed", [
+    # An elliptical part gets what it leaves out from the part before it.
+    (["How is an RHIT different from an RHIA?", "And from a CCS?"],
+     ["How is an RHIT different from an RHIA?", "How is an RHIT different from a CCS?"]),
+    (["what do techs earn in Ohio", "or in Maine?"], ["what do techs earn in Ohio", "what do techs earn in Maine?"]),
+    # A pronoun pointing back is replaced with the thing the part before names.
+    (["what does the CCA exam cover", "how hard is it"], ["what does the CCA exam cover", "how hard is the CCA exam"]),
+    # ... but not with a phrase that names nothing ("the difference"), nor when nothing precedes.
+    (["RHIT or RHIA, what is the difference?", "how long do they take"],
+     ["RHIT or RHIA, what is the difference?", "how long do they take"]),
+    (["is it hard to learn coding", "what does it pay"], ["is it hard to learn coding", "what does it pay"]),
+])
+def test_each_part_of_a_message_is_readable_on_its_own(parts, completed):
+    from knowledge.retrieval import completed_parts
+
+    last_phrase = {"what does the CCA exam cover": "the CCA exam", "is it hard to learn coding": "",
+                   "RHIT or RHIA, what is the difference?": "the difference"}
+    assert completed_parts(parts, lambda part: last_phrase.get(part, "")) == completed
