@@ -18,6 +18,7 @@ from actions.choosing import (PART_MATCH, unmentioned_names, own_budget, within_
                               reconcile, shown_figure, topic_confidence, weigh, year_not_covered)
 from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
+from actions.quantities import stated_experience
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
 from actions.store import store, vocabulary
 from knowledge.feedback import NO_FACTS, OTHER_CAREER
@@ -134,6 +135,38 @@ def named_values(message: Dict[str, Any], entity: str) -> List[str]:
     return found
 
 
+# "what should I work on next", "how do I move up": the level after the person's own.
+NEXT_LEVEL = re.compile(r"\b(next( level| step| stage)?|level up|move up|step up|get promoted|promotion)\b", re.IGNORECASE)
+
+
+def experience_levels() -> List[FactView]:
+    """The career's levels, from the first (junior, from 0 years) up."""
+    return sorted((f for f in store().topic_facts("career_path", ("level",))
+                   if f.scope_type == "experience_level" and f.value is not None), key=lambda f: f.value)
+
+
+def level_after(name: str) -> str:
+    """The level after the one named (the last one is its own next)."""
+    names = [f.scope_name.lower() for f in experience_levels()]
+    at = names.index(name.lower()) if name.lower() in names else -1
+    return experience_levels()[at + 1].scope_name if 0 <= at < len(names) - 1 else name
+
+
+def stated_level(text: str) -> Optional[str]:
+    """The experience level of the years a person says they have worked (by the years each level
+    spans in the knowledge: 0-2 junior, 2-4 mid-level...), or the level after it when they ask
+    what comes next; None when they state no years."""
+    years = stated_experience(text)
+    if years is None:
+        return None
+    levels = experience_levels()
+    reached = [i for i, f in enumerate(levels) if f.value <= years]
+    if not reached:
+        return None
+    at = reached[-1] + (1 if NEXT_LEVEL.search(text) and reached[-1] + 1 < len(levels) else 0)
+    return levels[at].scope_name
+
+
 def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
                  follow_up: bool = False) -> Tuple[Optional[Tuple[str, str]], bool]:
     """What narrows this answer, and whether it was carried over from an earlier turn.
@@ -149,8 +182,16 @@ def choose_scope(spec: AnswerSpec, tracker: Tracker, message: Dict[str, Any],
         values = [v for v in named_values(message, entity) if not (entity == "country" and v == HOME_COUNTRY)]
         # "a nurse in the philippines moving to canada": the place the guides say something about.
         covered = [v for v in values if store().scoped_facts(spec.topic, entity, v)]
+        if values and entity == "experience_level" and NEXT_LEVEL.search(message.get("text") or "") and \
+                re.search(rf"\b(i'?m|i am|im|i'?ve been|ive been|i have been)\s+(a|an)\s+{re.escape(values[0])}",
+                          message.get("text") or "", re.IGNORECASE):
+            # "I'm a junior tech, what should I work on next": the level after the person's own.
+            return (entity, level_after(values[0])), False
         if values:
             return (entity, (covered or values)[0]), False
+    level = stated_level(message.get("text") or "") if "experience_level" in kinds else None
+    if level:  # "I've been a tech for 5 years": the level those years make
+        return ("experience_level", level), False
     if NATIONWIDE.search(message.get("text") or ""):
         return None, False
     entity = tracker.get_slot("scope")

@@ -70,3 +70,29 @@ def percentages(message: Message) -> List[float]:
 def years(message: Message) -> List[int]:
     """The years a message names ("in 2030", "between 2016 and 2026")."""
     return [int(y) for _, span in spans(message, "DATE", "CARDINAL") for y in YEAR.findall(span)]
+
+
+# "I've been a tech for 5 years", "ive been a junior tech for almost 2 years", "3 yrs in",
+# "4 years of experience": how long the person has done the work.
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "a": 1, "a couple": 2, "a few": 3, "several": 4}
+_COUNT = r"(\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+# The work is this one: a technician's, in records, "this" or "it" (not "a cashier for 5 years").
+_THIS_WORK = r"(?:techs?|technicians?|records?|rhit|hit|him|this|it|the field)"
+EXPERIENCE = re.compile(
+    r"\b(?:i'?ve|i have|ive)\s+(?:been|worked|done)\b[^.?!,]{0,30}?\b" + _THIS_WORK + r"\b[^.?!,]{0,15}?\bfor\s+"
+    r"(?:almost|about|nearly|over|around|like|roughly|just over|just under)?\s*" + _COUNT + r"\s*(?:years?|yrs?)\b"
+    r"|\b" + _COUNT + r"\s*(?:years?|yrs?)\s+(?:in\s*(?:[.,!?]|$|now|and|so|as a tech)|(?:of )?(?:experience|exp)\b"
+    r"(?!\s+(?:in|as|at|doing|with)\b))",
+    re.IGNORECASE)
+
+
+def stated_experience(text: str) -> float | None:
+    """The years of work a person says they have ("I've been a tech for 5 years" -> 5), if any."""
+    match = EXPERIENCE.search(text or "")
+    if not match:
+        return None
+    count = (match.group(1) or match.group(2)).lower()
+    years = float(NUMBER_WORDS[count]) if count in NUMBER_WORDS else float(count)
+    # "almost 2 years" is not yet two.
+    return years - 0.25 if re.search(r"\b(almost|nearly|just under)\s+\S+\s*(years?|yrs?)", match.group(0), re.I) else years
