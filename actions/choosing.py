@@ -240,6 +240,8 @@ QUANTITIES = (
     (re.compile(r"\b(what percent|what percentage|what share|how many percent)\b", re.IGNORECASE),
      re.compile(r"%|\bpercent")),
     (re.compile(r"\b(how many|score|speed|words per minute)\b", re.IGNORECASE), re.compile(r"\d")),
+    (re.compile(r"\bhow long\b", re.IGNORECASE),
+     re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?|semesters?|quarters?)\b", re.IGNORECASE)),
 )
 
 

@@ -120,6 +120,9 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (cost,) = facts(action_store, "education-cost-certificate-g000")
     assert not missing_figure("how much does a certificate cost?", [cost])
     assert not missing_figure("how long is it and what does it cost?", [eligibility, cost])  # one part has it
+    (duration,) = facts(action_store, "education-duration-certificate-6-12-months-g000")
+    assert not missing_figure("how long does a certificate take?", [duration])
+    assert missing_figure("how long does the RHIT exam take?", [eligibility])  # no span of time in it
     (median,) = facts(action_store, "salary-median-national-2023")
     assert year_not_covered(parsed("what will they earn in 2030?"), [median]) == "2030"
     assert year_not_covered(parsed("what did they earn in 2023?"), [median]) is None
