@@ -63,6 +63,16 @@ BACK_REFERENCE = re.compile(
     r"|number|figure)\b|\b(those|these) (ones|numbers|figures)\b"
     r"|\bthe (newest|latest|most recent|oldest|lowest|highest) (one|number|figure)\b", re.IGNORECASE)
 
+# "which countries have visas for that", "where would i find those jobs", "what about from another
+# country?": a message that leans on what was just talked about, so its topic weighs more.
+LEANS_BACK = re.compile(r"\b(for|about|with|of|on|in|like) (that|those|these|them|it)\b|\b(those|these) \w+s\b"
+                        r"|^\W*(ok(ay)?\W+)?(and|what about|how about|same for|what of)\b", re.IGNORECASE)
+
+
+def leans_back(text: str) -> bool:
+    return bool(LEANS_BACK.search(text) or BACK_REFERENCE.search(text) or POINTER.search(text))
+
+
 # How a scope is named in a sentence ("for Texas", "for the RHIT").
 SCOPE_LABELS = {
     "experience_level": "the {} level",
@@ -235,6 +245,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     scored = weigh(ranking, defaults, spec_topic=spec.topic if topics else None, asked=aspects,
                    narrowed=tuple(aspects) != spec.aspects, default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
+                   leans_back=leans_back(text),
                    scope=scope, exclude=exclude, named=named, question=text, carried=carried)
     # Each part of a two-part question on its own ranking, the newest figure leading as in the whole.
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=topics,

@@ -37,6 +37,7 @@ ASKED_ASPECT = 0.25  # the question names the fact's aspect ("how long" -> durat
 DEFAULT_ANSWER = 0.12  # one of the intent's curated default facts
 GENERIC_DEFAULT = 0.3  # ... and more when the question names nothing but its topic
 CONTEXT_TOPIC = 0.05  # the conversation was on this topic
+CONTEXT_LEAN = 0.3  # ... and the message leans on it ("where would i find those jobs")
 NOT_NATIONAL = 0.08  # a state's or a level's fact for a question that named none
 DEFAULT_SCORE = 0.3
 SCOPE_MATCH = 0.3  # the fact is about the state, credential, level... the question names
@@ -75,7 +76,7 @@ def topic_confidence(message: Dict, topic_of_intent: Dict[str, str]) -> Dict[str
 
 def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *, spec_topic: Optional[str],
           asked: Iterable[str], narrowed: bool, default_aspects: Iterable[str], topics: Dict[str, float],
-          context_topic: Optional[str] = None, newest_first: bool = False,
+          context_topic: Optional[str] = None, newest_first: bool = False, leans_back: bool = False,
           scope: Optional[Tuple[str, str]] = None, exclude: Iterable[str] = (),
           named: Iterable[Tuple[str, str]] = (), question: Optional[str] = None,
           carried: bool = False) -> List[Scored]:
@@ -107,7 +108,7 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
         if fact.id in default_ids and not narrowed:
             score += DEFAULT_ANSWER + (GENERIC_DEFAULT if generic else 0.0)
         if context_topic and fact.topic == context_topic:
-            score += CONTEXT_TOPIC
+            score += CONTEXT_LEAN if leans_back else CONTEXT_TOPIC
         if scope and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower()):
             score += SCOPE_MATCH + (CARRIED_SCOPE if carried else 0.0)
         elif (fact.scope_type, fact.scope_name.lower()) in named:

@@ -275,3 +275,19 @@ def test_what_a_name_means_is_answered_by_the_fact_that_spells_it_out(action_sto
     scored = weigh(ranking, [], spec_topic="organizations", asked=(), narrowed=False, default_aspects=(),
                    topics={}, question="wat is ahima")
     assert scored[0].fact.id == "organizations-ahima-rhit-exam-g001"  # "The American ... Association (AHIMA)"
+
+
+@pytest.mark.parametrize("text, leans", [
+    ("where would i find those jobs", True),
+    ("which countries have visas for that", True),
+    ("what about from another country?", True),
+    ("which countries have work visas", False),
+])
+def test_a_message_that_leans_on_the_last_one_weighs_its_topic_more(action_store, text, leans):
+    from actions.answering import leans_back
+
+    assert leans_back(text) == leans
+    ranking = [("abroad-visa-routes-g000", 0.8), ("remote-international-job-sources-g000", 0.7)]
+    scored = weigh(ranking, [], spec_topic="abroad", asked=(), narrowed=False, default_aspects=(), topics={},
+                   context_topic="remote_work", leans_back=leans_back(text))
+    assert scored[0].fact.topic == ("remote_work" if leans else "abroad")
