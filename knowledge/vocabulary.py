@@ -70,6 +70,10 @@ class Vocabulary:
                 rf"\b{career}(?:'s)?\s+(?:salary|salaries|pay|wages?|income|outlook|duties|jobs?)\b",
                 rf"\bwhat (?:do|does)\s+{a}{career}\s+(?:do|make|earn)\b",
                 rf"\b(?:salary|pay|wages?|income)\s+(?:of|for)\s+{a}{career}\b",
+                # "what software do radiology technologists use", "what's the shift schedule like for ER nurses"
+                rf"\b(?:do|does)\s+{a}(?:\w+\s+)?{career}\s+(?:use|need|learn|study)\b",
+                rf"\b(?:schedules?|shifts?|hours|software|tools|days?)\b(?:\s+\w+){{0,2}}\s+(?:for|of)\s+{a}(?:\w+\s+)?"
+                rf"{career}\s*\??\s*$",
             )
         ] if names else []
         # Any question that names another career and nothing of this one ("what skills does a
@@ -79,6 +83,8 @@ class Vocabulary:
         self._own_job = re.compile(
             rf"\b(?:i'?m|i am|im|i was|i've been|ive been|i used to be|used to work as|worked as|my job as|"
             rf"i work as|currently)\s+{a}(?:\w+\s+)?{plain_career}\b"
+            rf"|\bwork(?:ing|ed)?\s+(?:\w+\s+){{0,2}}as\s+{a}(?:\w+\s+)?{plain_career}\b"
+            rf"|\b(?:former|ex-?|retired|burned out|burnt out|tired)\s+{plain_career}\b"
             rf"|\b(?:from|leaving|left|quit|after|instead of|than|like|vs\.?|versus|or|with|alongside|to|and)\s+"
             rf"(?:\w+\s+){{0,2}}{plain_career}",
             re.IGNORECASE) if names else None

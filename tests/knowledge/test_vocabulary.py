@@ -71,6 +71,10 @@ def test_generated_nlu_lookups_are_up_to_date():
         ("is it like being a medical assistant", None),
         ("how much do medical records technicians make", None),
         ("i was a cashier, can i switch to this", None),
+        ("what tools do dental hygienists use", "dental hygienist"),
+        ("how long are the shifts for a night shift paramedic?", "paramedic"),
+        ("is records work a fit for retired teachers?", None),
+        ("i work nights as a pharmacy technician, could this be a day job?", None),
     ],
 )
 def test_questions_about_other_careers(text, career):
