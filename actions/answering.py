@@ -34,7 +34,7 @@ ELLIPTICAL = re.compile(r"^\W*(ok(ay)?\W+)?(and|what about|how about|same for|wh
 # First lines of a reply that cannot give exactly what was asked.
 NOT_IN_GUIDES = "None of the guides I work from gives {figure}; here is what they do say."
 NO_YEAR = "The guides don't give figures for {year}; the latest they have:"
-NOT_EXACTLY = "The guides don't give that exact figure. The closest they have:"
+NOT_EXACTLY = "The guides don't give exactly that. The closest they have:"
 NOT_MENTIONED = "The guides don't mention {names}, so I can't speak to that. The closest they have:"
 # A message that asks something (a name in a statement about the person is not a question about it).
 ASKING = re.compile(r"\?|^\W*(do|does|is|are|can|could|will|would|what|which|how|should|who)\b", re.IGNORECASE)

@@ -241,6 +241,12 @@ QUANTITIES = (
     (re.compile(r"\b(what percent|what percentage|what share|how many percent)\b", re.IGNORECASE),
      re.compile(r"%|\bpercent")),
     (re.compile(r"\b(how many|score|speed|words per minute)\b", re.IGNORECASE), re.compile(r"\d")),
+    # "which organization hands out the CPC?": a fact that names no awarding body does not say.
+    (re.compile(r"\bwho\s+(runs|issues|awards|gives( out)?|hands out|offers|administers|grants|oversees|certifies)\b"
+                r"|\b(which|what)\s+(organi[sz]ation|body|group|association|agency)\b.*\b(runs|issues|awards|gives|"
+                r"hands?|offers|administers|grants|oversees|certifies)\b", re.IGNORECASE),
+     re.compile(r"\b(Association|Commission|Council|Board|Bureau|Institute|Academy|Society|Agency|AHIMA|NHA|AAPC|"
+                r"NCRA|CAHIIM|AHDI)\b")),
     (re.compile(r"\bhow long\b", re.IGNORECASE),
      re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?|semesters?|quarters?)\b", re.IGNORECASE)),
 )
@@ -333,8 +339,8 @@ def latest_like(fact: FactView) -> Optional[FactView]:
 
 
 def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
-    """True when the question asks for a kind of figure (a cost, a percentage, a count) that
-    none of the facts chosen to answer it gives."""
+    """True when the question asks for a kind of figure (a cost, a percentage, a count, a span
+    of time) or an awarding body that none of the facts chosen to answer it gives."""
     for asked, given in QUANTITIES:
         if asked.search(text or ""):
             return not any(given.search(f.answer) for f in facts)

@@ -123,6 +123,9 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (duration,) = facts(action_store, "education-duration-certificate-6-12-months-g000")
     assert not missing_figure("how long does a certificate take?", [duration])
     assert missing_figure("how long does the RHIT exam take?", [eligibility])  # no span of time in it
+    (cpc,) = facts(action_store, "certification-cpc-g000")
+    assert missing_figure("what group awards the CPC?", [cpc])  # it names no awarding body
+    assert not missing_figure("who administers the RHIT exam?", [eligibility])  # it names AHIMA
     (median,) = facts(action_store, "salary-median-national-2023")
     assert year_not_covered(parsed("what will they earn in 2030?"), [median]) == "2030"
     assert year_not_covered(parsed("what did they earn in 2023?"), [median]) is None
