@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import yaml
 
 from actions.quantities import YEAR, amounts, job_counts, percentages, years
 from actions.store import store
@@ -22,6 +25,7 @@ from knowledge.queries import FactView
 from knowledge.vocabulary import known_words
 from knowledge.retrieval import ACRONYM, CAREER_NAME, ranking_of, terms, topic_labels
 
+RELATED_TOPICS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "related_topics.yml"
 # Weights of the priors beside the ranking's score (meaning 0..1 plus half the word share).
 RANK_WEIGHT = 1.0  # the ranking's own score
 # A fact of another topic that the ranking puts this far above the intent's best fact gets this
@@ -32,6 +36,7 @@ RANK_WEIGHT = 1.0  # the ranking's own score
 LEAD_MARGIN = 0.3
 LEAD_BONUS = 0.3
 TOPIC_PRIOR = 0.35  # times the classifier's confidence in the fact's topic
+RELATED_SHARE = 0.5  # the share of a topic's confidence its related topics get
 SPEC_TOPIC = 0.1  # the fact is of the topic the chosen intent answers
 ASKED_ASPECT = 0.25  # the question names the fact's aspect ("how long" -> duration)
 DEFAULT_ANSWER = 0.12  # one of the intent's curated default facts
@@ -64,13 +69,28 @@ class Scored:
     score: float
 
 
+@lru_cache(maxsize=1)
+def related_topics() -> Dict[str, Tuple[str, ...]]:
+    """topic -> the topics whose facts often answer its questions (knowledge/related_topics.yml)."""
+    data = yaml.safe_load(RELATED_TOPICS_FILE.read_text(encoding="utf-8")) or {}
+    return {str(topic): tuple(str(t) for t in related or ()) for topic, related in data.items()}
+
+
 def topic_confidence(message: Dict, topic_of_intent: Dict[str, str]) -> Dict[str, float]:
-    """The classifier's confidence spread over topics (its intents' topics summed)."""
+    """The classifier's confidence spread over topics (its intents' topics summed), each topic
+    lending a share of its confidence to its related topics."""
     weights: Dict[str, float] = {}
     for ranked in message.get("intent_ranking") or []:
         topic = topic_of_intent.get(ranked.get("name") or "")
         if topic:
             weights[topic] = weights.get(topic, 0.0) + float(ranked.get("confidence") or 0)
+    if RELATED_SHARE:
+        lent: Dict[str, float] = {}
+        for topic, weight in weights.items():
+            for related in related_topics().get(topic, ()):
+                lent[related] = max(lent.get(related, 0.0), RELATED_SHARE * weight)
+        for topic, weight in lent.items():
+            weights[topic] = max(weights.get(topic, 0.0), weight)
     return weights
 
 

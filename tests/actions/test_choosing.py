@@ -294,3 +294,16 @@ def test_a_message_that_leans_on_the_last_one_weighs_its_topic_more(action_store
     scored = weigh(ranking, [], spec_topic="abroad", asked=(), narrowed=False, default_aspects=(), topics={},
                    context_topic="remote_work", leans_back=leans_back(text))
     assert scored[0].fact.topic == ("remote_work" if leans else "abroad")
+
+
+def test_a_topic_lends_part_of_its_confidence_to_the_topics_beside_it():
+    from actions.choosing import RELATED_SHARE, related_topics, topic_confidence
+    from knowledge.retrieval import topic_labels
+
+    known = set(topic_labels())
+    assert set(related_topics()) <= known and all(set(r) <= known for r in related_topics().values())
+    message = {"intent_ranking": [{"name": "ask_salary", "confidence": 0.8}, {"name": "ask_market", "confidence": 0.1}]}
+    weights = topic_confidence(message, {"ask_salary": "salary", "ask_market": "market"})
+    assert weights["salary"] == 0.8
+    assert weights["market"] == pytest.approx(RELATED_SHARE * 0.8)  # more than its own 0.1
+    assert "cons" not in weights  # not related to pay
