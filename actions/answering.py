@@ -21,6 +21,7 @@ from actions.feedback import record_unanswered
 from actions.quantities import stated_experience
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
 from actions.store import store, vocabulary
+from actions.superlatives import superlative
 from knowledge.feedback import NO_FACTS, OTHER_CAREER
 from knowledge.queries import FactView
 from knowledge.retrieval import ranking_of, terms
@@ -443,6 +444,12 @@ class TopicAnswerAction(Action):
             dispatcher.utter_message(response="utter_other_career", career=other_career)
             record_unanswered(tracker, OTHER_CAREER, text=text)
             return []
+        ranked_reply, top = superlative(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or [])
+        if top:  # "which industry pays the most?", "and which one was the lowest?"
+            for reply in ranked_reply:
+                dispatcher.utter_message(**reply)
+            return [SlotSet("topic", top.topic), SlotSet("last_intent", intent_for_topic(top.topic)),
+                    SlotSet("scope", None), SlotSet("more_facts", None), SlotSet("last_facts", [top.id])]
         previous = tracker.get_slot("last_intent")
         if not follow_up and ELLIPTICAL.search(text) and previous in INTENT_ACTIONS and \
                 INTENT_TOPICS[previous] != spec.topic and self.previous_has_facts(previous, message):

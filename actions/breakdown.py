@@ -29,6 +29,11 @@ BY_KIND = re.compile(
 # How each kind is said in the reply's first line.
 KIND_LABELS = {"state": "state", "country": "country", "industry": "industry",
                "experience_level": "experience level", "employer": "employer"}
+# The words that say a question is about pay or about growth.
+TOPIC_WORDS = {
+    "outlook": r"growth|grow|outlook|openings|jobs? (will|to) be|demand|percent|%",
+    "salary": r"salar|pay|paid|earn|wage|income|make|\$|\d+\s?k\b",
+}
 # What a topic's figures are called in the first line.
 TOPIC_LABELS = {"salary": "Pay", "outlook": "Job growth"}
 MAX_LINES = 8

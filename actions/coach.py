@@ -15,6 +15,7 @@ from actions.answering import (BACK_REFERENCE, ELLIPTICAL, NATIONWIDE, SCOPE_KIN
 from actions.breakdown import asked_kind
 from actions.choosing import quoted_figures, strong_lead
 from actions.replies import reply_text
+from actions.superlatives import superlative
 from rasa_sdk.events import SlotSet
 from actions.career import ActionAnswerCareer
 from actions.education import ActionAnswerCertification, ActionAnswerEducation
@@ -251,6 +252,11 @@ class ActionCoachFallback(Action):
         flow = likeliest_flow(tracker) if not foreign else None
         if flow:
             return [FollowupAction(FLOW_FORMS[flow])]
+        _, top = superlative(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or []) \
+            if not foreign else ([], None)
+        if top and intent_for_topic(top.topic) in ANSWER_ACTIONS:  # "in which industries do they earn the most?"
+            intent = intent_for_topic(top.topic)
+            return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
         # A fact found strongly by meaning answers, whatever the classifier was unsure of.
         by_meaning = intent_by_meaning(tracker) if not foreign else None
         if by_meaning:

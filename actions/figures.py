@@ -11,18 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answering import Message, intent_for_topic
 from actions.choosing import gives_figure
 from actions import quantities
+from actions.breakdown import TOPIC_WORDS
 from actions.replies import figure_value, joined
 from actions.store import store
+from actions.superlatives import superlative
 from knowledge.queries import FactView
 
 # The figures worth comparing for each topic, and how to name them in a sentence.
 COMPARABLE = {
     "salary": (("median", "average", "range", "entry_level", "state"), "pay"),
     "outlook": (("growth", "openings", "state_growth"), "job growth"),
-}
-TOPIC_WORDS = {
-    "outlook": r"growth|grow|outlook|openings|jobs? (will|to) be|demand|percent|%",
-    "salary": r"salar|pay|paid|earn|wage|income|make|\$|\d+\s?k\b",
 }
 # Figures listed for one year at most.
 MAX_LISTED = 4
@@ -113,6 +111,12 @@ class ActionCompareFigures(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
+        ranked, top = superlative(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or [])
+        if top:  # "which industry pays the most": one figure, not the list
+            for message in ranked:
+                dispatcher.utter_message(**message)
+            return [SlotSet("topic", top.topic), SlotSet("last_intent", intent_for_topic(top.topic)),
+                    SlotSet("scope", None), SlotSet("last_facts", [top.id])]
         topic = topic_of(text, tracker.get_slot("topic"))
         for message in compare(tracker.latest_message, topic):
             dispatcher.utter_message(**message)

@@ -1,0 +1,57 @@
+"""'Which industry pays the most?': the highest or lowest figure of one kind, with its source."""
+from __future__ import annotations
+
+import pytest
+
+from actions.salary import ActionAnswerSalary
+from actions.superlatives import superlative
+
+from .conftest import Conversation, render
+
+pytestmark = pytest.mark.usefixtures("action_store")
+
+
+def said(text: str, topic=None, shown=()) -> str:
+    messages, _ = superlative(text, topic, shown)
+    return "\n".join(render(m) for m in messages)
+
+
+def test_the_highest_paying_industry_and_state():
+    industry = said("what industry paid techs the best?")
+    assert "Of the 3 industries" in industry and "pharmaceutical" in industry and "$50,170" in industry
+    assert "Source:" in industry
+    assert "District of Columbia" in said("which state has the highest pay")
+
+
+def test_the_fastest_growing_state_and_a_misspelt_kind():
+    assert "Utah" in said("which state grows fastest?")
+    assert "pharmaceutical" in said("what industy pays most")
+
+
+def test_which_one_is_of_the_kind_just_shown():
+    shown = ["salary-employer-massachusetts-general-hospital-g004"]
+    lowest = said("so which one paid the least", "salary", shown)
+    assert "Of the 11 employers" in lowest and "$29,800" in lowest
+    assert said("so which one paid the least", "salary", []) == ""  # nothing shown: no kind to rank
+
+
+def test_two_superlatives_in_one_message_get_both():
+    reply = said("which state pays the most, and which state grows the fastest?")
+    assert "District of Columbia" in reply and "Utah" in reply
+
+
+@pytest.mark.parametrize("text", [
+    "which country pays the most",  # seven currencies: not ranked
+    "what is the best state to live in",  # neither pay nor growth
+    "which states have the most jobs",
+    "what do techs earn in Ohio",  # not a superlative
+    "which state pays the most and how do I get licensed there",  # one part is another question
+])
+def test_what_is_not_ranked(text):
+    assert said(text) == ""
+
+
+def test_a_pay_question_asking_for_the_top_industry_gets_one_figure():
+    conversation = Conversation(ActionAnswerSalary(), "which industry pays records techs the most?", "ask_salary")
+    assert "pharmaceutical" in conversation.reply and "newest first" not in conversation.reply
+    assert conversation.slot("last_facts") == ["salary-industry-pharmaceutical-2014-g003"]
