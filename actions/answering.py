@@ -469,11 +469,13 @@ class TopicAnswerAction(Action):
         scope, carried = choose_scope(spec, tracker, message, follow_up)
         # An elliptical follow-up ("and managers?") is ranked on words that say little: the
         # previous question's topic and the named thing answer it, not the ranking.
+        both = [other for pattern, other in spec.together
+                if other in self.specs and re.search(pattern, text, re.IGNORECASE)]
+        # "the pros and cons": each side's own headline, not a fact about both ranked first.
         answer = compose(spec, text, scope, carried, message=message, context_topic=tracker.get_slot("topic"),
-                         exclude=exclude, ranked=not follow_up)
-        for pattern, other in spec.together:
-            if other in self.specs and re.search(pattern, text, re.IGNORECASE):
-                answer.messages.extend(compose(self.specs[other], text, None).messages)
+                         exclude=exclude, ranked=not follow_up and not both)
+        for other in both:
+            answer.messages.extend(compose(self.specs[other], text, None).messages)
         if not answer.messages:
             dispatcher.utter_message(response="utter_no_facts")
         if not answer.messages or answer.messages[0].get("response") == "utter_no_facts_for":

@@ -233,6 +233,19 @@ class ActionListSources(Action):
         return []
 
 
+def asked_together(tracker: Tracker) -> Optional[str]:
+    """The likelier of the classifier's two best intents when the message asks both together
+    (an answer's `together` pattern: "pros and cons"), which answers the other as well."""
+    text = tracker.latest_message.get("text") or ""
+    ranked = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    for intent, other in (ranked[:2], ranked[1::-1]) if len(ranked) >= 2 else ():
+        if intent in ANSWER_ACTIONS:
+            spec = ANSWER_ACTIONS[intent].spec_for(intent)
+            if any(o == other and re.search(p, text, re.IGNORECASE) for p, o in spec.together):
+                return intent
+    return None
+
+
 class ActionCoachFallback(Action):
     """Replies when the coach did not understand: says so, and says what it can help with."""
 
@@ -257,6 +270,10 @@ class ActionCoachFallback(Action):
         if top and intent_for_topic(top.topic) in ANSWER_ACTIONS:  # "in which industries do they earn the most?"
             intent = intent_for_topic(top.topic)
             return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
+        # "the pros and cons?": two intents nearly tied that the message asks together.
+        both = asked_together(tracker) if not foreign else None
+        if both:
+            return ANSWER_ACTIONS[both].answer(dispatcher, tracker, both)
         # A fact found strongly by meaning answers, whatever the classifier was unsure of.
         by_meaning = intent_by_meaning(tracker) if not foreign else None
         if by_meaning:

@@ -124,3 +124,12 @@ def test_a_figure_checked_against_a_source_is_checked_against_the_guides(ask):
                "ask_sources", facts=[("salary-experience-manager-g000", 0.8)])
     assert "$90,000" in said.reply or "90k" in said.reply
     assert "120,000" in said.reply  # said not to be in the guides
+
+
+def test_two_intents_nearly_tied_and_asked_together_are_both_answered(action_store):
+    tracker = unsure("so whats good and bad about this work", [("ask_cons", 0.44), ("ask_pros", 0.41)])
+    _, reply, _ = run_fallback(tracker)
+    assert "downsides" in reply and "a lot to like" in reply  # each side's own headline
+    tracker = unsure("so whats good about this work", [("ask_cons", 0.44), ("ask_pros", 0.41)])
+    _, reply, _ = run_fallback(tracker)
+    assert not ("downsides" in reply and "a lot to like" in reply)  # one side asked: not both
