@@ -53,11 +53,33 @@ MAX_PHRASE_WORDS = 7
 
 def last_noun_phrase(doc, text: str, part: str) -> str:
     """The noun phrase a part of the message ends on ("What would I study in a bachelor's in HIM"
-    -> "a bachelor's in HIM"), by the tags of the message's spaCy doc; "" when it ends otherwise."""
+    -> "a bachelor's in HIM"), else its first one, its subject ("What does a senior tech earn" ->
+    "a senior tech"), by the tags of the message's spaCy doc; "" when it has none."""
     start = text.find(part)
     if doc is None or start < 0:
         return ""
     tokens = [t for t in doc if start <= t.idx < start + len(part) and not t.is_punct]
+    if tokens and not any(t.pos_ == "VERB" for t in tokens) and \
+            any(t.lower_ in ("do", "does", "did") for t in tokens[:3]):
+        tokens = tokens[:-1]  # "what does a senior coder earn": the last word is the verb, whatever its tag
+        return first_phrase(doc, tokens)
+    return trailing_phrase(doc, tokens) or first_phrase(doc, tokens)
+
+
+def first_phrase(doc, tokens) -> str:
+    """The first run of determiners, adjectives and nouns that holds a noun ("a senior tech")."""
+    run = []
+    for token in tokens + [None]:
+        if token is not None and token.pos_ in PHRASE_HEAD and token.tag_ not in ("WDT", "WP", "WRB"):
+            run.append(token)
+            continue
+        if any(t.pos_ in ("NOUN", "PROPN") for t in run) and len(run) <= MAX_PHRASE_WORDS:
+            return doc.text[run[0].idx:run[-1].idx + len(run[-1].text)]
+        run = []
+    return ""
+
+
+def trailing_phrase(doc, tokens) -> str:
     phrase = []
     for token in reversed(tokens):
         if token.pos_ not in PHRASE_TAGS or token.tag_ in ("WDT", "WP", "WRB"):

@@ -307,3 +307,20 @@ def test_a_topic_lends_part_of_its_confidence_to_the_topics_beside_it():
     assert weights["salary"] == 0.8
     assert weights["market"] == pytest.approx(RELATED_SHARE * 0.8)  # more than its own 0.1
     assert "cons" not in weights  # not related to pay
+
+
+def test_the_second_part_of_a_question_is_not_won_by_the_first_parts_topic(action_store):
+    from .conftest import make_tracker
+
+    tracker = make_tracker("what does a supervisor earn and what do they do all day", "ask_salary",
+                           [entity("experience_level", "supervisor")])
+    tracker.latest_message["intent_ranking"] = [{"name": "ask_salary", "confidence": 0.9}]
+    tracker.latest_message["fact_parts"] = [
+        [{"id": "salary-experience-supervisor-g000", "score": 1.2}, {"id": "career-path-level-supervisor-g000", "score": 1.0}],
+        [{"id": "career-path-level-supervisor-g000", "score": 0.94}, {"id": "salary-experience-supervisor-g000", "score": 0.76}],
+    ]
+    dispatcher = CollectingDispatcher()
+    ActionAnswerSalary().run(dispatcher, tracker, {})
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    assert "$65k" in reply  # the pay
+    assert "performance reviews" in reply  # and what a supervisor does, from the second part

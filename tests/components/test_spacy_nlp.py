@@ -70,7 +70,9 @@ def test_the_models_graph_nodes_share_one_pipeline_without_the_parts_never_used(
     ("What would I learn in a bachelor's in HIM, and what jobs does it lead to?",
      "What would I learn in a bachelor's in HIM", "a bachelor's in HIM"),
     ("who grades the CCA exam and how hard is it", "who grades the CCA exam", "the CCA exam"),
-    ("what do they earn and is it worth it", "what do they earn", ""),  # ends on a verb: no phrase
+    ("what do they earn and is it worth it", "what do they earn", ""),  # no noun phrase at all
+    ("what does a senior coder earn and what do they do all day", "what does a senior coder earn",
+     "a senior coder"),  # ends on a verb: its subject
 ])
 def test_the_noun_phrase_a_part_of_a_message_ends_on(text, part, phrase):
     from components.fact_ranker import last_noun_phrase
