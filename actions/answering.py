@@ -21,7 +21,7 @@ from actions.feedback import record_unanswered
 from actions.quantities import stated_experience
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
 from actions.store import store, vocabulary
-from actions.superlatives import superlative
+from actions.superlatives import ranked_answer
 from knowledge.feedback import NO_FACTS, OTHER_CAREER
 from knowledge.queries import FactView
 from knowledge.retrieval import ranking_of, terms
@@ -450,7 +450,7 @@ class TopicAnswerAction(Action):
             dispatcher.utter_message(response="utter_other_career", career=other_career)
             record_unanswered(tracker, OTHER_CAREER, text=text)
             return []
-        ranked_reply, top = superlative(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or [])
+        ranked_reply, top = ranked_answer(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or [])
         if top:  # "which industry pays the most?", "and which one was the lowest?"
             for reply in ranked_reply:
                 dispatcher.utter_message(**reply)

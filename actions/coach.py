@@ -15,7 +15,7 @@ from actions.answering import (BACK_REFERENCE, ELLIPTICAL, NATIONWIDE, SCOPE_KIN
 from actions.breakdown import asked_kind
 from actions.choosing import quoted_figures, strong_lead
 from actions.replies import reply_text
-from actions.superlatives import superlative
+from actions.superlatives import ranked_answer
 from rasa_sdk.events import SlotSet
 from actions.career import ActionAnswerCareer
 from actions.education import ActionAnswerCertification, ActionAnswerEducation
@@ -265,7 +265,7 @@ class ActionCoachFallback(Action):
         flow = likeliest_flow(tracker) if not foreign else None
         if flow:
             return [FollowupAction(FLOW_FORMS[flow])]
-        _, top = superlative(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or []) \
+        _, top = ranked_answer(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or []) \
             if not foreign else ([], None)
         if top and intent_for_topic(top.topic) in ANSWER_ACTIONS:  # "in which industries do they earn the most?"
             intent = intent_for_topic(top.topic)

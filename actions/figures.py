@@ -14,7 +14,7 @@ from actions import quantities
 from actions.breakdown import TOPIC_WORDS
 from actions.replies import figure_value, joined
 from actions.store import store
-from actions.superlatives import superlative
+from actions.superlatives import ranked_answer
 from knowledge.queries import FactView
 
 # The figures worth comparing for each topic, and how to name them in a sentence.
@@ -111,7 +111,7 @@ class ActionCompareFigures(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        ranked, top = superlative(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or [])
+        ranked, top = ranked_answer(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or [])
         if top:  # "which industry pays the most": one figure, not the list
             for message in ranked:
                 dispatcher.utter_message(**message)

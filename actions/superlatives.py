@@ -101,3 +101,45 @@ def one_superlative(text: str, topic: Optional[str], shown: Sequence[str]) -> Tu
     return [{"response": "utter_superlative", "count": len(facts), "kind": KINDS.get(question["kind"], question["kind"]),
              "what": WHAT[question["topic"]], "name": pick.scope_name, "words": words},
             {"text": fact_message(pick)}], pick
+
+
+# "anything cheaper than a 2 year degree?", "a less expensive option than the associate's":
+# the programs whose figure for that aspect is lower than the named one's.
+LOWER = {
+    "cost": re.compile(r"\b(cheaper|less expensive|more affordable|lower[- ]cost|costs? less)\b", re.IGNORECASE),
+}
+LOWER_WORDS = {"cost": "cost less than"}
+
+
+def comparative(text: str, shown: Sequence[str] = ()) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
+    """The reply to "is there anything cheaper than X?" and the fact it gives: the option with the
+    lowest figure below X's (X named after "than", else the option just shown); ([], None) when
+    the message asks no such thing or nothing is lower."""
+    from actions.store import vocabulary
+
+    aspect = next((a for a, pattern in LOWER.items() if pattern.search(text)), None)
+    if aspect is None:
+        return [], None
+    # The programs' figures (the reply names programs).
+    facts = [f for f in store().facts_with_values() if f.aspect == aspect and f.scope_type == "degree_type"]
+    than = re.split(r"\bthan\b", text, maxsplit=1, flags=re.IGNORECASE)
+    named = [n.lower() for kind in {f.scope_type for f in facts}
+             for n in vocabulary().find_in_text(kind, than[1] if len(than) > 1 else "")]
+    reference = [f for f in facts if f.scope_name.lower() in named] or \
+        [f for f in store().facts_by_id(list(shown)) if f.aspect == aspect and f.value is not None]
+    if not reference:
+        return [], None
+    ref = reference[0]
+    lower = sorted((f for f in facts if f.scope_type == ref.scope_type and f.unit == ref.unit and f.value < ref.value),
+                   key=lambda f: f.value)
+    if not lower:
+        return [], None
+    return [{"response": "utter_lower", "name": lower[0].scope_name, "words": LOWER_WORDS[aspect],
+             "than": ref.scope_name}, {"text": fact_message(lower[0])}], lower[0]
+
+
+def ranked_answer(text: str, topic: Optional[str] = None,
+                  shown: Sequence[str] = ()) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
+    """A superlative's or a comparative's reply, if the message asks one."""
+    messages, fact = superlative(text, topic, shown)
+    return (messages, fact) if fact else comparative(text, shown)

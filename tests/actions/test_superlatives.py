@@ -55,3 +55,15 @@ def test_a_pay_question_asking_for_the_top_industry_gets_one_figure():
     conversation = Conversation(ActionAnswerSalary(), "which industry pays records techs the most?", "ask_salary")
     assert "pharmaceutical" in conversation.reply and "newest first" not in conversation.reply
     assert conversation.slot("last_facts") == ["salary-industry-pharmaceutical-2014-g003"]
+
+
+def test_a_cheaper_program_than_the_one_named_or_just_shown():
+    from actions.superlatives import ranked_answer
+
+    messages, fact = ranked_answer("any less expensive route than an associate degree?")
+    reply = "\n".join(render(m) for m in messages)
+    assert "certificate programs cost less than associate programs" in reply and "$3,000" in reply
+    _, fact = ranked_answer("is there a cheaper option", None, ["education-cost-associate-g000"])
+    assert fact.id == "education-cost-certificate-g000"
+    assert ranked_answer("anything cheaper?", None, ["education-cost-certificate-g000"]) == ([], None)  # the cheapest
+    assert ranked_answer("anything cheaper?", None, []) == ([], None)  # nothing to compare with
