@@ -342,7 +342,9 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
         if entity in spec.compare_scopes and answer.messages and answer.shown and \
                 answer.shown[0] in {f.id for f in scoped}:
             national = [f for f in general_facts(spec, spec.aspects) if f.scope_type == "national"]
-            answer.messages = [{"text": reply_text(scoped[:1] + national[:1], lead_ins=[FOR_COMPARISON])}]
+            shown = scoped[:1] + national[:1]
+            intro = NOT_EXACTLY if missing_figure(text, shown) else ""  # "how many openings in Texas"
+            answer.messages = [{"text": reply_text(shown, lead_ins=[FOR_COMPARISON], intro=intro)}]
         answer.messages = messages + answer.messages
         answer.scope = scope
         return answer

@@ -361,10 +361,19 @@ def latest_like(fact: FactView) -> Optional[FactView]:
 def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     """True when the question asks for a kind of figure (a cost, a percentage, a count, a span
     of time) or an awarding body that none of the facts chosen to answer it gives."""
+    counted = HOW_MANY.search(text or "")
+    if counted:  # "how many openings in Texas": a figure of openings, not Texas's growth in percent
+        noun = set(terms(counted.group(1)))
+        return not any(re.search(r"\d", f.answer) and noun <= set(terms(" ".join([f.measure, f.answer, f.unit or ""])))
+                       for f in facts)
     for asked, given in QUANTITIES:
         if asked.search(text or ""):
             return not any(given.search(f.answer) for f in facts)
     return False
+
+
+# "how many openings", "how many questions": what is counted.
+HOW_MANY = re.compile(r"\bhow many\s+(?:new\s+|more\s+)?([a-z]{3,})\b", re.IGNORECASE)
 
 
 # A name as people write one: capitalised words in a row ("GI Bill", "Oracle Health") or capitals

@@ -123,6 +123,10 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (duration,) = facts(action_store, "education-duration-certificate-6-12-months-g000")
     assert not missing_figure("how long does a certificate take?", [duration])
     assert missing_figure("how long does the RHIT exam take?", [eligibility])  # no span of time in it
+    (texas,) = facts(action_store, "outlook-state-growth-texas-2012-2022-g003")
+    (openings,) = facts(action_store, "outlook-openings-annual-g000")
+    assert missing_figure("how many openings does Texas have a year?", [texas])  # a percentage, not openings
+    assert not missing_figure("how many openings come up each year?", [openings])
     (cpc,) = facts(action_store, "certification-cpc-g000")
     assert missing_figure("what group awards the CPC?", [cpc])  # it names no awarding body
     assert not missing_figure("who administers the RHIT exam?", [eligibility])  # it names AHIMA
