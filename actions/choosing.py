@@ -360,7 +360,12 @@ def latest_like(fact: FactView) -> Optional[FactView]:
 
 def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     """True when the question asks for a kind of figure (a cost, a percentage, a count, a span
-    of time) or an awarding body that none of the facts chosen to answer it gives."""
+    of time), an awarding body, or whether something is online, part-time or accredited, and
+    none of the facts chosen to answer it says."""
+    quality = QUALITY.search(text or "")
+    if quality and not any(re.search(rf"\b{quality.group(1)[:6]}", " ".join([f.answer, *f.items, *f.points]), re.I)
+                           for f in facts):
+        return True  # "is Sinclair's program fully online?": a fact that never says online does not say
     counted = HOW_MANY.search(text or "")
     if counted:  # "how many openings in Texas": a figure of openings, not Texas's growth in percent
         noun = set(terms(counted.group(1)))
@@ -372,6 +377,9 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     return False
 
 
+# "is it available online?", "can I do it part-time?": a yes-or-no about one quality of a program.
+QUALITY = re.compile(r"\b(?:is|are|can|could|do|does)\b.*\b(online|part[- ]time|evenings?|weekends?|accredited)\b",
+                     re.IGNORECASE)
 # "how many openings", "how many questions": what is counted.
 HOW_MANY = re.compile(r"\bhow many\s+(?:new\s+|more\s+)?([a-z]{3,})\b", re.IGNORECASE)
 

@@ -127,6 +127,10 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (openings,) = facts(action_store, "outlook-openings-annual-g000")
     assert missing_figure("how many openings does Texas have a year?", [texas])  # a percentage, not openings
     assert not missing_figure("how many openings come up each year?", [openings])
+    (milwaukee,) = facts(action_store, "education-program-milwaukee-g002")
+    (online,) = facts(action_store, "education-online-g001")
+    assert missing_figure("can I take the Milwaukee program part-time?", [milwaukee])  # it never says
+    assert not missing_figure("can I study for this online?", [online])
     (cpc,) = facts(action_store, "certification-cpc-g000")
     assert missing_figure("what group awards the CPC?", [cpc])  # it names no awarding body
     assert not missing_figure("who administers the RHIT exam?", [eligibility])  # it names AHIMA
