@@ -262,11 +262,12 @@ QUANTITIES = (
      re.compile(r"%|\bpercent")),
     (re.compile(r"\b(how many|score|speed|words per minute)\b", re.IGNORECASE), re.compile(r"\d")),
     # "which organization hands out the CPC?": a fact that names no awarding body does not say.
-    (re.compile(r"\bwho\s+(runs|issues|awards|gives( out)?|hands out|offers|administers|grants|oversees|certifies)\b"
+    (re.compile(r"\bwho\s+(runs|issues|awards|gives( out)?|hands out|offers|administers|grants|oversees|certifies|"
+                r"assesses|evaluates|recogni[sz]es|accredits)\b"
                 r"|\b(which|what)\s+(organi[sz]ation|body|group|association|agency)\b.*\b(runs|issues|awards|gives|"
                 r"hands?|offers|administers|grants|oversees|certifies)\b", re.IGNORECASE),
      re.compile(r"\b(Association|Commission|Council|Board|Bureau|Institute|Academy|Society|Agency|AHIMA|NHA|AAPC|"
-                r"NCRA|CAHIIM|AHDI)\b")),
+                r"NCRA|CAHIIM|AHDI|WES|ANMAC)\b")),
     (re.compile(r"\bhow long\b", re.IGNORECASE),
      re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?|semesters?|quarters?)\b", re.IGNORECASE)),
 )

@@ -127,6 +127,10 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (openings,) = facts(action_store, "outlook-openings-annual-g000")
     assert missing_figure("how many openings does Texas have a year?", [texas])  # a percentage, not openings
     assert not missing_figure("how many openings come up each year?", [openings])
+    (canada,) = facts(action_store, "abroad-credential-canada-g000")
+    (uk_visa,) = facts(action_store, "abroad-visa-uk-g000")
+    assert not missing_figure("who evaluates my schooling for Canada?", [canada])  # WES
+    assert missing_figure("who evaluates my schooling for the UK?", [uk_visa])
     (milwaukee,) = facts(action_store, "education-program-milwaukee-g002")
     (online,) = facts(action_store, "education-online-g001")
     assert missing_figure("can I take the Milwaukee program part-time?", [milwaukee])  # it never says
