@@ -7,7 +7,7 @@ person who answers with the kind rather than a name ("by industry please") gets 
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from actions.replies import figure_value, source_line
 from actions.store import store
@@ -65,3 +65,27 @@ def breakdown(topic: str, kind: str) -> List[dict]:
     first = {"response": "utter_breakdown", "what": TOPIC_LABELS[topic], "kind": KIND_LABELS[kind],
              "measure": f" ({measures.pop()})" if len(measures) == 1 else ""}
     return [first, {"text": "\n".join(lines + [source_line(facts)])}]
+
+
+# "what does the career ladder look like?", "the different levels you go through": the levels.
+LADDER = re.compile(r"\b(career )?ladder\b|\b(levels?|stages?|ranks?)\b[^.?!]{0,30}\b(go through|career|climb|move up)\b"
+                    r"|\b(different|the|what are the|which) (levels|stages)\b", re.IGNORECASE)
+
+
+def ladder(text: str) -> Tuple[List[dict], List[FactView]]:
+    """The reply to a question about the career's levels: each level's title and usual years, in
+    order, with one source line; ([], []) when the message does not ask it."""
+    from actions.store import vocabulary
+
+    # "HIM manager pay?? like the top of the ladder" asks about one level, or about pay.
+    if not LADDER.search(text or "") or vocabulary().find_in_text("experience_level", text) or \
+            re.search(TOPIC_WORDS["salary"], text, re.IGNORECASE):
+        return [], []
+    levels = sorted((f for f in store().topic_facts("career_path", ("level",))
+                     if f.scope_type == "experience_level" and f.value is not None), key=lambda f: f.value)
+    if len(levels) < 2:
+        return [], []
+    lines = [f"• {(f.items or [f.scope_name])[0]}: "
+             + (f"{f.value:g}-{f.value_max:g} years" if f.value_max is not None else f"{f.value:g}+ years")
+             for f in levels]
+    return [{"response": "utter_ladder", "count": len(levels)}, {"text": "\n".join(lines + [source_line(levels)])}], levels

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.breakdown import KIND_WORDS, TOPIC_WORDS
+from actions.breakdown import KIND_WORDS, TOPIC_WORDS, ladder
 from actions.replies import fact_message
 from actions.store import store
 from knowledge.queries import FactView
@@ -140,6 +140,11 @@ def comparative(text: str, shown: Sequence[str] = ()) -> Tuple[List[Dict[str, An
 
 def ranked_answer(text: str, topic: Optional[str] = None,
                   shown: Sequence[str] = ()) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
-    """A superlative's or a comparative's reply, if the message asks one."""
+    """A superlative's, a comparative's or the career ladder's reply, if the message asks one."""
     messages, fact = superlative(text, topic, shown)
-    return (messages, fact) if fact else comparative(text, shown)
+    if not fact:
+        messages, fact = comparative(text, shown)
+    if not fact:
+        messages, levels = ladder(text)
+        fact = levels[0] if levels else None
+    return messages, fact

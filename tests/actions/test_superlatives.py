@@ -67,3 +67,33 @@ def test_a_cheaper_program_than_the_one_named_or_just_shown():
     assert fact.id == "education-cost-certificate-g000"
     assert ranked_answer("anything cheaper?", None, ["education-cost-certificate-g000"]) == ([], None)  # the cheapest
     assert ranked_answer("anything cheaper?", None, []) == ([], None)  # nothing to compare with
+
+
+@pytest.mark.parametrize("text", ["so what is the career ladder here?", "which stages would I move up through in this career"])
+def test_the_career_ladder_is_every_level_with_its_years(text):
+    from actions.superlatives import ranked_answer
+
+    messages, fact = ranked_answer(text)
+    reply = "\n".join(render(m) for m in messages)
+    assert "5 steps" in reply and "Junior Medical Records Technician: 0-2 years" in reply
+    assert "Health Information Manager: 10+ years" in reply and reply.count("Source") == 1
+
+
+def test_a_question_about_steps_to_a_credential_is_not_the_ladder():
+    from actions.superlatives import ranked_answer
+
+    assert ranked_answer("what steps do I take to get my RHIT") == ([], None)
+
+
+@pytest.mark.parametrize("text", ["what do supervisors do, near the top of the ladder?", "pay at each stage of the career?"])
+def test_a_question_about_one_level_or_about_pay_is_not_the_ladder(text):
+    from actions.superlatives import ranked_answer
+
+    messages, _ = ranked_answer(text)
+    assert not any(m.get("response") == "utter_ladder" for m in messages)
+
+
+def test_the_steps_to_get_started_are_not_the_ladder():
+    from actions.superlatives import ranked_answer
+
+    assert ranked_answer("what are the first steps into this career") == ([], None)
