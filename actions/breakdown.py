@@ -89,3 +89,19 @@ def ladder(text: str) -> Tuple[List[dict], List[FactView]]:
              + (f"{f.value:g}-{f.value_max:g} years" if f.value_max is not None else f"{f.value:g}+ years")
              for f in levels]
     return [{"response": "utter_ladder", "count": len(levels)}, {"text": "\n".join(lines + [source_line(levels)])}], levels
+
+
+# "how many years before someone can become a manager?", "how long to make senior?"
+HOW_LONG = re.compile(r"\b(how long|how many (years|yrs)|how soon|when can|when could|how fast)\b", re.IGNORECASE)
+
+
+def time_to_level(text: str) -> List[FactView]:
+    """The level a question asks how long it takes to reach, as its fact (its usual years of
+    experience), when it names one; [] otherwise."""
+    from actions.store import vocabulary
+
+    if not HOW_LONG.search(text or ""):
+        return []
+    named = [n.lower() for n in vocabulary().find_in_text("experience_level", text)]
+    return [f for f in store().topic_facts("career_path", ("level",))
+            if f.scope_type == "experience_level" and f.scope_name.lower() in named][:1]

@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.breakdown import KIND_WORDS, TOPIC_WORDS, ladder
-from actions.replies import fact_message
+from actions.breakdown import KIND_WORDS, TOPIC_WORDS, ladder, time_to_level
+from actions.replies import reply_text
 from actions.store import store
 from knowledge.queries import FactView
 from knowledge.retrieval import question_parts
@@ -100,7 +100,7 @@ def one_superlative(text: str, topic: Optional[str], shown: Sequence[str]) -> Tu
     words = (LOW_WORDS if question["lowest"] else HIGH_WORDS)[question["topic"]]
     return [{"response": "utter_superlative", "count": len(facts), "kind": KINDS.get(question["kind"], question["kind"]),
              "what": WHAT[question["topic"]], "name": pick.scope_name, "words": words},
-            {"text": fact_message(pick)}], pick
+            {"text": reply_text([pick])}], pick
 
 
 # "anything cheaper than a 2 year degree?", "a less expensive option than the associate's":
@@ -135,16 +135,20 @@ def comparative(text: str, shown: Sequence[str] = ()) -> Tuple[List[Dict[str, An
     if not lower:
         return [], None
     return [{"response": "utter_lower", "name": lower[0].scope_name, "words": LOWER_WORDS[aspect],
-             "than": ref.scope_name}, {"text": fact_message(lower[0])}], lower[0]
+             "than": ref.scope_name}, {"text": reply_text([lower[0]])}], lower[0]
 
 
 def ranked_answer(text: str, topic: Optional[str] = None,
                   shown: Sequence[str] = ()) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
-    """A superlative's, a comparative's or the career ladder's reply, if the message asks one."""
+    """A superlative's, a comparative's, the career ladder's or a level's reply (how long it takes
+    to reach it), if the message asks one."""
     messages, fact = superlative(text, topic, shown)
     if not fact:
         messages, fact = comparative(text, shown)
     if not fact:
         messages, levels = ladder(text)
         fact = levels[0] if levels else None
+    if not fact:
+        reached = time_to_level(text)  # "how many years before I could be a supervisor?"
+        messages, fact = ([{"text": reply_text([reached[0]])}], reached[0]) if reached else ([], None)
     return messages, fact

@@ -97,3 +97,11 @@ def test_the_steps_to_get_started_are_not_the_ladder():
     from actions.superlatives import ranked_answer
 
     assert ranked_answer("what are the first steps into this career") == ([], None)
+
+
+def test_how_long_it_takes_to_reach_a_level_is_its_years():
+    from actions.superlatives import ranked_answer
+
+    messages, fact = ranked_answer("how many years until i could be a records supervisor?")
+    assert fact.id == "career-path-level-supervisor-g000" and "7-10 years" in render(messages[0])
+    assert ranked_answer("how much does a supervisor make") == ([], None)  # not how long
