@@ -95,6 +95,9 @@ def ladder(text: str) -> Tuple[List[dict], List[FactView]]:
 HOW_LONG = re.compile(r"\b(how long|how many (years|yrs)|how soon|when can|when could|how fast)\b", re.IGNORECASE)
 
 
+NEXT_STEP = re.compile(r"\bnext (level|step up|rung|promotion)\b|\blevel up\b", re.IGNORECASE)
+
+
 def time_to_level(text: str) -> List[FactView]:
     """The level a question asks how long it takes to reach, as its fact (its usual years of
     experience), when it names one; [] otherwise."""
@@ -102,6 +105,9 @@ def time_to_level(text: str) -> List[FactView]:
 
     if not HOW_LONG.search(text or ""):
         return []
+    levels = sorted((f for f in store().topic_facts("career_path", ("level",))
+                     if f.scope_type == "experience_level" and f.value is not None), key=lambda f: f.value)
     named = [n.lower() for n in vocabulary().find_in_text("experience_level", text)]
-    return [f for f in store().topic_facts("career_path", ("level",))
-            if f.scope_type == "experience_level" and f.scope_name.lower() in named][:1]
+    if not named and NEXT_STEP.search(text) and len(levels) > 1:
+        return levels[1:2]  # "how long until the next level up", said by someone starting out
+    return [f for f in levels if f.scope_name.lower() in named][:1]

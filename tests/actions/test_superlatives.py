@@ -105,3 +105,10 @@ def test_how_long_it_takes_to_reach_a_level_is_its_years():
     messages, fact = ranked_answer("how many years until i could be a records supervisor?")
     assert fact.id == "career-path-level-supervisor-g000" and "7-10 years" in render(messages[0])
     assert ranked_answer("how much does a supervisor make") == ([], None)  # not how long
+
+
+def test_how_long_to_the_next_level_from_the_first():
+    from actions.superlatives import ranked_answer
+
+    _, fact = ranked_answer("so how long till the next level?")
+    assert fact.id == "career-path-level-mid-level-g000"  # 2-4 years
