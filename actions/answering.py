@@ -24,7 +24,7 @@ from actions.store import store, vocabulary
 from actions.superlatives import ranked_answer
 from knowledge.feedback import NO_FACTS, OTHER_CAREER
 from knowledge.queries import FactView
-from knowledge.retrieval import ranking_of, terms
+from knowledge.retrieval import question_parts, ranking_of, terms
 
 # intent -> the topic that answers it, and its action's class, for every topic action (filled
 # as they are defined).
@@ -230,6 +230,11 @@ def knowledge_costs(topic: str) -> List[FactView]:
     return [f for f in store().topic_facts(topic, ("cost",)) if f.value is not None]
 
 
+# "what else", "besides that", "other than that": a question about more than what was just said.
+BEYOND = re.compile(r"\b(what else|anything else|besides|other than|apart from|on top of)\b", re.IGNORECASE)
+BEYOND_TOP = 2
+
+
 def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]] = None,
                    context_topic: Optional[str] = None, scope: Optional[Tuple[str, str]] = None,
                    scoped: Sequence[FactView] = (), exclude: Sequence[str] = (), carried: bool = False) -> Answer:
@@ -243,7 +248,15 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     topics = topic_confidence(message, INTENT_TOPICS)
     named = [(kind, value) for kind in SCOPE_KINDS for value in named_values(message, kind)] if message else []
     ranking = ranking_of(message)
-    part_rankings = [r for r in message_parts(message) if r and r[0][1] >= PART_MATCH]
+    rankings = message_parts(message)
+    said = question_parts(message.get("text") or text)
+    beyond = [i for i, part in enumerate(said) if BEYOND.search(part) and ASKING.search(part)]
+    if beyond and len(said) == len(rankings) > 1:
+        # "I'm organised and detail oriented. What else would I need?": not what the person says
+        # they have; the message is then one question.
+        exclude = list(exclude) + [fact for i, r in enumerate(rankings) if i not in beyond for fact, _ in r[:BEYOND_TOP]]
+        rankings = []
+    part_rankings = [r for r in rankings if r and r[0][1] >= PART_MATCH]
     if len(part_rankings) == 1:
         # "3k is my max, is there financial aid?": one question beside a statement about the
         # person. The classifier read both, so the question's own ranking decides, without its prior.

@@ -336,3 +336,22 @@ def test_the_second_part_of_a_question_is_not_won_by_the_first_parts_topic(actio
     reply = "\n".join(render(m) for m in dispatcher.messages)
     assert "$65k" in reply  # the pay
     assert "performance reviews" in reply  # and what a supervisor does, from the second part
+
+
+def test_what_else_asks_beyond_what_the_person_says_they_have(action_store):
+    from actions.work import ActionAnswerWork
+
+    from .conftest import make_tracker
+
+    def reply(text):
+        tracker = make_tracker(text, "ask_skills")
+        tracker.latest_message["facts"] = ranked(("skills-soft-g002", 1.0), ("skills-technical-g000", 0.9))
+        tracker.latest_message["fact_parts"] = [ranked(("skills-soft-g002", 1.1)), ranked(("skills-technical-g000", 0.8))]
+        dispatcher = CollectingDispatcher()
+        ActionAnswerWork().run(dispatcher, tracker, {})
+        return "\n".join(render(m) for m in dispatcher.messages)
+
+    beyond = reply("I'm a people person and very organised. What else do I need to be good at?")
+    assert "technical side" in beyond and "customer service" not in beyond
+    both = reply("I'm a people person and very organised. What do I need to be good at?")
+    assert "customer service" in both  # no "else": what they named answers too
