@@ -256,7 +256,13 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         # they have; the message is then one question.
         exclude = list(exclude) + [fact for i, r in enumerate(rankings) if i not in beyond for fact, _ in r[:BEYOND_TOP]]
         rankings = []
-    part_rankings = [r for r in rankings if r and r[0][1] >= PART_MATCH]
+    asked_parts = [ASKING.search(part) for part in said] if len(said) == len(rankings) else [True] * len(rankings)
+    strong = [i for i, r in enumerate(rankings) if r and r[0][1] >= PART_MATCH]
+    part_rankings = [rankings[i] for i in strong]
+    if len(part_rankings) == 1 and not asked_parts[strong[0]] and any(asked_parts):
+        # "im an RHIT in ohio thinking about moving to canada, is that doable?": the part that
+        # ranks well is what the person tells, and the question leans on it: read as a whole.
+        part_rankings = []
     if len(part_rankings) == 1:
         # "3k is my max, is there financial aid?": one question beside a statement about the
         # person. The classifier read both, so the question's own ranking decides, without its prior.

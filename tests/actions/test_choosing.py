@@ -355,3 +355,20 @@ def test_what_else_asks_beyond_what_the_person_says_they_have(action_store):
     assert "technical side" in beyond and "customer service" not in beyond
     both = reply("I'm a people person and very organised. What do I need to be good at?")
     assert "customer service" in both  # no "else": what they named answers too
+
+
+def test_a_question_leaning_on_the_statement_before_it_reads_the_whole_message(action_store):
+    from actions.career import ActionAnswerCareer
+
+    from .conftest import make_tracker
+
+    tracker = make_tracker("im an RHIA in texas and thinking about a move to canada, is that realistic?", "ask_abroad",
+                           [entity("country", "Canada")])
+    tracker.latest_message["facts"] = ranked(("abroad-visa-canada-g000", 0.62), ("salary-country-canada-g000", 0.58))
+    # the statement ranks well (pay in Canada), the question alone ranks nothing
+    tracker.latest_message["fact_parts"] = [ranked(("salary-country-canada-g000", 0.69)),
+                                            ranked(("certification-ccs-g001", 0.36))]
+    dispatcher = CollectingDispatcher()
+    ActionAnswerCareer().run(dispatcher, tracker, {})
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    assert "Express Entry" in reply and "Canadian dollars" not in reply
