@@ -80,9 +80,11 @@ def listed(fact: FactView, room: int) -> List[str]:
     return []
 
 
-# An answer that ends by pointing at its list ("Their usual tasks are these."): its bullets are
+# An answer that ends by pointing at its list ("Their usual tasks are these.", "These are the
+# skills to build."): its bullets are
 # shown even when it is not the lead.
-POINTS_AT_LIST = re.compile(r"(\b(these|the following|a few examples)\W*|:\s*)$", re.IGNORECASE)
+POINTS_AT_LIST = re.compile(r"(\b(these|the following|a few examples)\W*|:\s*|\bthese are the \w+( \w+){0,3}\W*)$",
+                            re.IGNORECASE)
 
 # Said before a nationwide figure shown beside a state's.
 FOR_COMPARISON = "For comparison, the latest nationwide figure:"

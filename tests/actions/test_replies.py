@@ -37,3 +37,14 @@ def test_points_become_bullets_up_to_a_limit():
 def test_lists_read_as_english():
     assert joined([]) == "" and joined(["A"]) == "A"
     assert joined(["A", "B"]) == "A and B" and joined(["A", "B", "C"], "or") == "A, B or C"
+
+
+def test_a_second_answer_that_points_at_its_list_shows_it():
+    from actions.replies import reply_text
+
+    first = fact(answer="Soft skills matter.", points=["Attention to detail", "Organisation"])
+    second = fact(answer="The technical side is a mix of systems. These are the skills to build.",
+                  points=["Coding systems", "Privacy law"])
+    plain = fact(answer="It pays well.", points=["Bonus one", "Bonus two"])
+    assert "• Coding systems" in reply_text([first, second])
+    assert "• Bonus one" not in reply_text([first, plain])  # a later answer's list only when it points at it
