@@ -268,7 +268,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         # person. The classifier read both, so the question's own ranking decides, without its prior.
         ranking, part_rankings, topics, defaults = part_rankings[0], [], {}, []
     scored = weigh(ranking, defaults, spec_topic=spec.topic if topics else None, asked=aspects,
-                   narrowed=tuple(aspects) != spec.aspects, default_aspects=spec.aspects,
+                   narrowed=names_aspect(spec, text), default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
                    leans_back=leans_back(text),
                    scope=scope, exclude=exclude, named=named, question=text, carried=carried)
@@ -408,6 +408,12 @@ def asked_aspects(spec: AnswerSpec, text: str) -> Tuple[str, ...]:
         if re.search(pattern, text, re.IGNORECASE):
             return narrowed
     return spec.aspects
+
+
+def names_aspect(spec: AnswerSpec, text: str) -> bool:
+    """True when the question names an aspect in words ("how long", "what's the difference"),
+    even the intent's own default one."""
+    return any(re.search(pattern, text, re.IGNORECASE) for pattern, _ in spec.keywords)
 
 
 def general_facts(spec: AnswerSpec, aspects: Sequence[str]) -> List[FactView]:

@@ -34,7 +34,8 @@ class ActionAnswerWork(TopicAnswerAction):
             keywords=((r"\b(activities|on (a|my) resume|resume examples?)\b", ("work_activities",)),),
         ),
         "ask_role_difference": AnswerSpec(
-            topic="duties", aspects=("role_difference",), limit=3, this_career_only=False
+            topic="duties", aspects=("role_difference",), limit=3, this_career_only=False,
+            keywords=((r"\b(differ\w*|diff|vs\.?|versus|compared?( with| to)?)\b", ("role_difference",)),),
         ),
         "ask_skills": AnswerSpec(
             topic="skills",

@@ -372,3 +372,13 @@ def test_a_question_leaning_on_the_statement_before_it_reads_the_whole_message(a
     ActionAnswerCareer().run(dispatcher, tracker, {})
     reply = "\n".join(render(m) for m in dispatcher.messages)
     assert "Express Entry" in reply and "Canadian dollars" not in reply
+
+
+def test_a_question_naming_the_difference_gets_the_difference(action_store):
+    from actions.work import ActionAnswerWork
+
+    said = Conversation(ActionAnswerWork(), "how is a coding specialist different from a records tech", "ask_role_difference",
+                        [entity("role", "medical coder")],
+                        facts=[("duties-coder-g004", 1.0), ("duties-role-difference-coder-g000", 0.85)],
+                        intent_ranking=[{"name": "ask_role_difference", "confidence": 0.8}])
+    assert said.slot("last_facts")[0] == "duties-role-difference-coder-g000"
