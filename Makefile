@@ -21,7 +21,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
   $(wildcard knowledge/facts/*.yml) knowledge/topics.yml knowledge/retrieval.py
 KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
 
-.PHONY: help install run shell knowledge provenance lookups validate train test test-unit \
+.PHONY: help install run shell knowledge provenance lookups validate train test test-unit eval-heldout \
         test-stories test-e2e test-production test-slack test-cli ask replay bench-train crossval \
         crossval-compare unanswered ratings clean
 
@@ -32,6 +32,7 @@ help:
 	@echo "make ask Q=...   ask one question and print the reply (for scripts)"
 	@echo "make replay      replay the test conversations, each story's PASS or FAIL"
 	@echo "make eval        the unseen questions over REST: pass rate per category, reply length"
+	@echo "make eval-heldout  the same for eval/heldout, a set written after this round's changes"
 	@echo "make test        everything: unit tests, provenance, data validation, conversations, end to end"
 	@echo "make knowledge   build the knowledge database from knowledge/"
 	@echo "make provenance  check every fact against the guide it cites"
@@ -89,6 +90,9 @@ ask: $(MODEL) build/knowledge.stamp
 .PHONY: eval
 eval: $(MODEL) build/knowledge.stamp
 	$(PYTHON) eval/run.py
+
+eval-heldout: $(MODEL) build/knowledge.stamp
+	$(PYTHON) eval/run.py --questions eval/heldout --out results/heldout
 
 replay: $(MODEL)
 	@$(PYTHON) scripts/replay.py

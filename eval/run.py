@@ -3,6 +3,7 @@
     python eval/run.py                      # start the servers, ask everything, print the report
     python eval/run.py --url http://127.0.0.1:5005   # ask a coach that is already running
     python eval/run.py --only pay-q0 --show # some ids only, printing every reply
+    python eval/run.py --questions eval/heldout --out results/heldout   # another set
 
 Every question in `eval/questions/*.yml` was written from the guides and the knowledge files by
 writers who had not seen `data/nlu/`; none may be trained on (`scripts/check_nlu.py` refuses
@@ -145,11 +146,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="ids starting with this (repeatable)")
     parser.add_argument("--show", action="store_true", help="print every turn and its reply")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--questions", type=Path, default=QUESTIONS,
+                        help="the folder of the set to ask (default: eval/questions)")
     parser.add_argument("--min-overall", type=float, default=0.0,
                         help="exit 1 when the overall pass rate is below this")
     args = parser.parse_args(argv)
 
-    conversations = load_set()
+    conversations = load_set(args.questions)
     if args.only:
         conversations = [c for c in conversations if any(c[0].id.startswith(p) for p in args.only)]
     started = time.monotonic()
@@ -166,7 +169,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     finally:
         if servers:
             servers.stop()
-    summary = report(results, set_fingerprint())
+    summary = report(results, set_fingerprint(args.questions))
     summary["seconds"] = round(time.monotonic() - started, 1)
     if args.show:
         for r in results:

@@ -8,7 +8,7 @@ It reports, and exits 1 on:
 - an example that appears twice, in the same intent or in two intents (case and
   punctuation ignored);
 - an example copied from the held-out test set (tests/nlu), which must stay unseen;
-- an example that is a copy or a near-copy of an evaluation question (eval/questions), or a
+- an example that is a copy or a near-copy of an evaluation question (eval/*/), or a
   curated "asked as" phrasing of a fact (knowledge/facts) that is: the evaluation measures
   questions the coach has never learned from, so none may flow back (`near_copies`);
 - an intent the domain does not list.
@@ -69,7 +69,7 @@ def words_of(text: str) -> List[str]:
 def evaluation_questions() -> List[str]:
     """Every user turn of the evaluation set, as plain text."""
     found = []
-    for path in sorted((ROOT / "eval" / "questions").glob("*.yml")):
+    for path in sorted((ROOT / "eval").glob("*/*.yml")):  # eval/questions and the held-out sets
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         found += [q["text"] for q in data.get("questions") or []]
         found += [t["text"] for c in data.get("conversations") or [] for t in c["turns"]]
