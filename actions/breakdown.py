@@ -10,7 +10,8 @@ import re
 from typing import List, Optional, Tuple
 
 from actions.replies import figure_value, source_line
-from actions.store import store
+from actions.scope import experience_levels
+from actions.store import store, vocabulary
 from knowledge.queries import FactView
 
 # The words that name a kind of scope after "by", "per", "in each"... -> the facts' scope type.
@@ -75,14 +76,11 @@ LADDER = re.compile(r"\b(career )?ladder\b|\b(levels?|stages?|ranks?)\b[^.?!]{0,
 def ladder(text: str) -> Tuple[List[dict], List[FactView]]:
     """The reply to a question about the career's levels: each level's title and usual years, in
     order, with one source line; ([], []) when the message does not ask it."""
-    from actions.store import vocabulary
-
     # "HIM manager pay?? like the top of the ladder" asks about one level, or about pay.
     if not LADDER.search(text or "") or vocabulary().find_in_text("experience_level", text) or \
             re.search(TOPIC_WORDS["salary"], text, re.IGNORECASE):
         return [], []
-    levels = sorted((f for f in store().topic_facts("career_path", ("level",))
-                     if f.scope_type == "experience_level" and f.value is not None), key=lambda f: f.value)
+    levels = experience_levels()
     if len(levels) < 2:
         return [], []
     lines = [f"• {(f.items or [f.scope_name])[0]}: "
@@ -101,12 +99,9 @@ NEXT_STEP = re.compile(r"\bnext (level|step up|rung|promotion)\b|\blevel up\b", 
 def time_to_level(text: str) -> List[FactView]:
     """The level a question asks how long it takes to reach, as its fact (its usual years of
     experience), when it names one; [] otherwise."""
-    from actions.store import vocabulary
-
     if not HOW_LONG.search(text or ""):
         return []
-    levels = sorted((f for f in store().topic_facts("career_path", ("level",))
-                     if f.scope_type == "experience_level" and f.value is not None), key=lambda f: f.value)
+    levels = experience_levels()
     named = [n.lower() for n in vocabulary().find_in_text("experience_level", text)]
     if not named and NEXT_STEP.search(text) and len(levels) > 1:
         return levels[1:2]  # "how long until the next level up", said by someone starting out

@@ -10,8 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import (BACK_REFERENCE, ELLIPTICAL, NATIONWIDE, SCOPE_KINDS, TopicAnswerAction, asked_aspects, choose_scope,
-                               INTENT_TOPICS, intent_for_topic, named_values)
+from actions.answering import ELLIPTICAL, INTENT_TOPICS, TopicAnswerAction, asked_aspects, intent_for_topic
+from actions.scope import BACK_REFERENCE, NATIONWIDE, SCOPE_KINDS, choose_scope, named_values
 from actions.breakdown import asked_kind
 from actions.choosing import quoted_figures, strong_lead
 from actions.replies import reply_text

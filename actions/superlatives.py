@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from actions.breakdown import KIND_WORDS, TOPIC_WORDS, ladder, time_to_level
 from actions.replies import reply_text
-from actions.store import store
+from actions.store import store, vocabulary
 from knowledge.queries import FactView
 from knowledge.retrieval import question_parts
 
@@ -115,8 +115,6 @@ def comparative(text: str, shown: Sequence[str] = ()) -> Tuple[List[Dict[str, An
     """The reply to "is there anything cheaper than X?" and the fact it gives: the option with the
     lowest figure below X's (X named after "than", else the option just shown); ([], None) when
     the message asks no such thing or nothing is lower."""
-    from actions.store import vocabulary
-
     aspect = next((a for a, pattern in LOWER.items() if pattern.search(text)), None)
     if aspect is None:
         return [], None

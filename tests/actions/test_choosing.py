@@ -299,7 +299,7 @@ def test_what_a_name_means_is_answered_by_the_fact_that_spells_it_out(action_sto
     ("which countries have work visas", False),
 ])
 def test_a_message_that_leans_on_the_last_one_weighs_its_topic_more(action_store, text, leans):
-    from actions.answering import leans_back
+    from actions.scope import leans_back
 
     assert leans_back(text) == leans
     ranking = [("abroad-visa-routes-g000", 0.8), ("remote-international-job-sources-g000", 0.7)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.answering import level_after, stated_level
+from actions.scope import level_after, stated_level
 from actions.career import ActionAnswerCareer
 from actions.quantities import stated_experience
 from actions.salary import ActionAnswerSalary
