@@ -121,6 +121,12 @@ class Vocabulary:
 
     def find_in_text(self, entity: str, text: str) -> List[str]:
         """Canonical values named in free text, in order of appearance, each once."""
+        return list(self._found_in_text(entity, text or ""))
+
+    @lru_cache(maxsize=2048)
+    def _found_in_text(self, entity: str, text: str) -> tuple:
+        # One message is read for each kind of thing several times a turn (every answer's scope,
+        # the ladder, the superlatives): its result is remembered.
         found = []
         taken: List[range] = []
         for pattern, name, _ in self._patterns.get(entity, []):
@@ -137,7 +143,7 @@ class Vocabulary:
         for _, name in sorted(found):
             if name not in seen:
                 seen.append(name)
-        return seen
+        return tuple(seen)
 
     def _misspelt_in_text(self, entity: str, text: str) -> List[tuple]:
         """Runs of one to three words that are a near spelling of a value."""
