@@ -1,11 +1,15 @@
-"""The speed-ups of channels/speedups.py give Rasa's own answers: the action server reply check
-and the lookup of an event's class."""
+"""The speed-ups of channels/speedups.py give Rasa's own answers: the action server reply check,
+the lookup of an event's class and the run of the model's graph."""
 from __future__ import annotations
 
 import jsonschema
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.exceptions import GraphComponentException
+from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
@@ -137,3 +141,81 @@ def test_a_slot_is_copied_as_copy_copy_would():
         assert all(ours.__dict__[key] is slot.__dict__[key] for key in slot.__dict__)  # shallow
         ours.value = "changed"
         assert slot.value != "changed"
+
+
+class Add(GraphComponent):
+    """A node that adds its base to what it reads (an unresolved need counts as 100)."""
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "Add":
+        return cls(config)
+
+    def __init__(self, config) -> None:
+        self.base = config["base"]
+
+    def run(self, **inputs) -> int:
+        if self.base < 0:
+            raise RuntimeError("a failing node")
+        return self.base + sum(value if isinstance(value, int) else 100 for value in inputs.values())
+
+
+def graph_runner(tmp_path, failing: bool = False) -> DaskGraphRunner:
+    def node(base, **needs):
+        return SchemaNode(needs=needs, uses=Add, constructor_name="create", fn="run",
+                          config={"base": base}, eager=True)
+
+    schema = GraphSchema({
+        "a": node(1, x="__message__"),
+        "b": node(-1 if failing else 10, x="a", y="a"),
+        "c": node(100, x="a"),
+        "d": node(1000, x="b", y="c", z="__tracker__"),
+        "unused": node(5, x="__message__"),
+    })
+    return DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "test"))
+
+
+@pytest.mark.parametrize("targets", [None, ["d"], ["c", "b"], ["a"], ["__message__", "c"]])
+def test_the_graph_run_in_order_gives_what_dask_gives(tmp_path, targets):
+    runner = graph_runner(tmp_path)
+    inputs = {"__message__": 2, "__tracker__": 30}
+    ours = runner.run(inputs, targets)
+    speedups.uninstall()
+    try:
+        dasks = runner.run(inputs, targets)
+    finally:
+        speedups.install()
+    assert ours == dasks
+    assert runner.run(inputs, targets) == ours  # the second run reads the remembered order
+
+
+def outcome(runner: DaskGraphRunner, inputs, targets):
+    try:
+        return runner.run(inputs, targets)
+    except Exception as error:  # noqa: BLE001  (the kind and words of the failure are compared)
+        return type(error), str(error)
+
+
+@pytest.mark.parametrize("inputs, targets", [
+    ({"__message__": 2}, ["d"]),  # a need nothing provides
+    ({"__message__": "a", "__tracker__": 30}, ["d"]),  # an input named like a node
+])
+def test_a_run_that_fails_fails_as_under_dask(tmp_path, inputs, targets):
+    runner = graph_runner(tmp_path)
+    ours = outcome(runner, inputs, targets)
+    speedups.uninstall()
+    try:
+        dasks = outcome(runner, inputs, targets)
+    finally:
+        speedups.install()
+    assert isinstance(ours, tuple) and ours == dasks
+
+
+def test_a_failing_node_fails_the_run_as_under_dask(tmp_path):
+    runner = graph_runner(tmp_path, failing=True)
+    ours = outcome(runner, {"__message__": 2, "__tracker__": 30}, ["d"])
+    speedups.uninstall()
+    try:
+        dasks = outcome(runner, {"__message__": 2, "__tracker__": 30}, ["d"])
+    finally:
+        speedups.install()
+    assert ours == dasks and ours[0] is GraphComponentException
