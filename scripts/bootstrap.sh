@@ -37,7 +37,7 @@ fi
 if [ ! -f "$VENV/share/minilm/model.safetensors" ]; then
   scripts/install_sentence_encoder.sh "$VENV"
 fi
-if [ ! -f "$VENV/share/minilm/model.onnx" ]; then
+if [ ! -f "$VENV/share/minilm/model.onnx" ] || [ ! -f "$VENV/share/minilm/model.int8.onnx" ]; then
   "$VENV/bin/python" -m components.minilm_onnx "$VENV/share/minilm"
 fi
 "$VENV/bin/python" -m pip check

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from components.minilm import DEFAULT_MODEL_DIR, MiniLM, cosine_top
-from components.minilm_onnx import ONNX_FILE, build_graph
+from components.minilm_onnx import INT8_FILE, INT8_MIN_COSINE, ONNX_FILE, build_graph
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,24 @@ def test_the_onnx_graph_gives_the_numpy_networks_vectors(encoder, graph):
 def test_the_coach_uses_the_graph_that_make_install_built():
     assert (DEFAULT_MODEL_DIR / ONNX_FILE).exists(), "make install builds the graph (scripts/install_sentence_encoder.sh)"
     assert MiniLM().backend == "onnxruntime"
+
+
+def test_the_int8_graph_keeps_the_float_vectors_direction_and_their_order(encoder):
+    assert (DEFAULT_MODEL_DIR / INT8_FILE).exists(), "make install builds it (components/minilm_onnx.py export)"
+    int8 = MiniLM(precision="int8")
+    texts = ["whats the sallary in NJ", "3k is my max, is there financial aid?", "how long is the RHIT exam",
+             "is AI going to replace coders", "thanks, this helped a lot!"]
+    quantised, exact = int8.embed(texts), encoder.embed(texts)
+    assert (quantised * exact).sum(axis=1).min() >= INT8_MIN_COSINE
+    # each text is still nearest its own float vector
+    assert ((quantised @ exact.T).argmax(axis=1) == np.arange(len(texts))).all()
+    pay, paraphrase, other = int8.embed(["what is the salary", "how much do they earn a year", "see you later"])
+    assert pay @ paraphrase > pay @ other + 0.2
+
+
+def test_an_unknown_precision_is_refused():
+    with pytest.raises(ValueError, match="float or int8"):
+        MiniLM(precision="int4")
 
 
 def test_paraphrases_are_near_and_other_questions_far(encoder):
