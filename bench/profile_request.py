@@ -144,8 +144,15 @@ def main() -> int:
                              "`python -m cProfile -o FILE -m rasa_sdk --actions actions`)")
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"),
                         help="order of --functions: own time, or time including callees")
+    parser.add_argument("--with-tensorflow", action="store_true",
+                        help="load TensorFlow even for a model without it (scripts/serve.py does not)")
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    sys.path.insert(0, str(ROOT))
+    from extensions import without_tensorflow
+
+    if not args.with_tensorflow and not without_tensorflow.needs_tensorflow(args.model):
+        without_tensorflow.install()  # as scripts/serve.py does for this model
 
     import rasa.core.agent  # noqa: F401  (the imports `rasa run` makes, timed)
     import rasa.core.run  # noqa: F401

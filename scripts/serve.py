@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from pathlib import Path
 from typing import Dict, List, Mapping, Optional
 
 # Shorter tokens can be guessed by a client trying them against /status.
@@ -75,6 +76,30 @@ def refuse_secret_options(args: List[str]) -> None:
             raise SettingError(f"{API_OPTION}: set ENABLE_API=1 instead (with a token)")
 
 
+def model_option(args: List[str]) -> Optional[str]:
+    """The model `rasa run ARGS` serves (--model PATH or -m PATH), None when not named."""
+    for i, arg in enumerate(args):
+        if arg in ("--model", "-m") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--model="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def without_tensorflow(args: List[str], environ: Mapping[str, str]) -> bool:
+    """Serves the model without loading TensorFlow when none of its components runs it
+    (extensions/without_tensorflow.py); SERVE_WITH_TENSORFLOW=1 keeps the real package."""
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from extensions import without_tensorflow as stand_in
+
+    model = model_option(args)
+    if environ.get("SERVE_WITH_TENSORFLOW") == ON or model is None or stand_in.needs_tensorflow(model):
+        return False
+    return stand_in.install()
+
+
 def serve(args: List[str], token: Optional[str]) -> None:
     """`rasa run ARGS` as Rasa's command line runs it, with the API and its token set on the parsed
     options instead of on the command line."""
@@ -105,6 +130,8 @@ def main(args: List[str], environ: Dict[str, str]) -> int:
         return 0
     # Nothing the server starts needs the token; it stays in the server's memory only.
     environ.pop("RASA_API_TOKEN", None)
+    if without_tensorflow(args, environ):
+        print("serve: the model has no TensorFlow component; TensorFlow is not loaded", file=sys.stderr)
     serve(args, token)
     return 0
 
