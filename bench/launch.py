@@ -110,7 +110,7 @@ class Running:
         self.startup: Dict[str, float] = {}
         self.env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                         SANIC_HOST="127.0.0.1", SQLALCHEMY_SILENCE_UBER_WARNING="1",
-                        PYTHONWARNINGS="ignore::DeprecationWarning", **bot.env)
+                        PYTHONWARNINGS="ignore::DeprecationWarning", ENABLE_API="0", **bot.env)
         # As scripts/run.sh: Sanic closes an idle connection after 5 s by default, and Rasa then
         # fails the next action call on that pooled connection (a lost reply under load).
         self.env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "120")
@@ -129,7 +129,9 @@ class Running:
                                                 url=f"http://127.0.0.1:{actions_port}/webhook")
         endpoints_file = self.work / "endpoints.yml"
         endpoints_file.write_text(yaml.safe_dump(endpoints))
-        command = [str(BIN / "rasa"), "run", "--model", str(self.bot.model), "--enable-api",
+        # As `make run` starts it (scripts/serve.py: `rasa run` with the HTTP API off, and without
+        # TensorFlow for a model that has no TensorFlow component); the stock bot's model has some.
+        command = [str(BIN / "python"), str(ROOT / "scripts" / "serve.py"), "--model", str(self.bot.model),
                    "--interface", "127.0.0.1", "--port", str(self.port),
                    "--endpoints", str(endpoints_file)]
         if self.bot.credentials:
