@@ -136,6 +136,10 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         # "3k is my max, is there financial aid?": one question beside a statement about the
         # person. The classifier read both, so the question's own ranking decides, without its prior.
         ranking, part_rankings, topics, defaults = part_rankings[0], [], {}, []
+    if len(part_rankings) > 1 and len(asked_parts) == len(rankings):
+        # "I'm 45 and leaving retail. What would I earn in my first year?": the answer to what
+        # is asked leads, the fact about what the person tells follows.
+        part_rankings = [rankings[i] for i in sorted(strong, key=lambda i: not asked_parts[i])]
     scored = weigh(ranking, defaults, spec_topic=spec.topic if topics else None, asked=aspects,
                    narrowed=names_aspect(spec, text), default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,

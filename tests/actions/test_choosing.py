@@ -382,3 +382,22 @@ def test_a_question_naming_the_difference_gets_the_difference(action_store):
                         facts=[("duties-coder-g004", 1.0), ("duties-role-difference-coder-g000", 0.85)],
                         intent_ranking=[{"name": "ask_role_difference", "confidence": 0.8}])
     assert said.slot("last_facts")[0] == "duties-role-difference-coder-g000"
+
+
+def test_the_answer_to_what_is_asked_leads_the_fact_about_what_the_person_tells(action_store):
+    from actions.store import store
+
+    from .conftest import make_tracker
+
+    carers_id, online_id = "diversity-caregivers-work-life-g000", "education-online-g001"
+    tracker = make_tracker("single mom here working full time. can I do the schooling online?", "ask_education")
+    tracker.latest_message["intent_ranking"] = [{"name": "ask_education", "confidence": 0.6}]
+    # the whole message ranks another fact first; each part ranks its own well, the statement first
+    tracker.latest_message["facts"] = ranked(("education-typical-g004", 0.95), (carers_id, 0.6), (online_id, 0.55))
+    tracker.latest_message["fact_parts"] = [ranked((carers_id, 0.9)), ranked((online_id, 0.85))]
+    dispatcher = CollectingDispatcher()
+    ActionAnswerEducation().run(dispatcher, tracker, {})
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    carers, online = (store().facts_by_id([i])[0].answer[:40] for i in (carers_id, online_id))
+    assert online in reply and carers in reply, reply
+    assert reply.index(online) < reply.index(carers), reply
