@@ -175,7 +175,8 @@ class Running:
                               "--appendonly", "no"])
         self._wait(lambda: _redis_ping(port), "redis")
         for key in ("lock_store", "tracker_store"):
-            if endpoints.get(key, {}).get("type") == "redis":
+            kind = str(endpoints.get(key, {}).get("type") or "")
+            if kind == "redis" or "redis" in kind.rsplit(".", 1)[-1].lower():  # Rasa's or the coach's
                 endpoints[key] = dict(endpoints[key], url="127.0.0.1", port=port)
 
     def _spawn(self, name: str, command: List[str]) -> None:
