@@ -13,6 +13,7 @@ off). An in-memory SQLite database is never remembered.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -20,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Hashable, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import func, nulls_last, select
+from sqlalchemy import func, nulls_last, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -67,6 +68,9 @@ def _view(fact: Fact) -> FactView:
 
 
 CACHED_ANSWERS = 1024  # distinct queries remembered (a scope name comes from what people type)
+# The tables the facts are read from. The feedback tables share the database file: their writes
+# change the file, not these.
+KNOWLEDGE_TABLES = ("sources", "facts", "fact_entries")
 
 
 class KnowledgeStore:
@@ -76,6 +80,7 @@ class KnowledgeStore:
         self.engine = engine or make_engine(url)
         self._answers: "OrderedDict[Hashable, Any]" = OrderedDict()
         self._version: Any = None
+        self._content: Optional[str] = None
         self._lock = threading.Lock()
         database = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
         self._file = database if database and database != ":memory:" and not database.startswith("file:") else None
@@ -96,14 +101,26 @@ class KnowledgeStore:
             return tuple(version)
         return int(time.monotonic() // self._seconds) if self._seconds > 0 else None
 
+    def _content_version(self) -> str:
+        """A digest of every row of the knowledge's own tables: read when the file has changed,
+        which a rating or an unanswered question written to the feedback tables also does."""
+        digest = hashlib.sha256()
+        with self.engine.connect() as connection:
+            for table in KNOWLEDGE_TABLES:
+                for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY 1")):  # noqa: S608
+                    digest.update(repr(tuple(row)).encode())
+        return digest.hexdigest()
+
     def _remembered(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         if not self._file and self._seconds <= 0:
             return compute()
         version = self._database_version()
         with self._lock:
             if version != self._version:
-                self._answers.clear()
-                self._version = version
+                content = self._content_version() if self._file else None
+                if content is None or content != self._content:
+                    self._answers.clear()
+                self._version, self._content = version, content
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]

@@ -118,6 +118,35 @@ def test_remembered_answers_are_the_databases_and_follow_a_reload(tmp_path):
     assert store.facts_by_id([median.id])[0].answer == "changed"
 
 
+def test_a_write_to_the_feedback_tables_keeps_what_is_remembered(tmp_path, monkeypatch):
+    import sqlite3
+    import time
+
+    from knowledge.feedback import FeedbackStore
+    from knowledge.loader import build
+    from knowledge.queries import KnowledgeStore
+
+    path = tmp_path / "knowledge.db"
+    build(f"sqlite:///{path}")
+    store = KnowledgeStore(f"sqlite:///{path}")
+    before = store.topic_facts("salary")
+    time.sleep(0.05)
+    FeedbackStore(f"sqlite:///{path}").record_unanswered("do they take the GI Bill?", "no facts")  # the file changes
+    with sqlite3.connect(path) as db:
+        assert db.execute("select count(*) from feedback_unanswered").fetchone()[0] == 1
+
+    def no_query(statement):
+        raise AssertionError("the facts were read again after a feedback write")
+
+    monkeypatch.setattr(store, "_run", no_query)
+    assert store.topic_facts("salary") == before
+    monkeypatch.undo()
+    time.sleep(0.05)
+    with sqlite3.connect(path) as db:  # a change to the facts themselves is still seen
+        db.execute("update facts set answer = 'changed' where id = ?", (before[0].id,))
+    assert store.topic_facts("salary")[0].answer == "changed"
+
+
 def test_an_in_memory_database_is_never_remembered():
     from knowledge.queries import KnowledgeStore
 
