@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.choosing import (PART_MATCH, unmentioned_names, own_budget, within_budget, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
+from actions.choosing import (PART_MATCH, asks_figure, names_not_answered, unmentioned_names, own_budget, within_budget, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
                               reconcile, shown_figure, topic_confidence, weigh, year_not_covered)
 from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
@@ -37,6 +37,7 @@ NOT_IN_GUIDES = "None of the guides I work from gives {figure}; here is what the
 NO_YEAR = "The guides don't give figures for {year}; the latest they have:"
 NOT_EXACTLY = "The guides don't give exactly that. The closest they have:"
 NOT_MENTIONED = "The guides don't mention {names}, so I can't speak to that. The closest they have:"
+NOT_FOR_NAMES = "The guides don't give that for {names}. What they give in general:"
 # A message that asks something (a name in a statement about the person is not a question about it).
 ASKING = re.compile(r"\?|^\W*(do|does|is|are|can|could|will|would|what|which|how|should|who)\b", re.IGNORECASE)
 WITHIN_BUDGET = "With about {budget} to spend, this is within reach:"
@@ -175,8 +176,11 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         intro = NOT_EXACTLY
     elif not intro and not quoting and ASKING.search(text):
         unmentioned = unmentioned_names(text, [value for _, value in named])
+        elsewhere = names_not_answered(text, facts, [value for _, value in named]) if asks_figure(text) else []
         if unmentioned:  # "do they take the GI Bill?": the guides never name it
             intro = NOT_MENTIONED.format(names=joined([f'"{n}"' for n in unmentioned], "or"))
+        elif elsewhere:  # "the tuition at Sinclair College": a figure the guides give only in general
+            intro = NOT_FOR_NAMES.format(names=joined(elsewhere, "or"))
     shown = [f.id for f in facts]  # in the reply's order: the lead first
     more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]
     topic = facts[0].topic if facts[0].topic != spec.topic else None

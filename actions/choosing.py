@@ -129,7 +129,8 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
             score += DEFAULT_ANSWER + (GENERIC_DEFAULT if generic else 0.0)
         if context_topic and fact.topic == context_topic:
             score += CONTEXT_LEAN if leans_back else CONTEXT_TOPIC
-        if scope and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower()):
+        in_scope = bool(scope) and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower())
+        if in_scope:
             score += SCOPE_MATCH + (CARRIED_SCOPE if carried else 0.0)
         elif (fact.scope_type, fact.scope_name.lower()) in named:
             score += NAMED_MATCH
@@ -139,7 +140,9 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
             score -= NOT_NATIONAL
         if spelled and any(f"({name})" in fact.answer for name in spelled):
             score += DEFINES  # "wat is ahima": the fact that spells out what AHIMA stands for
-        if newest_first:  # pay and growth: the newer figure leads, an undated one least
+        if newest_first and (not scope or in_scope):
+            # pay and growth: the newer figure leads, an undated one least; when the question
+            # names what it asks about (a junior tech, Texas), among that thing's figures only
             score += RECENCY * (fact.year - 2010) if fact.year else -UNDATED
         scored.append(Scored(fact, score))
     return sorted(scored, key=lambda s: -s.score)
@@ -256,9 +259,10 @@ GUIDES_NEWEST = 2025
 MATCH_SHARE = 0.03
 # What kind of figure a question asks for, and how a fact that gives one shows it.
 QUANTITIES = (
-    (re.compile(r"\b(how much|cost|fee|price|tuition|how much .* (earn|make|pay))\b", re.IGNORECASE),
+    (re.compile(r"\b(how much|costs?|fees?|price|tuition|charges?|how much .* (earn|make|pay))\b", re.IGNORECASE),
      re.compile(r"[$€£]|\b(dollars?|USD|CAD|AUD|GBP|EUR|SEK|BRL|SGD|free)\b")),
-    (re.compile(r"\b(what percent|what percentage|what share|how many percent)\b", re.IGNORECASE),
+    (re.compile(r"\b(what percent|what percentage|what share|how many percent|(pass|passing|acceptance|success) rate)\b",
+                re.IGNORECASE),
      re.compile(r"%|\bpercent")),
     (re.compile(r"\b(how many|score|speed|words per minute)\b", re.IGNORECASE), re.compile(r"\d")),
     # "which organization hands out the CPC?": a fact that names no awarding body does not say.
@@ -411,6 +415,36 @@ def unmentioned_names(text: str, named: Iterable[str] = ()) -> List[str]:
         if name.lower() in skip or not words:
             continue
         if any(w.lower().strip("'") not in known for w in words):
+            found.append(name)
+    return found
+
+
+# "my name is Maria", "I'm Sam": a person, not a thing the question is about.
+PERSON_INTRODUCED = re.compile(r"\b(name is|name's|i'm|i am|im|this is|call me|called)\s+$", re.IGNORECASE)
+
+
+def asks_figure(text: str) -> bool:
+    """The question asks for a kind of figure or body (QUANTITIES): a cost, a share, a count..."""
+    return any(asked.search(text or "") for asked, _ in QUANTITIES)
+
+
+def names_not_answered(text: str, facts: Sequence[FactView], named: Iterable[str] = ()) -> List[str]:
+    """The names in a question that the guides know ("Sinclair College") but the chosen facts do
+    not speak of: "what's the tuition at Sinclair College?" answered with what colleges cost in
+    general. Acronyms are left out (the facts spell them out), and so are the things the NLU
+    found (their scope says when the guides have nothing for them)."""
+    known = known_words()
+    skip = {n.lower() for n in named}
+    said = " ".join(" ".join((f.answer, f.scope_name, *f.items, *f.points)) for f in facts).lower()
+    text = (text or "").strip()
+    found = []
+    for match in NAME.finditer(text):
+        name = match.group(1).strip(" .'")
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z']*", name) if not w.isupper()]
+        if not words or name.lower() in skip or PERSON_INTRODUCED.search(text[:match.start()]):
+            continue
+        # known words all, and the name's own first word ("Sinclair" of "Sinclair College") unsaid
+        if all(w.lower() in known for w in words) and not re.search(rf"\b{re.escape(words[0].lower())}", said):
             found.append(name)
     return found
 

@@ -71,6 +71,18 @@ def test_a_newer_figure_leads_an_older_one_of_the_same_kind(action_store):
     assert [f.id for f in pick(scored, 2, newest_first=True)] == ["salary-median-national-2023"]
 
 
+def test_a_named_level_is_not_outweighed_by_a_newer_figure_for_everyone(action_store):
+    # "how much for a tech just starting out": the junior level's undated figure, not the
+    # nationwide median of 2023, although the ranking puts the median a little higher
+    ranking = [("salary-median-national-2023", 0.9), ("salary-experience-junior-g000", 0.86)]
+    scored = weigh(ranking, [], spec_topic="salary", asked=(), narrowed=False, default_aspects=(), topics={},
+                   newest_first=True, scope=("experience_level", "junior"))
+    assert scored[0].fact.id == "salary-experience-junior-g000"
+    unscoped = weigh(ranking, [], spec_topic="salary", asked=(), narrowed=False, default_aspects=(), topics={},
+                     newest_first=True)
+    assert unscoped[0].fact.id == "salary-median-national-2023"  # with no level named, the latest leads
+
+
 def test_two_figures_for_the_same_thing_are_reconciled_in_one_sentence(action_store):
     old, new = facts(action_store, "salary-median-national-2014-g003", "salary-median-national-2023")
     note = reconcile([new, old])
@@ -138,6 +150,22 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (cpc,) = facts(action_store, "certification-cpc-g000")
     assert missing_figure("what group awards the CPC?", [cpc])  # it names no awarding body
     assert not missing_figure("who administers the RHIT exam?", [eligibility])  # it names AHIMA
+    # asked in other words: what the exam charges, its pass rate
+    assert missing_figure("what does AHIMA charge to take the RHIT exam?", [eligibility])
+    assert missing_figure("whats the pass rate on the RHIT exam?", [eligibility])
+
+
+def test_a_figure_asked_for_a_named_thing_answered_in_general_says_so(action_store):
+    from actions.choosing import names_not_answered
+
+    (cost,) = facts(action_store, "education-cost-associate-g000")
+    (sinclair,) = facts(action_store, "education-program-sinclair-g002")
+    question = "What's the tuition at Sinclair College for their HIT associate's degree?"
+    assert names_not_answered(question, [cost]) == ["Sinclair College"]  # "college" alone is said
+    assert names_not_answered(question, [cost, sinclair]) == []
+    assert names_not_answered("How much does an RHIT make?", [cost]) == []  # an acronym: spelled out
+    assert names_not_answered("how much is it, my name is Maria", [cost]) == []  # a person
+    assert names_not_answered("how much is a course in Texas", [cost], named=["Texas"]) == []  # the NLU's
     (median,) = facts(action_store, "salary-median-national-2023")
     assert year_not_covered(parsed("what will they earn in 2030?"), [median]) == "2030"
     assert year_not_covered(parsed("what did they earn in 2023?"), [median]) is None
