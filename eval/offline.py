@@ -61,6 +61,7 @@ def main(argv: List[str] = None) -> int:
     parser.add_argument("--half", choices=["a", "b"])
     parser.add_argument("--cache", type=Path, default=ROOT / "results" / "eval" / "parses.json")
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--questions", type=Path, help="another set's folder (default: eval/questions)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="try another value of a weight in actions/choosing.py")
     args = parser.parse_args(argv)
@@ -91,7 +92,7 @@ def main(argv: List[str] = None) -> int:
                     registry[cls().name()] = cls()
                 except Exception:
                     pass
-    singles = [c[0] for c in load_set() if len(c) == 1]
+    singles = [c[0] for c in (load_set(args.questions) if args.questions else load_set()) if len(c) == 1]
     if args.half:
         singles = [t for t in singles if half_of(t.id) == args.half]
     cache = json.loads(args.cache.read_text()) if args.cache.exists() else {}
