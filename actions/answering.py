@@ -155,7 +155,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         facts = defaults  # "how much do they make?": the curated headline (the median and the range)
     intro = ""
     figures = quoted_figures(message)
-    quoting = facts_quoting(figures)
+    quoting = facts_quoting(figures, message, named)
     if quoting:  # "I read they make $37k": where that figure comes from, beside the latest one
         latest = latest_like(quoting[0])
         facts = [quoting[0]] + ([latest] if latest else [])

@@ -332,11 +332,26 @@ def figure_kind(fact: FactView) -> str:
     return "percent" if "percent" in unit else "money" if unit[:3] in CURRENCIES else "other"
 
 
-def facts_quoting(figures: Sequence[Tuple[float, str]]) -> List[FactView]:
+# A quoted figure is traced to a fact among this many of the message's ranking (its meaning).
+QUOTED_AMONG = 25
+
+
+def facts_quoting(figures: Sequence[Tuple[float, str]], message: Optional[Dict[str, Any]] = None,
+                  named: Iterable[Tuple[str, str]] = ()) -> List[FactView]:
     """The facts that give one of these figures (within MATCH_SHARE): nationwide ones first,
-    then the nearest figure."""
+    then the nearest figure. With the message: only a fact about what it is about (among its
+    ranking's first QUOTED_AMONG), about the thing it names if it names one ("DC pays 90k" is not
+    a manager's $90k), and in US dollars for an amount in dollars ("$50k" is not A$50,000)."""
+    among = {i for i, _ in ranking_of(message)[:QUOTED_AMONG]} if message and message.get("facts") else None
+    places = {(kind, value.lower()) for kind, value in named}
     found = []
     for fact in store().facts_with_values() if figures else []:
+        if among is not None and fact.id not in among:
+            continue
+        if places and (fact.scope_type, fact.scope_name.lower()) not in places:
+            continue
+        if message is not None and figure_kind(fact) == "money" and not (fact.unit or "").lower().startswith("usd"):
+            continue
         gaps = [g for value, kind in figures if kind == figure_kind(fact)
                 for g in [gives_figure(fact, value)] if g is not None]
         if gaps:

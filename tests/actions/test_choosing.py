@@ -126,6 +126,22 @@ def test_a_quoted_figure_is_traced_to_the_guide_that_gives_it(action_store):
     assert facts_quoting([(120000.0, "money")]) == []
 
 
+def test_a_quoted_figure_is_traced_only_to_a_fact_about_what_the_message_is_about(action_store):
+    ranked_for = lambda *ids: [{"id": i, "score": 0.8} for i in ids]  # noqa: E731
+    # "DC pays around 90k": the manager's $90k is not DC's pay
+    dc = {"text": "I saw a post saying DC pays around 90k. Legit?",
+          "facts": ranked_for("salary-experience-manager-g000", "salary-state-district-of-columbia-2014-g003")}
+    assert facts_quoting([(90000.0, "money")]) and facts_quoting([(90000.0, "money")], dc,
+                                                                 [("state", "District of Columbia")]) == []
+    # "an associate's runs about $50k": not an Australian salary of A$50,000
+    cost = {"text": "A forum said an associate's runs about $50k. Is that what it costs?",
+            "facts": ranked_for("education-cost-associate-g000", "salary-country-australia-g000")}
+    assert facts_quoting([(50000.0, "money")], cost) == []
+    # a figure the message's ranking does not reach is not traced at all
+    assert facts_quoting([(37110.0, "money")], {"text": "x", "facts": ranked_for("education-cost-associate-g000")}) == []
+    assert facts_quoting([(37110.0, "money")], {"text": "x", "facts": ranked_for("salary-average-national-g001")})
+
+
 def test_a_figure_the_guides_lack_is_noticed(action_store):
     (eligibility,) = facts(action_store, "certification-eligibility-rhit-g000")
     assert missing_figure("how much does it cost to sit the RHIT exam?", [eligibility])
