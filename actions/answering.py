@@ -137,10 +137,12 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         # "3k is my max, is there financial aid?": one question beside a statement about the
         # person. The classifier read both, so the question's own ranking decides, without its prior.
         ranking, part_rankings, topics, defaults = part_rankings[0], [], {}, []
+    part_order = strong if part_rankings else []
     if len(part_rankings) > 1 and len(asked_parts) == len(rankings):
         # "I'm 45 and leaving retail. What would I earn in my first year?": the answer to what
         # is asked leads, the fact about what the person tells follows.
-        part_rankings = [rankings[i] for i in sorted(strong, key=lambda i: not asked_parts[i])]
+        part_order = sorted(strong, key=lambda i: not asked_parts[i])
+        part_rankings = [rankings[i] for i in part_order]
     scored = weigh(ranking, defaults, spec_topic=spec.topic if topics else None, asked=aspects,
                    narrowed=names_aspect(spec, text), default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
@@ -149,7 +151,8 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     # Each part of a two-part question on its own ranking, the newest figure leading as in the whole.
     part_topics = {t: PART_PRIOR * c for t, c in topics.items()}
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=part_topics,
-                   scope=scope, newest_first=spec.newest_first) for part in part_rankings]
+                   scope=scope, newest_first=spec.newest_first, question=said[i] if len(said) == len(rankings) else None)
+             for i, part in zip(part_order, part_rankings)]
     facts = pick(scored, spec.limit, parts, newest_first=spec.newest_first)
     if spec.one_per_aspect and not scope and is_generic(text, spec.topic) and defaults and not parts:
         facts = defaults  # "how much do they make?": the curated headline (the median and the range)

@@ -445,3 +445,19 @@ def test_the_answer_to_what_is_asked_leads_the_fact_about_what_the_person_tells(
     carers, online = (store().facts_by_id([i])[0].answer[:40] for i in (carers_id, online_id))
     assert online in reply and carers in reply, reply
     assert reply.index(online) < reply.index(carers), reply
+
+
+def test_a_part_asking_for_a_figure_is_answered_by_a_fact_that_gives_one(action_store):
+    from .conftest import make_tracker
+
+    tracker = make_tracker("What's the median pay, and how many openings come up every year?", "ask_salary")
+    tracker.latest_message["intent_ranking"] = [{"name": "ask_salary", "confidence": 0.5}]
+    tracker.latest_message["facts"] = ranked(("organizations-data-sources-g000", 0.8), ("outlook-openings-annual-g000", 0.75))
+    # the first part's ranking puts the fact about where the figures come from just above the figure
+    tracker.latest_message["fact_parts"] = [
+        ranked(("organizations-data-sources-g000", 0.9), ("salary-median-national-2023", 0.8)),
+        ranked(("outlook-openings-annual-g000", 0.9))]
+    dispatcher = CollectingDispatcher()
+    ActionAnswerSalary().run(dispatcher, tracker, {})
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    assert "$47,190" in reply and "15,500" in reply, reply
