@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.feedback import OTHER_CAREER, OUT_OF_SCOPE, FeedbackStore
+from knowledge.vocabulary import THIS_CAREER
 from knowledge.loader import database_url
 
 logger = logging.getLogger(__name__)
@@ -139,6 +140,8 @@ class ActionRecordFeedback(Action):
 # Out of scope is overruled by a fact found strongly by meaning only when the classifier was
 # not this sure ("whats the sallary in NJ" is this career's question, misspelt).
 OUT_OF_SCOPE_SURE = 0.7
+# ... and by the likeliest answerable intent with this much, when the question names this career.
+OWN_CAREER_INTENT = 0.15
 
 
 class ActionOutOfScope(Action):
@@ -162,6 +165,11 @@ class ActionOutOfScope(Action):
             return []
         confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0
         intent = intent_by_meaning(tracker) if confidence < OUT_OF_SCOPE_SURE else None
+        if intent is None and confidence < OUT_OF_SCOPE_SURE and THIS_CAREER.search(text):
+            # "I stock shelves at a grocery store. How soon could I be working as a records
+            # tech?": a question that names this career is this career's, whatever else it names.
+            intent = next((r.get("name") for r in tracker.latest_message.get("intent_ranking") or []
+                           if r.get("name") in ANSWER_ACTIONS and (r.get("confidence") or 0) >= OWN_CAREER_INTENT), None)
         if intent:
             return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
         dispatcher.utter_message(response="utter_out_of_scope")

@@ -68,6 +68,9 @@ class Vocabulary:
                 rf"\b(?:become|becoming|work as|working as|career as|job as)\s+{a}{career}\b",
                 rf"\bhow much (?:do|does|can|would|will)\s+{a}{career}\s+(?:make|earn|get|be paid)",
                 rf"\b{career}(?:'s)?\s+(?:salary|salaries|pay|wages?|income|outlook|duties|jobs?)\b",
+                # "is pharmacy tech a good career?", "would phlebotomy be a better job"
+                rf"\b(?:is|are|would|could)\s+(?:being\s+)?{a}{career}\s+(?:be\s+)?(?:a\s+|an\s+)?"
+                rf"(?:good|bad|great|decent|solid|better|smart|worthwhile)\s+(?:career|job|field|choice|option|path)",
                 rf"\bwhat (?:do|does)\s+{a}{career}\s+(?:do|make|earn)\b",
                 rf"\b(?:salary|pay|wages?|income)\s+(?:of|for)\s+{a}{career}\b",
                 # "what software do radiology technologists use", "what's the shift schedule like for ER nurses"

@@ -281,6 +281,27 @@ def test_another_career_named_alone_is_declined(action_store):
     assert "utter_other_career" not in said.responses
 
 
+def test_an_unsure_out_of_scope_that_names_this_career_is_answered(action_store):
+    from actions.feedback import ActionOutOfScope
+
+    from .conftest import make_tracker
+
+    def said(text):
+        tracker = make_tracker(text, "out_of_scope")
+        tracker.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.46}
+        tracker.latest_message["intent_ranking"] = [{"name": "out_of_scope", "confidence": 0.46},
+                                                    {"name": "ask_education_duration", "confidence": 0.28}]
+        dispatcher = CollectingDispatcher()
+        ActionOutOfScope().run(dispatcher, tracker, {})
+        return dispatcher.messages
+
+    answered = said("I stock shelves overnight at a grocery store. How soon could I be working as a records tech?")
+    assert not any(m.get("response") == "utter_out_of_scope" for m in answered)
+    assert "months" in "\n".join(render(m) for m in answered)
+    # without this career named, it stays out of scope
+    assert [m.get("response") for m in said("how soon could I be working at a grocery store?")] == ["utter_out_of_scope"]
+
+
 def test_an_elliptical_question_stays_on_the_conversation_s_topic(action_store):
     from actions.career import ActionAnswerCareer
 

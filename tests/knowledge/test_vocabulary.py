@@ -75,6 +75,9 @@ def test_generated_nlu_lookups_are_up_to_date():
         ("how long are the shifts for a night shift paramedic?", "paramedic"),
         ("is records work a fit for retired teachers?", None),
         ("i work nights as a pharmacy technician, could this be a day job?", None),
+        ("is pharmacy tech a good career?", "pharmacy tech"),
+        ("would a lab tech be a better job", "lab tech"),
+        ("is medical records a good career?", None),
     ],
 )
 def test_questions_about_other_careers(text, career):
