@@ -83,7 +83,9 @@ EXPERIENCE = re.compile(
     r"\b(?:i'?ve|i have|ive)\s+(?:been|worked|done)\b[^.?!,]{0,30}?\b" + _THIS_WORK + r"\b[^.?!,]{0,15}?\bfor\s+"
     r"(?:almost|about|nearly|over|around|like|roughly|just over|just under)?\s*" + _COUNT + r"\s*(?:years?|yrs?)\b"
     r"|\b" + _COUNT + r"\s*(?:years?|yrs?)\s+(?:in\s*(?:[.,!?]|$|now|and|so|as a tech)|(?:of )?(?:experience|exp)\b"
-    r"(?!\s+(?:in|as|at|doing|with)\b))",
+    r"(?!\s+(?:in|as|at|doing|with)\b))"
+    # "I'm 5 years into working as a records tech", "3 years as a tech"
+    r"|\b" + _COUNT + r"\s*(?:years?|yrs?)\s+(?:into|in|as|on)\b[^.?!,]{0,15}?\b" + _THIS_WORK + r"\b",
     re.IGNORECASE)
 
 
@@ -92,7 +94,7 @@ def stated_experience(text: str) -> float | None:
     match = EXPERIENCE.search(text or "")
     if not match:
         return None
-    count = (match.group(1) or match.group(2)).lower()
+    count = next(group for group in match.groups() if group).lower()
     years = float(NUMBER_WORDS[count]) if count in NUMBER_WORDS else float(count)
     # "almost 2 years" is not yet two.
     return years - 0.25 if re.search(r"\b(almost|nearly|just under)\s+\S+\s*(years?|yrs?)", match.group(0), re.I) else years

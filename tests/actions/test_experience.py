@@ -18,11 +18,15 @@ from .conftest import Conversation, entity
     ("ive been a tech for nearly three years", 2.75),  # not yet three
     ("8 yrs in, feeling stuck", 8.0),
     ("i have 5 years experience, what now", 5.0),
+    ("I'm 5 years into working as a records tech", 5.0),
+    ("3 years as a tech and i want more", 3.0),
     # Years of something else are not experience of this work.
     ("ive been a cashier for 5 years", None),
     ("i have 4 years of experience in retail", None),
     ("two years in school is too long", None),
     ("what do techs make after 5 years", None),
+    ("10 years as a cashier", None),
+    ("2 years in retail and i want this job", None),
 ])
 def test_the_years_a_person_has_worked(text, years):
     assert stated_experience(text) == years
