@@ -394,6 +394,11 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     if quality and not any(re.search(rf"\b{quality.group(1)[:6]}", " ".join([f.answer, *f.items, *f.points]), re.I)
                            for f in facts):
         return True  # "is Sinclair's program fully online?": a fact that never says online does not say
+    per = PER_UNIT.search(text or "")
+    if per:  # "how much per hour": a yearly salary is not an hourly wage
+        unit = (per.group(1) or per.group(2) or "").lower()
+        if not any(re.search(rf"\b{unit}(ly|s)?\b", " ".join([f.answer, f.unit or "", f.measure]), re.I) for f in facts):
+            return True
     counted = HOW_MANY.search(text or "")
     if counted:  # "how many openings in Texas": a figure of openings, not Texas's growth in percent
         noun = set(terms(counted.group(1)))
@@ -408,6 +413,8 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
 # "is it available online?", "can I do it part-time?": a yes-or-no about one quality of a program.
 QUALITY = re.compile(r"\b(?:is|are|can|could|do|does)\b.*\b(online|part[- ]time|evenings?|weekends?|accredited)\b",
                      re.IGNORECASE)
+# "per hour", "an hour", "hourly": a figure per unit of time.
+PER_UNIT = re.compile(r"\b(?:per|an|a|each|by the)\s+(hour|week|month)\b|\b(hour|week|month)ly\b", re.IGNORECASE)
 # "how many openings", "how many questions": what is counted.
 HOW_MANY = re.compile(r"\bhow many\s+(?:new\s+|more\s+)?([a-z]{3,})\b", re.IGNORECASE)
 

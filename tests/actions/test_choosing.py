@@ -166,6 +166,10 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (cpc,) = facts(action_store, "certification-cpc-g000")
     assert missing_figure("what group awards the CPC?", [cpc])  # it names no awarding body
     assert not missing_figure("who administers the RHIT exam?", [eligibility])  # it names AHIMA
+    (median,) = facts(action_store, "salary-median-national-2023")
+    assert missing_figure("how much per hour does a records tech get paid?", [median])  # a yearly figure
+    assert missing_figure("whats the hourly wage", [median])
+    assert not missing_figure("how much do they make a year", [median])
     # asked in other words: what the exam charges, its pass rate
     assert missing_figure("what does AHIMA charge to take the RHIT exam?", [eligibility])
     assert missing_figure("whats the pass rate on the RHIT exam?", [eligibility])
