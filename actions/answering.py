@@ -253,9 +253,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     available = knowledge.scope_names(spec.topic, entity)
     if available:
         messages.append({"response": "utter_facts_exist_for", "available": joined(available)})
-    # The closest: the fact of this topic the question's reading chose ("would I make more at a
-    # hospital than a nursing home": what moves pay between settings), else the topic's headline.
-    general = lead if lead and lead[0].topic == spec.topic else general_facts(spec, aspects)
+    general = general_facts(spec, aspects)
     if general:
         messages.append({"response": "utter_closest_facts"})
         messages.append({"text": reply_text(general[:1])})

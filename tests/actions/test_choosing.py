@@ -486,16 +486,3 @@ def test_a_part_asking_for_a_figure_is_answered_by_a_fact_that_gives_one(action_
     ActionAnswerSalary().run(dispatcher, tracker, {})
     reply = "\n".join(render(m) for m in dispatcher.messages)
     assert "$47,190" in reply and "15,500" in reply, reply
-
-
-def test_the_closest_fact_for_a_thing_without_figures_is_the_one_the_question_reads_for(action_store):
-    spec = ActionAnswerSalary.specs["ask_salary"]
-    text = "I do records at a nursing home. Would I make more if I moved to a hospital?"
-    message = {"text": text, "intent_ranking": [{"name": "ask_salary", "confidence": 0.8}],
-               "facts": [{"id": "salary-industry-settings-g001", "score": 0.95},
-                         {"id": "salary-median-national-2023", "score": 0.6}]}
-    answer = compose(spec, text, ("industry", "nursing care facilities"), message=message)
-    responses = [m.get("response") for m in answer.messages]
-    assert "utter_no_facts_for" in responses and "utter_closest_facts" in responses
-    closest = answer.messages[responses.index("utter_closest_facts") + 1]["text"]
-    assert "Government facilities and hospitals" in closest  # not the topic's headline figure
