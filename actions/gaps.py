@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from actions.quantities import YEAR, years
 from knowledge.queries import FactView
-from knowledge.retrieval import terms
+from knowledge.retrieval import CAREER_NAME, terms
 from knowledge.vocabulary import known_words
 
 # The newest year any guide speaks of: a later year asked about is beyond all of them.
@@ -50,6 +50,12 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
         unit = (per.group(1) or per.group(2) or "").lower()
         if not any(re.search(rf"\b{unit}(ly|s)?\b", " ".join([f.answer, f.unit or "", f.measure]), re.I) for f in facts):
             return True
+    lasting = HOW_LONG_OF.search(text or "")
+    if lasting:  # "how long does a WES evaluation take": a program's length is not the evaluation's
+        head = terms(re.split(r"\s(?:for|in|at|with|to)\s", CAREER_NAME.sub(" ", lasting.group(1)), 1)[0])[-1:]
+        if head and not any(head[0] in terms(" ".join([f.measure, f.answer, f.scope_name, *f.items, *f.points]))
+                            for f in facts):
+            return True
     counted = HOW_MANY.search(text or "")
     if counted:  # "how many openings in Texas": a figure of openings, not Texas's growth in percent
         noun = set(terms(counted.group(1)))
@@ -66,6 +72,12 @@ QUALITY = re.compile(r"\b(?:is|are|can|could|do|does)\b.*\b(online|part[- ]time|
                      re.IGNORECASE)
 # "per hour", "an hour", "hourly": a figure per unit of time.
 PER_UNIT = re.compile(r"\b(?:per|an|a|each|by the)\s+(hour|week|month)\b|\b(hour|week|month)ly\b", re.IGNORECASE)
+# "how long does a WES evaluation take", "how many hours long is the RHIT exam": what lasts. Not
+# "how long does it take to ...": that asks about a path, named in other words than the facts'.
+HOW_LONG_OF = re.compile(r"\bhow (?:long|many (?:hours|minutes|days|weeks|months|years)(?: long)?)\s+"
+                         r"(?:does|do|is|are|will|would|did|should)\s+(?!it\b|that\b|this\b|i\b|you\b|they\b)"
+                         r"(.{2,60}?)\s*(?:\btake\b|\blast\b|\brun\b|\busually\b|\btypically\b|\bnormally\b|[?.!]|$)",
+                         re.IGNORECASE)
 # "how many openings", "how many questions": what is counted.
 HOW_MANY = re.compile(r"\bhow many\s+(?:new\s+|more\s+)?([a-z]{3,})\b", re.IGNORECASE)
 

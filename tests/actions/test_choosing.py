@@ -151,6 +151,11 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (duration,) = facts(action_store, "education-duration-certificate-6-12-months-g000")
     assert not missing_figure("how long does a certificate take?", [duration])
     assert missing_figure("how long does the RHIT exam take?", [eligibility])  # no span of time in it
+    # a span of time of something else: a program's length is not how long an evaluation or exam lasts
+    assert missing_figure("how long does a WES evaluation usually take?", [duration])
+    (renewal,) = facts(action_store, "certification-renewal-rhit-g001")
+    assert missing_figure("how many hours long is the RHIT exam?", [renewal])
+    assert not missing_figure("how long is the cert program for med records tech", [duration])
     (texas,) = facts(action_store, "outlook-state-growth-texas-2012-2022-g003")
     (openings,) = facts(action_store, "outlook-openings-annual-g000")
     assert missing_figure("how many openings does Texas have a year?", [texas])  # a percentage, not openings
