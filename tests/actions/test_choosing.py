@@ -7,8 +7,10 @@ import pytest
 from actions.answering import compose
 from actions.choosing import (facts_quoting, is_generic, missing_figure, pick, quoted_figures, reconcile, weigh,
                               year_not_covered)
+from actions.career import ActionAnswerCareer
 from actions.coach import ActionDeny, ActionTellMore
 from actions.education import ActionAnswerEducation
+from actions.work import ActionAnswerWork
 from actions.replies import WORD_BUDGET, reply_text, source_line
 from actions.salary import ActionAnswerSalary
 
@@ -49,6 +51,20 @@ def test_a_fact_the_ranking_puts_far_above_the_intent_s_topic_wins_over_a_confid
     # ... but a fact only a little above the topic's best leaves the intent's answer in place
     message["facts"] = ranked(("diversity-resources-colleges-g000", 0.6), ("education-cost-associate-g000", 0.5))
     assert "$10,000" in compose(spec, message["text"], None, message=message).messages[0]["text"]
+
+
+def test_a_near_match_clear_of_every_other_fact_wins_over_an_unsure_intent(action_store):
+    # "pros" by the classifier; the ranking finds the patient-contact fact, far ahead of the rest
+    message = {"text": "I love computers but I faint at the sight of blood. Is this for me?",
+               "intent_ranking": [{"name": "ask_pros", "confidence": 0.5}],
+               "facts": ranked(("overview-faq-patient-contact-g004", 0.95), ("pros-meaningful-work-g000", 0.73),
+                               ("cons-eye-strain-g000", 0.47))}
+    spec = ActionAnswerWork.specs["ask_pros"]
+    assert "direct patient care" in compose(spec, message["text"], None, message=message).messages[0]["text"]
+    # ... not when other facts score nearly as high: the ranking is not sure either
+    message["facts"] = ranked(("overview-faq-patient-contact-g004", 0.95), ("cons-eye-strain-g000", 0.9),
+                              ("pros-meaningful-work-g000", 0.73))
+    assert "direct patient care" not in compose(spec, message["text"], None, message=message).messages[0]["text"]
 
 
 def test_without_a_ranking_the_intent_s_curated_answer_is_given(action_store):
@@ -312,8 +328,6 @@ def test_an_unsure_out_of_scope_that_names_this_career_is_answered(action_store)
 
 
 def test_an_elliptical_question_stays_on_the_conversation_s_topic(action_store):
-    from actions.career import ActionAnswerCareer
-
     slots = {"topic": "salary", "last_intent": "ask_salary"}
     said = Conversation(ActionAnswerCareer(), "what about senior techs", "ask_career_path",
                         [entity("experience_level", "senior")], slots=slots)
@@ -432,8 +446,6 @@ def test_what_else_asks_beyond_what_the_person_says_they_have(action_store):
 
 
 def test_a_question_leaning_on_the_statement_before_it_reads_the_whole_message(action_store):
-    from actions.career import ActionAnswerCareer
-
     from .conftest import make_tracker
 
     tracker = make_tracker("im an RHIA in texas and thinking about a move to canada, is that realistic?", "ask_abroad",
