@@ -470,23 +470,32 @@ def test_a_question_naming_the_difference_gets_the_difference(action_store):
     assert said.slot("last_facts")[0] == "duties-role-difference-coder-g000"
 
 
-def test_the_answer_to_what_is_asked_leads_the_fact_about_what_the_person_tells(action_store):
+def test_what_the_person_tells_is_the_question_s_context_not_a_question_of_its_own(action_store):
     from actions.store import store
 
     from .conftest import make_tracker
 
-    carers_id, online_id = "diversity-caregivers-work-life-g000", "education-online-g001"
-    tracker = make_tracker("single mom here working full time. can I do the schooling online?", "ask_education")
-    tracker.latest_message["intent_ranking"] = [{"name": "ask_education", "confidence": 0.6}]
-    # the whole message ranks another fact first; each part ranks its own well, the statement first
-    tracker.latest_message["facts"] = ranked(("education-typical-g004", 0.95), (carers_id, 0.6), (online_id, 0.55))
-    tracker.latest_message["fact_parts"] = [ranked((carers_id, 0.9)), ranked((online_id, 0.85))]
-    dispatcher = CollectingDispatcher()
-    ActionAnswerEducation().run(dispatcher, tracker, {})
-    reply = "\n".join(render(m) for m in dispatcher.messages)
-    carers, online = (store().facts_by_id([i])[0].answer[:40] for i in (carers_id, online_id))
-    assert online in reply and carers in reply, reply
-    assert reply.index(online) < reply.index(carers), reply
+    def reply_to(text, intent, whole, parts):
+        tracker = make_tracker(text, intent)
+        tracker.latest_message["intent_ranking"] = [{"name": intent, "confidence": 0.5}]
+        tracker.latest_message["facts"] = ranked(*whole)
+        tracker.latest_message["fact_parts"] = [ranked(*part) for part in parts]
+        dispatcher = CollectingDispatcher()
+        ActionAnswerCareer().run(dispatcher, tracker, {})
+        return "\n".join(render(m) for m in dispatcher.messages)
+
+    said = lambda fact_id: store().facts_by_id([fact_id])[0].answer[:40]  # noqa: E731
+    mobility, cmaa, setting = "diversity-internal-mobility-g000", "certification-cmaa-g000", "work-environment-setting-g001"
+    # read with what the person tells, the whole message finds the answer; the question alone, another
+    reply = reply_to("i work at the front desk of a hospital. could i move into their records department?",
+                     "ask_career_path", [(mobility, 0.95), (cmaa, 0.83)], [[(setting, 0.8)], [(cmaa, 0.8)]])
+    assert said(mobility) in reply and said(setting) not in reply, reply
+    assert reply.index(said(mobility)) < reply.index(said(cmaa)), reply
+    # a question asking only whether it suits leaves what the person tells as its own part
+    hours, remote = "pros-predictable-hours-g000", "remote-us-faq-g000"
+    reply = reply_to("I have two little kids and need predictable hours. Would this work for me?", "ask_career_path",
+                     [(remote, 0.77), (hours, 0.69)], [[(hours, 0.9)], [("cons-repetitive-g000", 0.6)]])
+    assert said(hours) in reply, reply
 
 
 def test_a_part_asking_for_a_figure_is_answered_by_a_fact_that_gives_one(action_store):
