@@ -50,11 +50,12 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
         unit = (per.group(1) or per.group(2) or "").lower()
         if not any(re.search(rf"\b{unit}(ly|s)?\b", " ".join([f.answer, f.unit or "", f.measure]), re.I) for f in facts):
             return True
-    lasting = HOW_LONG_OF.search(text or "")
-    if lasting:  # "how long does a WES evaluation take": a program's length is not the evaluation's
-        head = terms(re.split(r"\s(?:for|in|at|with|to)\s", CAREER_NAME.sub(" ", lasting.group(1)), 1)[0])[-1:]
-        if head and not any(head[0] in terms(" ".join([f.measure, f.answer, f.scope_name, *f.items, *f.points]))
-                            for f in facts):
+    measured = HOW_LONG_OF.search(text or "") or COST_OF.search(text or "")
+    if measured:  # "how long does a WES evaluation take": a program's length is not the evaluation's
+        thing = next(g for g in measured.groups() if g)
+        head = terms(re.split(r"\s(?:for|in|at|with|to)\s", CAREER_NAME.sub(" ", thing), 1)[0])[-1:]
+        if head and head[0] not in PATH_WORDS and \
+                not any(head[0] in terms(" ".join([f.measure, f.answer, f.scope_name, *f.items, *f.points])) for f in facts):
             return True
     counted = HOW_MANY.search(text or "")
     if counted:  # "how many openings in Texas": a figure of openings, not Texas's growth in percent
@@ -75,9 +76,18 @@ PER_UNIT = re.compile(r"\b(?:per|an|a|each|by the)\s+(hour|week|month)\b|\b(hour
 # "how long does a WES evaluation take", "how many hours long is the RHIT exam": what lasts. Not
 # "how long does it take to ...": that asks about a path, named in other words than the facts'.
 HOW_LONG_OF = re.compile(r"\bhow (?:long|many (?:hours|minutes|days|weeks|months|years)(?: long)?)\s+"
-                         r"(?:does|do|is|are|will|would|did|should)\s+(?!it\b|that\b|this\b|i\b|you\b|they\b)"
+                         r"(?:does|do|is|are|will|would|did|should)\s+(?!(?:it|that|this|they)\s+(?:take|last)\b)"
+                         r"(?!it\b|i\b|you\b|they\b)"
                          r"(.{2,60}?)\s*(?:\btake\b|\blast\b|\brun\b|\busually\b|\btypically\b|\bnormally\b|[?.!]|$)",
                          re.IGNORECASE)
+# "how much does that exam cost", "what would the evaluation cost": what is priced.
+COST_OF = re.compile(r"\bhow much\s+(?:does|do|is|are|will|would)\s+(?!it\b|that\s+cost|this\s+cost)(.{2,60}?)\s+"
+                     r"(?:cost|run)\b|\bwhat\s+(?:does|do|will|would)\s+(?!it\b)(.{2,60}?)\s+cost\b", re.IGNORECASE)
+# The words for a course of study, which the facts name in many ways ("the training", "school", "a
+# cert"): a question about how long or how much one is leaves the facts' wording to the ranking.
+PATH_WORDS = frozenset(terms("training school schooling program programme course courses classes class education "
+                             "degree certificate cert associate associates bachelor bachelors study studies diploma "
+                             "qualification"))
 # "how many openings", "how many questions": what is counted.
 HOW_MANY = re.compile(r"\bhow many\s+(?:new\s+|more\s+)?([a-z]{3,})\b", re.IGNORECASE)
 

@@ -172,6 +172,9 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (renewal,) = facts(action_store, "certification-renewal-rhit-g001")
     assert missing_figure("how many hours long is the RHIT exam?", [renewal])
     assert not missing_figure("how long is the cert program for med records tech", [duration])
+    assert not missing_figure("how long would the training take", [duration])  # a course, in other words
+    (certificate_cost,) = facts(action_store, "education-cost-certificate-g000")
+    assert missing_figure("ok and how much does that exam cost", [certificate_cost])  # a program's price
     (texas,) = facts(action_store, "outlook-state-growth-texas-2012-2022-g003")
     (openings,) = facts(action_store, "outlook-openings-annual-g000")
     assert missing_figure("how many openings does Texas have a year?", [texas])  # a percentage, not openings
