@@ -207,11 +207,14 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
 
 def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False,
             message: Optional[Dict[str, Any]] = None, context_topic: Optional[str] = None,
-            exclude: Sequence[str] = (), ranked: bool = True) -> Answer:
+            exclude: Sequence[str] = (), ranked: bool = True, shown_before: Sequence[str] = ()) -> Answer:
     """The reply to one question: pure of Rasa, so it is easy to test.
 
     A scope carried over from an earlier turn that this question has no facts for is dropped
-    quietly (the general answer, and the scope is cleared) rather than reported as missing.
+    quietly (the general answer, and the scope is cleared) rather than reported as missing; so is
+    one whose facts for it were all just shown (`shown_before`): the remembered place has nothing
+    new to say, so the new question is answered on its own ("could I work from Portugal?", then
+    "how would I find remote jobs like that?").
     """
     knowledge = store()
     aspects = asked_aspects(spec, text)
@@ -226,7 +229,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     # associate degree), else whatever the topic says about it.
     preferred = spec.scoped_aspects or aspects
     scoped = [f for f in scoped if f.aspect in preferred] or scoped
-    if not scoped and carried:
+    if carried and (not scoped or {f.id for f in scoped} <= set(shown_before)):
         return compose(spec, text, None, message=message, context_topic=context_topic)
     if not scoped:
         # No fact is about that thing, but one answers the question with it in view ("do
@@ -400,7 +403,8 @@ class TopicAnswerAction(Action):
                 if other in self.specs and re.search(pattern, text, re.IGNORECASE)]
         # "the pros and cons": each side's own headline, not a fact about both ranked first.
         answer = compose(spec, text, scope, carried, message=message, context_topic=tracker.get_slot("topic"),
-                         exclude=exclude, ranked=not follow_up and not both)
+                         exclude=exclude, ranked=not follow_up and not both,
+                         shown_before=tracker.get_slot("last_facts") or [])
         for other in both:
             answer.messages.extend(compose(self.specs[other], text, None).messages)
         if not answer.messages:

@@ -49,7 +49,10 @@ class ActionAnswerCareer(TopicAnswerAction):
             this_career_only=False,
         ),
         "ask_employers": AnswerSpec(
-            topic="employers", aspects=("industries", "settings"), limit=3
+            topic="employers", aspects=("industries", "settings"), limit=3,
+            # "do some kinds of employers pay better?": which settings pay more, not where the jobs are
+            keywords=((r"\bpa(y|ys|id)\b.{0,20}\b(more|better|most|less)\b|\b(better|best|higher)[- ]pa(ying|id)\b",
+                       ("pay",)),),
         ),
         "ask_abroad": AnswerSpec(
             topic="abroad",
@@ -58,7 +61,8 @@ class ActionAnswerCareer(TopicAnswerAction):
             limit=3,
             what="details",
             keywords=(
-                (r"\b(recogni|wes|anmac|transfer|evaluat)", ("credential_recognition",)),
+                (r"\b(recogni|wes|anmac|transfer|evaluat|assess)|\b(check|look)\w*( at| over)? my (school|education|degree|"
+                 r"qualif|credential|diploma|papers)", ("credential_recognition",)),
                 (r"\b(ielts|toefl|language|english test)", ("language_tests",)),
                 (r"\b(visa|immigra|permanent|sponsor)", ("visa",)),
                 (r"\b(nomad|remote)", ("remote",)),

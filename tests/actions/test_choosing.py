@@ -515,3 +515,19 @@ def test_a_part_asking_for_a_figure_is_answered_by_a_fact_that_gives_one(action_
     ActionAnswerSalary().run(dispatcher, tracker, {})
     reply = "\n".join(render(m) for m in dispatcher.messages)
     assert "$47,190" in reply and "15,500" in reply, reply
+
+
+def test_a_remembered_place_whose_facts_were_just_shown_does_not_trap_a_new_question(action_store):
+    spec = ActionAnswerWork.specs["ask_remote_work"]
+    text = "how would i find remote jobs like that"
+    message = {"text": text, "intent_ranking": [{"name": "ask_remote_work", "confidence": 0.9}],
+               "facts": ranked(("remote-international-job-sources-g000", 1.1), ("remote-international-g000", 0.95),
+                               ("remote-international-visa-portugal-g000", 0.79))}
+    portugal = ("country", "Portugal")
+    # the place's one fact was the last answer: the new question gets its own answer
+    answer = compose(spec, text, portugal, carried=True, message=message,
+                     shown_before=["remote-international-visa-portugal-g000"])
+    assert "Upwork" in answer.messages[-1]["text"] and not answer.scope
+    # ... while a place with something not yet said still holds the conversation
+    answer = compose(spec, text, portugal, carried=True, message=message)
+    assert "Portugal" in answer.messages[-1]["text"]
