@@ -21,7 +21,7 @@ QUANTITIES = (
      re.compile(r"[$€£]|\b(dollars?|USD|CAD|AUD|GBP|EUR|SEK|BRL|SGD|free)\b")),
     (re.compile(r"\b(what percent|what percentage|what share|how many percent|(pass|passing|acceptance|success) rate)\b",
                 re.IGNORECASE),
-     re.compile(r"%|\bpercent")),
+     re.compile(r"\d\s*(%|percent)")),
     (re.compile(r"\b(how many|score|speed|words per minute)\b", re.IGNORECASE), re.compile(r"\d")),
     # "which organization hands out the CPC?": a fact that names no awarding body does not say.
     (re.compile(r"\bwho\s+(runs|issues|awards|gives( out)?|hands out|offers|administers|grants|oversees|certifies|"

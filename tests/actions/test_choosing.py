@@ -197,6 +197,8 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     # asked in other words: what the exam charges, its pass rate
     assert missing_figure("what does AHIMA charge to take the RHIT exam?", [eligibility])
     assert missing_figure("whats the pass rate on the RHIT exam?", [eligibility])
+    (faster,) = facts(action_store, "outlook-growth-g002")  # "no exact percentage is given"
+    assert missing_figure("what percentage growth is expected?", [faster])
 
 
 def test_a_figure_asked_for_a_named_thing_answered_in_general_says_so(action_store):
