@@ -149,7 +149,9 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
             if narrowed and fact.aspect in asked:
                 score += ASKED_ASPECT
         if fact.id in default_ids and not narrowed:
-            score += DEFAULT_ANSWER + (GENERIC_DEFAULT if generic else 0.0)
+            # a question naming only its topic gets the curated headline: the first default fact
+            # ("what software do techs use?": the EHR, before document management)
+            score += DEFAULT_ANSWER + (GENERIC_DEFAULT if generic and fact.id == defaults[0].id else 0.0)
         if context_topic and fact.topic == context_topic:
             score += CONTEXT_LEAN if leans_back else CONTEXT_TOPIC
         in_scope = bool(scope) and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower())
@@ -197,7 +199,11 @@ def is_generic(question: str, topic: Optional[str] = None) -> bool:
     if ACRONYM.search(question):
         return False
     words = terms(question)
-    return len(words) <= 1 or bool(topic) and set(words) <= label_terms(topic)
+    label = label_terms(topic) if topic else frozenset()
+    # the crude stems leave "use" and "used" apart: a word is the label's when one starts the other
+    return len(words) <= 1 or bool(topic) and all(any(w == l or min(len(w), len(l)) >= 3 and
+                                                      (l.startswith(w) or w.startswith(l)) for l in label)
+                                                  for w in words)
 
 
 def same_figure(a: FactView, b: FactView) -> bool:

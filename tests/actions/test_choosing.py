@@ -26,6 +26,12 @@ def ranked(*pairs):
     return [{"id": i, "score": s} for i, s in pairs]
 
 
+def store_answer(fact_id):
+    from actions.store import store
+
+    return store().facts_by_id([fact_id])[0].answer[:40]
+
+
 def facts(store, *ids):
     return store.facts_by_id(list(ids))
 
@@ -228,6 +234,17 @@ def test_a_question_naming_only_its_topic_is_generic():
     assert not is_generic("what's HIS for?")  # one word, but a name
     assert is_generic("what's the job outlook for medical records technicians", "outlook")  # the label's words
     assert not is_generic("whats the salary growth", "salary")
+    assert is_generic("what software do medical records techs use?", "tools")  # "use", the label's "used"
+
+
+def test_a_question_naming_only_its_topic_gets_the_curated_headline_first(action_store):
+    from actions.work import ActionAnswerWork
+
+    text = "what software do medical records techs use?"
+    message = {"text": text, "intent_ranking": [{"name": "ask_tools", "confidence": 0.9}],
+               "facts": ranked(("tools-document-management-g000", 1.07), ("tools-ehr-g000", 1.06))}
+    reply = compose(ActionAnswerWork.specs["ask_tools"], text, None, message=message).messages[0]["text"]
+    assert reply.startswith(store_answer("tools-ehr-g000")), reply
 
 
 def test_one_source_line_names_each_guide_once_with_its_periods(action_store):
