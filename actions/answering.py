@@ -53,6 +53,9 @@ PART_PRIOR = 0.5
 # A question asking no more than whether the career suits ("would this work for me?", "is that doable?").
 VAGUE = frozenset(terms("work job field career this thing good idea right fit suit sound doable possible realistic worth it"))
 WHOLE = -1  # the whole message among the parts of a two-part question
+# A message pointing back at the thing the conversation is on ("do they check...", "is it hard there").
+POINTS_AT_SCOPE = re.compile(r"\b(they|them|there|their)\b", re.IGNORECASE)
+REROUTE_BELOW = 0.8  # ... answered in another topic only when the classifier is less sure than this
 
 @dataclass(frozen=True)
 class AnswerSpec:
@@ -350,6 +353,25 @@ class TopicAnswerAction(Action):
         return any(store().scoped_facts(topic, kind, value)
                    for kind in SCOPE_KINDS for value in named_values(message, kind))
 
+    @staticmethod
+    def about_remembered_scope(tracker: Tracker, spec: AnswerSpec, message: Dict[str, Any],
+                               follow_up: bool) -> Optional[str]:
+        """The intent of another topic whose keywords the message uses about the thing the
+        conversation is on, when the message points back at it ("they", "there") and the
+        classifier is unsure: "do they check my school papers" after Australia's pay is about
+        how Australia recognises schooling, not the records a technician checks."""
+        remembered = tracker.get_slot("scope")
+        confidence = float((message.get("intent") or {}).get("confidence") or 0)
+        text = message.get("text") or ""
+        if follow_up or not remembered or remembered in spec.scopes or confidence >= REROUTE_BELOW or \
+                not POINTS_AT_SCOPE.search(text) or not tracker.get_slot(remembered):
+            return None
+        for intent, action in INTENT_ACTIONS.items():
+            other = action.specs[intent]
+            if other.topic != spec.topic and remembered in other.scopes and names_aspect(other, text):
+                return intent
+        return None
+
     def spec_for(self, intent: Optional[str]) -> AnswerSpec:
         return self.specs.get(intent or "") or next(iter(self.specs.values()))
 
@@ -385,6 +407,9 @@ class TopicAnswerAction(Action):
                 INTENT_TOPICS[previous] != spec.topic and self.previous_has_facts(previous, message):
             # Context as a prior: the previous question's topic has facts for what is named now.
             return INTENT_ACTIONS[previous]().answer(dispatcher, tracker, previous, message, follow_up=True)
+        rerouted = self.about_remembered_scope(tracker, spec, message, follow_up)
+        if rerouted:  # "do they check my school papers", after pay in Australia: Australia's recognition
+            return INTENT_ACTIONS[rerouted]().answer(dispatcher, tracker, rerouted, message)
         kind = asked_kind(text)
         if kind and not message.get("fact_parts") and not any(named_values(message, k) for k in SCOPE_KINDS):
             # "pay by country", "by industry please": every place or industry with its figure

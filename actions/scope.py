@@ -27,7 +27,9 @@ NATIONWIDE = re.compile(
 HOME_COUNTRY = "United States"
 # Words that point back at the thing just talked about.
 POINTER = re.compile(r"(?<!is )(?<!are )\bthere\b(?!\s+(is|are|was|were)\b)"
-                     r"|\b(that (level|state|country|one|credential|job)|at that|this level)\b", re.IGNORECASE)
+                     r"|\b(that (level|state|country|one|credential|job)|at that|this level)\b"
+                     r"|\b(they|them|their)\b(?=.*\b(check|look|want|ask|need|require|accept|recogni[sz]e)\b)",
+                     re.IGNORECASE)
 # A message that only makes sense with the last answer: "who gives that one out?", "so what's
 # the newest number", "how long does that exam take".
 BACK_REFERENCE = re.compile(

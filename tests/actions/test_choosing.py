@@ -550,3 +550,23 @@ def test_a_remembered_place_whose_facts_were_just_shown_does_not_trap_a_new_ques
     # ... while a place with something not yet said still holds the conversation
     answer = compose(spec, text, portugal, carried=True, message=message)
     assert "Portugal" in answer.messages[-1]["text"]
+
+
+def test_a_question_pointing_back_at_the_remembered_place_is_answered_about_it(action_store):
+    from actions.work import ActionAnswerWork
+
+    from .conftest import make_tracker
+
+    slots = {"scope": "country", "country": "Australia", "topic": "salary", "last_intent": "ask_salary"}
+    tracker = make_tracker("do they check my school papers", "ask_duties", slots=slots)
+    tracker.latest_message["intent"]["confidence"] = 0.57  # the classifier hears "checking records"
+    tracker.latest_message["facts"] = ranked(("duties-resume-examples-g004", 0.71), ("duties-technician-g000", 0.67),
+                                             ("abroad-credential-canada-g000", 0.66))
+    dispatcher = CollectingDispatcher()
+    ActionAnswerWork().run(dispatcher, tracker, {})
+    assert "ANMAC" in "\n".join(render(m) for m in dispatcher.messages)
+    # a sure classifier, or a message not pointing back, keeps its own topic
+    tracker.latest_message["intent"]["confidence"] = 0.9
+    dispatcher = CollectingDispatcher()
+    ActionAnswerWork().run(dispatcher, tracker, {})
+    assert "ANMAC" not in "\n".join(render(m) for m in dispatcher.messages)
