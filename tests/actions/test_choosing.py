@@ -570,3 +570,20 @@ def test_a_question_pointing_back_at_the_remembered_place_is_answered_about_it(a
     dispatcher = CollectingDispatcher()
     ActionAnswerWork().run(dispatcher, tracker, {})
     assert "ANMAC" not in "\n".join(render(m) for m in dispatcher.messages)
+
+
+def test_the_other_side_asked_after_the_pros_gets_the_cons(action_store):
+    from actions.work import ActionAnswerWork
+
+    from .conftest import make_tracker
+
+    slots = {"topic": "pros", "last_intent": "ask_pros", "last_facts": ["pros-summary-g000"]}
+    tracker = make_tracker("and the bad?", "ask_cons", slots=slots)
+    tracker.latest_message["intent_ranking"] = [{"name": "ask_cons", "confidence": 0.74}]
+    # the ranking likes the "it depends" fact of the pros for any good-or-bad question
+    tracker.latest_message["facts"] = ranked(("pros-cons-depend-g000", 0.77), ("cons-modest-starting-pay-g000", 0.66),
+                                             ("cons-summary-g000", 0.2))
+    dispatcher = CollectingDispatcher()
+    ActionAnswerWork().run(dispatcher, tracker, {})
+    reply = "\n".join(render(m) for m in dispatcher.messages)
+    assert reply.startswith(store_answer("cons-summary-g000")), reply
