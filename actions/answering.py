@@ -230,7 +230,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     scoped = knowledge.scoped_facts(spec.topic, entity, name)
     # Prefer the facts about that thing which answer this very question ("how long" for an
     # associate degree), else whatever the topic says about it.
-    preferred = spec.scoped_aspects or aspects
+    preferred = aspects if names_aspect(spec, text) else spec.scoped_aspects or aspects
     scoped = [f for f in scoped if f.aspect in preferred] or scoped
     if carried and (not scoped or {f.id for f in scoped} <= set(shown_before)):
         return compose(spec, text, None, message=message, context_topic=context_topic)

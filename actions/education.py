@@ -4,6 +4,9 @@ from __future__ import annotations
 from actions.answering import AnswerSpec, TopicAnswerAction
 
 DEGREE = ("degree_type",)
+# "keeping the RHIT means 40 hours a year?", "how do I renew my cert": what keeping a credential takes.
+KEEPING = (r"\b(keep\w*|maintain\w*|renew\w*|hold on to)\b.{0,30}\b(rhit|rhia|cert\w*|credentials?)\b"
+           r"|\b(rhit|rhia|cert\w*|credentials?)\b.{0,30}\b(keep|maintain|renew)\w*|\bcontinuing education\b")
 
 
 class ActionAnswerEducation(TopicAnswerAction):
@@ -42,11 +45,13 @@ class ActionAnswerCertification(TopicAnswerAction):
             scopes=("certification",),
             scoped_aspects=("credential",),
             limit=2,
-            keywords=((r"\blicen[sc]", ("licensure",)),),
+            keywords=((r"\blicen[sc]", ("licensure",)),
+                      (KEEPING, ("renewal",))),
             what="details",
             follow_up="utter_more_on_certification",
         ),
         "ask_cert_renewal": AnswerSpec(
-            topic="certification", aspects=("renewal",), scopes=("certification",), what="renewal rules"
+            topic="certification", aspects=("renewal",), scopes=("certification",), what="renewal rules",
+            keywords=((KEEPING, ("renewal",)),),
         ),
     }

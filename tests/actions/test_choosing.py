@@ -587,3 +587,13 @@ def test_the_other_side_asked_after_the_pros_gets_the_cons(action_store):
     ActionAnswerWork().run(dispatcher, tracker, {})
     reply = "\n".join(render(m) for m in dispatcher.messages)
     assert reply.startswith(store_answer("cons-summary-g000")), reply
+
+
+def test_keeping_a_named_credential_is_answered_with_what_keeping_it_takes(action_store):
+    from actions.answering import INTENT_ACTIONS
+
+    for intent in ("ask_certification", "ask_cert_renewal"):
+        said = Conversation(INTENT_ACTIONS[intent](), "my cousin says keeping the RHIT means 40 hours of classes every year",
+                            intent, [entity("certification", "RHIT")],
+                            facts=[("certification-renewal-rhit-g001", 0.71), ("work-environment-schedule-g000", 0.57)])
+        assert "20 hours" in said.reply, (intent, said.reply)
