@@ -62,6 +62,11 @@ CONTEXT_LEAN = 0.3  # ... and the message leans on it ("where would i find those
 # 0.4; eval/heldout2 83.4 -> 84.1%; eval/offline.py unchanged on all four sets)
 LEAN_UNLESS_SURE = 0.7
 NOT_NATIONAL = 0.15  # a state's or a level's fact for a question that named none (0.08 before: eval/heldout 86.4 -> 87.3% offline, the rest unchanged)
+# Facts that compare places (the top-paying states, where growth was fastest), and the words of a
+# question that asks about places: such a fact answers a question naming no place only when it asks.
+BY_PLACE = frozenset({"state", "state_growth", "country"})
+PLACES = re.compile(r"\b(states?|where|countr(y|ies)|regions?|places?|locations?|cit(y|ies)|areas?|abroad)\b",
+                    re.IGNORECASE)
 DEFAULT_SCORE = 0.3
 SCOPE_MATCH = 0.3  # the fact is about the state, credential, level... the question names
 CARRIED_SCOPE = 0.3  # ... kept from earlier in the conversation ("what's the pay like up there")
@@ -134,6 +139,7 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
     spelled = spelled_out(question) if question else set()
     own_best = max((scores[i] for i in scores if i in facts and facts[i].topic == spec_topic), default=0.0)
     given = figure_asked(question) if FIGURE_GIVEN and spec_topic is None else None
+    places_asked = bool(PLACES.search(question or ""))
     top = sorted(ranking, key=lambda r: -r[1])[:2]
     top_id = top[0][0] if top else None
     clear = top[0][1] - top[1][1] if len(top) > 1 else 1.0
@@ -167,6 +173,8 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
             score += SCOPE_NAMED
         elif fact.scope_type not in ("national", "role", "certification", "degree_type", "program"):
             score -= NOT_NATIONAL
+        elif fact.aspect in BY_PLACE and not scope and not named and not places_asked:
+            score -= NOT_NATIONAL  # "how fast is the field growing": not which states grew fastest
         if spelled and any(f"({name})" in fact.answer for name in spelled):
             score += DEFINES  # "wat is ahima": the fact that spells out what AHIMA stands for
         if newest_first and (not scope or in_scope):

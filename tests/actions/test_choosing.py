@@ -597,3 +597,11 @@ def test_keeping_a_named_credential_is_answered_with_what_keeping_it_takes(actio
                             intent, [entity("certification", "RHIT")],
                             facts=[("certification-renewal-rhit-g001", 0.71), ("work-environment-schedule-g000", 0.57)])
         assert "20 hours" in said.reply, (intent, said.reply)
+
+
+def test_a_fact_comparing_places_answers_only_a_question_about_places(action_store):
+    where, latest = "outlook-state-growth-2012-2022-g003", "outlook-growth-2022-2032-g000"
+    ranking = [(where, 0.76), (latest, 0.6)]
+    kwargs = dict(spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics={}, newest_first=True)
+    assert weigh(ranking, [], question="how fast is the field expected to grow?", **kwargs)[0].fact.id == latest
+    assert weigh(ranking, [], question="which states grow fastest?", **kwargs)[0].fact.id == where
