@@ -50,6 +50,11 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
         unit = (per.group(1) or per.group(2) or "").lower()
         if not any(re.search(rf"\b{unit}(ly|s)?\b", " ".join([f.answer, f.unit or "", f.measure]), re.I) for f in facts):
             return True
+    share = SHARE_OF.search(text or "")
+    if share:  # "what percent of techs are women": a percentage of something else does not say
+        head = terms(CAREER_NAME.sub(" ", share.group(1)))[-1:]
+        if head and not any(head[0] in terms(" ".join([f.measure, f.answer, *f.items, *f.points])) for f in facts):
+            return True
     measured = HOW_LONG_OF.search(text or "") or COST_OF.search(text or "")
     if measured:  # "how long does a WES evaluation take": a program's length is not the evaluation's
         thing = next(g for g in measured.groups() if g)
@@ -88,6 +93,9 @@ COST_OF = re.compile(r"\bhow much\s+(?:does|do|is|are|will|would)\s+(?!it\b|that
 PATH_WORDS = frozenset(terms("training school schooling program programme course courses classes class education "
                              "degree certificate cert associate associates bachelor bachelors study studies diploma "
                              "qualification"))
+# "what percent of techs are women", "what share of records techs belong to a union": what is counted.
+SHARE_OF = re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction|portion) of (?:all |the )?(.{3,80}?)\s*(?:[?.!]|$)",
+                      re.IGNORECASE)
 # "how many openings", "how many questions": what is counted.
 HOW_MANY = re.compile(r"\bhow many\s+(?:new\s+|more\s+)?([a-z]{3,})\b", re.IGNORECASE)
 

@@ -203,6 +203,9 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     # asked in other words: what the exam charges, its pass rate
     assert missing_figure("what does AHIMA charge to take the RHIT exam?", [eligibility])
     assert missing_figure("whats the pass rate on the RHIT exam?", [eligibility])
+    (growth,) = facts(action_store, "outlook-growth-2016-2026-g001")  # a percentage of growth, not of people
+    assert missing_figure("What percent of medical records technicians are women?", [growth])
+    assert not missing_figure("what percentage growth is expected from 2016 to 2026?", [growth])
     (faster,) = facts(action_store, "outlook-growth-g002")  # "no exact percentage is given"
     assert missing_figure("what percentage growth is expected?", [faster])
 
