@@ -81,7 +81,9 @@ class Vocabulary:
         ] if names else []
         # Any question that names another career and nothing of this one ("what skills does a
         # welder need"), unless the person names it as their own past or present job.
-        self._other_career_named = re.compile(rf"\b{career}\b", re.IGNORECASE) if names else None
+        # "a doctors office", "a small doctor's practice": a workplace, not the career
+        self._other_career_named = re.compile(rf"\b{career}\b(?!(?:'s|s'|')?\s+(?:offices?|practices?|clinics?)\b)",
+                                              re.IGNORECASE) if names else None
         plain_career = rf"(?:{names})(?:e?s)?"
         self._own_job = re.compile(
             rf"\b(?:i'?m|i am|im|i was|i've been|ive been|i used to be|used to work as|worked as|my job as|"

@@ -78,6 +78,8 @@ def test_generated_nlu_lookups_are_up_to_date():
         ("is pharmacy tech a good career?", "pharmacy tech"),
         ("would a lab tech be a better job", "lab tech"),
         ("is medical records a good career?", None),
+        ("one offer is at a small doctors office, which kind of place pays more?", None),  # a workplace
+        ("how much does a doctor make", "doctor"),
     ],
 )
 def test_questions_about_other_careers(text, career):
