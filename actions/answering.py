@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.choosing import (PART_MATCH, asks_figure, names_not_answered, unmentioned_names, own_budget, within_budget, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
+from actions.choosing import (ASKING, PART_MATCH, asks_figure, names_not_answered, unmentioned_names, own_budget, within_budget, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
                               reconcile, shown_figure, topic_confidence, weigh, year_not_covered)
 from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
@@ -38,9 +38,6 @@ NO_YEAR = "The guides don't give figures for {year}; the latest they have:"
 NOT_EXACTLY = "The guides don't give exactly that. The closest they have:"
 NOT_MENTIONED = "The guides don't mention {names}, so I can't speak to that. The closest they have:"
 NOT_FOR_NAMES = "The guides don't give that for {names}. What they give in general:"
-# A message that asks something (a name in a statement about the person is not a question about it).
-ASKING = re.compile(r"\?|^\W*(?:(?:and|also|plus|so|but)\s+)?(do|does|did|is|are|can|could|will|would|what|whats|what's|"
-                    r"wats|wat|which|how|should|who|where|when|why|tell|explain|give|list)\b", re.IGNORECASE)
 WITHIN_BUDGET = "With about {budget} to spend, this is within reach:"
 OVER_BUDGET = "Nothing the guides price comes in under {budget}; the cheapest:"
 # Facts held back from a short reply, offered on "tell me more" (ids, best first).

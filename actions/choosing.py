@@ -24,7 +24,7 @@ from actions.gaps import (GUIDES_NEWEST, QUANTITIES, asks_figure, figure_asked, 
 from actions.quantities import amounts, job_counts, percentages
 from actions.store import store
 from knowledge.queries import FactView
-from knowledge.retrieval import ACRONYM, CAREER_NAME, ranking_of, terms, topic_labels
+from knowledge.retrieval import ACRONYM, CAREER_NAME, question_parts, ranking_of, terms, topic_labels
 
 RELATED_TOPICS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "related_topics.yml"
 # Weights of the priors beside the ranking's score (meaning 0..1 plus half the word share).
@@ -84,6 +84,11 @@ PART_MATCH = 0.5
 MAX_PARTS = 3
 # A ranking whose best fact scores this much answers a message the classifier was unsure of.
 STRONG = 0.7
+
+
+# A message that asks something (a name in a statement about the person is not a question about it).
+ASKING = re.compile(r"\?|^\W*(?:(?:and|also|plus|so|but)\s+)?(do|does|did|is|are|can|could|will|would|what|whats|what's|"
+                    r"wats|wat|which|how|should|who|where|when|why|tell|explain|give|list)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -286,10 +291,17 @@ def message_parts(message: Dict) -> List[List[Tuple[str, float]]]:
 
 def strong_lead(message: Dict, threshold: Optional[float] = None,
                 exclude: Iterable[str] = ()) -> Optional[Tuple[str, float]]:
-    """The ranking's best fact when it is strong enough to answer on its own."""
+    """The ranking's best fact when it is strong enough to answer on its own; or, for a message
+    that tells something and asks one thing ("Single mom here and I need a paycheck asap. What's
+    the quickest way to get qualified?"), the question's own best fact when that is."""
+    threshold = STRONG if threshold is None else threshold
     ranking = [r for r in ranking_of(message) if r[0] not in set(exclude)]
-    if ranking and ranking[0][1] >= (STRONG if threshold is None else threshold):
+    if ranking and ranking[0][1] >= threshold:
         return ranking[0]
+    said, parts = question_parts(message.get("text") or ""), message_parts(message)
+    asked = [[r for r in part if r[0] not in set(exclude)] for s, part in zip(said, parts) if ASKING.search(s)]
+    if len(said) == len(parts) and len(asked) == 1 and len(parts) > 1 and asked[0] and asked[0][0][1] >= threshold:
+        return asked[0][0]
     return None
 
 

@@ -608,3 +608,16 @@ def test_a_fact_comparing_places_answers_only_a_question_about_places(action_sto
     kwargs = dict(spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics={}, newest_first=True)
     assert weigh(ranking, [], question="how fast is the field expected to grow?", **kwargs)[0].fact.id == latest
     assert weigh(ranking, [], question="which states grow fastest?", **kwargs)[0].fact.id == where
+
+
+def test_the_question_beside_a_statement_can_be_answered_by_its_own_strong_fact():
+    from actions.choosing import strong_lead
+
+    message = {"text": "Single mom here and I need a paycheck asap. What's the quickest way to get qualified for this?",
+               "facts": ranked(("diversity-caregivers-work-life-g000", 0.69), ("pros-quick-entry-g000", 0.52)),
+               "fact_parts": [ranked(("diversity-caregivers-work-life-g000", 0.78)),
+                              ranked(("pros-quick-entry-g000", 0.71))]}
+    assert strong_lead(message) == ("pros-quick-entry-g000", 0.71)
+    # two questions: neither part alone speaks for the message
+    message["text"] = "What do they earn? What's the quickest way to get qualified for this?"
+    assert strong_lead(message) is None
