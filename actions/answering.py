@@ -271,6 +271,11 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     if available:
         messages.append({"response": "utter_facts_exist_for", "available": joined(available)})
     general = general_facts(spec, aspects)
+    # "can I work as an RHIT in Dubai?": asked more than the topic about the place, the closest
+    # fact is what the ranking reads in the rest ("what's the salary in Ohio": the headline).
+    read = knowledge.facts_by_id(answer.shown[:1])
+    if read and read[0].topic == spec.topic and not is_generic(without_entity(named_message, entity, text), spec.topic):
+        general = read
     if general:
         messages.append({"response": "utter_closest_facts"})
         messages.append({"text": reply_text(general[:1])})
@@ -279,6 +284,16 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
         messages.append({"response": "utter_facts_elsewhere", "name": name})
         messages.append({"text": reply_text(elsewhere[:1])})
     return Answer(messages, scope)
+
+
+def without_entity(message: Dict[str, Any], kind: str, text: str) -> str:
+    """The text without the words the NLU found as that kind of thing ("in dubai" -> "in ")."""
+    spans = sorted(((e.get("start"), e.get("end")) for e in message.get("entities") or []
+                    if e.get("entity") == kind and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)),
+                   reverse=True)
+    for start, end in spans:
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 def other_parts(message: Dict[str, Any], chosen: Sequence[FactView]) -> List[FactView]:

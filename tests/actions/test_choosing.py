@@ -621,3 +621,21 @@ def test_the_question_beside_a_statement_can_be_answered_by_its_own_strong_fact(
     # two questions: neither part alone speaks for the message
     message["text"] = "What do they earn? What's the quickest way to get qualified for this?"
     assert strong_lead(message) is None
+
+
+def test_the_closest_fact_for_a_place_the_guides_lack_is_the_one_the_rest_of_the_question_asks(action_store):
+    from actions.answering import INTENT_ACTIONS
+
+    def reply(intent, text, kind, value, where, ranking):
+        start = text.lower().index(where)
+        message = {"text": text, "intent_ranking": [{"name": intent, "confidence": 0.8}], "facts": ranked(*ranking),
+                   "entities": [{"entity": kind, "value": value, "start": start, "end": start + len(where)}]}
+        answer = compose(INTENT_ACTIONS[intent].specs[intent], text, (kind, value), message=message)
+        return "\n".join(render(m) for m in answer.messages)
+
+    dubai = reply("ask_abroad", "can i work as an RHIT in dubai", "country", "United Arab Emirates", "dubai",
+                  [("abroad-visa-uk-g000", 0.7), ("abroad-credential-rhit-g000", 0.66)])
+    assert "may not be accepted" in dubai, dubai
+    ohio = reply("ask_salary", "what's the salary in ohio", "state", "Ohio", "ohio",
+                 [("salary-entry-level-g000", 0.7)])  # the topic alone: the curated headline
+    assert "$47,190" in ohio, ohio
