@@ -74,6 +74,7 @@ class ActionAnswerCareer(TopicAnswerAction):
             topic="diversity",
             aspects=("hiring", "resources"),
             limit=2,
-            keywords=((r"\b(culture|workplace|flag)", ("culture",)),),
+            keywords=((r"\b(culture|workplace|flag|(actually|truly|really|genuinely) inclusive|inclusive (employer|place))",
+                       ("culture",)),),
         ),
     }

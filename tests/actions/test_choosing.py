@@ -639,3 +639,10 @@ def test_the_closest_fact_for_a_place_the_guides_lack_is_the_one_the_rest_of_the
     ohio = reply("ask_salary", "what's the salary in ohio", "state", "Ohio", "ohio",
                  [("salary-entry-level-g000", 0.7)])  # the topic alone: the curated headline
     assert "$47,190" in ohio, ohio
+
+
+def test_how_to_tell_an_inclusive_employer_is_answered_with_the_signs_of_one(action_store):
+    said = Conversation(ActionAnswerCareer(), "how can I tell if an employer is actually inclusive", "ask_diversity",
+                        facts=[("diversity-red-flags-g000", 1.22), ("diversity-evaluating-employer-g000", 1.19),
+                               ("diversity-inclusive-hiring-g000", 1.14)])
+    assert "anti-discrimination" in said.reply, said.reply
