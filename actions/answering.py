@@ -160,7 +160,8 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
                    narrowed=names_aspect(spec, text), default_aspects=spec.aspects,
                    topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
                    leans_back=leans_back(text),
-                   scope=scope, exclude=exclude, named=named, question=text, carried=carried)
+                   scope=scope, exclude=exclude, named=named, question=text, carried=carried,
+                   aspects_elsewhere=aspects_named_elsewhere(spec, text))
     # Each part of a two-part question on its own ranking, the newest figure leading as in the whole.
     part_topics = {t: PART_PRIOR * c for t, c in topics.items()}
     parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=part_topics,
@@ -320,6 +321,20 @@ def asked_aspects(spec: AnswerSpec, text: str) -> Tuple[str, ...]:
         if re.search(pattern, text, re.IGNORECASE):
             return narrowed
     return spec.aspects
+
+
+def aspects_named_elsewhere(spec: AnswerSpec, text: str) -> List[Tuple[str, str]]:
+    """(topic, aspect) pairs that other topics' keywords find in the question."""
+    found = []
+    for intent, action in INTENT_ACTIONS.items():
+        other = action.specs[intent]
+        if other.topic == spec.topic:
+            continue
+        for pattern, aspects in other.keywords:
+            if re.search(pattern, text or "", re.IGNORECASE):
+                found += [(other.topic, aspect) for aspect in aspects]
+                break
+    return found
 
 
 def names_aspect(spec: AnswerSpec, text: str) -> bool:

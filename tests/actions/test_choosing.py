@@ -646,3 +646,19 @@ def test_how_to_tell_an_inclusive_employer_is_answered_with_the_signs_of_one(act
                         facts=[("diversity-red-flags-g000", 1.22), ("diversity-evaluating-employer-g000", 1.19),
                                ("diversity-inclusive-hiring-g000", 1.14)])
     assert "anti-discrimination" in said.reply, said.reply
+
+
+def test_an_aspect_another_topic_names_in_the_question_weighs_for_that_topic_s_facts(action_store):
+    from actions.answering import INTENT_ACTIONS, aspects_named_elsewhere
+
+    text = "Is being a medical records technician a desk job?"
+    spec = INTENT_ACTIONS["ask_overview"].specs["ask_overview"]
+    assert ("work_environment", "physical") in aspects_named_elsewhere(spec, text)
+    assert not [a for a in aspects_named_elsewhere(spec, text) if a[0] == spec.topic]  # its own keywords count as usual
+    # read as the overview, the ranking unsure between the admin comparison and the physical setting
+    message = {"text": text, "intent_ranking": [{"name": "ask_overview", "confidence": 0.55},
+                                                {"name": "ask_role_difference", "confidence": 0.2},
+                                                {"name": "ask_work_environment", "confidence": 0.11}],
+               "facts": ranked(("work-environment-physical-g004", 1.09), ("duties-role-difference-admin-g000", 1.04))}
+    reply = compose(spec, text, None, message=message).messages[0]["text"]
+    assert reply.startswith(store_answer("work-environment-physical-g004")), reply
