@@ -168,7 +168,8 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
                    scope=scope, newest_first=spec.newest_first,
                    question=(text if i == WHOLE else said[i]) if len(said) == len(rankings) else None)
              for i, part in zip(part_order, part_rankings)]
-    facts = pick(scored, spec.limit, parts, newest_first=spec.newest_first)
+    questions = bool(parts) and WHOLE not in part_order and all(asked_parts[i] for i in part_order)
+    facts = pick(scored, spec.limit, parts, newest_first=spec.newest_first, questions=questions)
     if spec.one_per_aspect and not scope and is_generic(text, spec.topic) and defaults and not parts:
         facts = defaults  # "how much do they make?": the curated headline (the median and the range)
     intro = ""

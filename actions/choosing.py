@@ -236,7 +236,7 @@ def same_figure(a: FactView, b: FactView) -> bool:
 
 
 def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scored]] = (),
-         newest_first: bool = False) -> List[FactView]:
+         newest_first: bool = False, questions: bool = False) -> List[FactView]:
     """The lead fact, and a second when it adds to it: the best answer to the question's other
     part, else a close runner-up about the same aspect that gives another figure or guide."""
     if not scored:
@@ -248,9 +248,16 @@ def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scor
         leads = [part[0] for part in parts if part and part[0].score >= PART_MATCH]
         if leads and all(p.fact.id != lead.fact.id for p in leads):
             chosen = []
-        for best in leads:
-            if best.fact.id not in {f.id for f in chosen}:
-                chosen.append(best.fact)
+        claimed: set = set()
+        for part in parts:
+            # each question its own answer: a part whose best fact another part already claimed gets its
+            # next ("what would I study in a bachelor's, and what jobs does it open up?"), when every
+            # part is a question of its own (`questions`); a statement's part adds only its best
+            best = next((s for s in part if s.fact.id not in claimed), None) if questions else (part[0] if part else None)
+            if best is not None and best.score >= PART_MATCH and part[0].score >= PART_MATCH:
+                claimed.add(best.fact.id)
+                if best.fact.id not in {f.id for f in chosen}:
+                    chosen.append(best.fact)
         return chosen[:MAX_PARTS] or [lead.fact]
     if limit < 2:
         return chosen

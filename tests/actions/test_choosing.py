@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.answering import compose
-from actions.choosing import (facts_quoting, is_generic, missing_figure, pick, quoted_figures, reconcile, weigh,
+from actions.choosing import (Scored, facts_quoting, is_generic, missing_figure, pick, quoted_figures, reconcile, weigh,
                               year_not_covered)
 from actions.career import ActionAnswerCareer
 from actions.coach import ActionDeny, ActionTellMore
@@ -662,3 +662,14 @@ def test_an_aspect_another_topic_names_in_the_question_weighs_for_that_topic_s_f
                "facts": ranked(("work-environment-physical-g004", 1.09), ("duties-role-difference-admin-g000", 1.04))}
     reply = compose(spec, text, None, message=message).messages[0]["text"]
     assert reply.startswith(store_answer("work-environment-physical-g004")), reply
+
+
+def test_each_question_of_a_two_part_message_gets_its_own_fact(action_store):
+    coursework, jobs, other = facts(action_store, "education-coursework-bachelors-g001",
+                                    "education-degree-bachelors-g000", "education-degree-aas-g001")
+    # both parts rank the coursework first; the second part's own answer is its next fact
+    parts = [[Scored(coursework, 1.2), Scored(other, 0.7)], [Scored(coursework, 1.0), Scored(jobs, 0.9)]]
+    whole = [Scored(coursework, 1.2)]
+    assert [f.id for f in pick(whole, 2, parts, questions=True)] == [coursework.id, jobs.id]
+    # a statement beside one question adds nothing the question's fact did not already give
+    assert [f.id for f in pick(whole, 2, parts)] == [coursework.id]
