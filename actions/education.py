@@ -46,7 +46,10 @@ class ActionAnswerCertification(TopicAnswerAction):
             scoped_aspects=("credential",),
             limit=2,
             keywords=((r"\blicen[sc]", ("licensure",)),
-                      (KEEPING, ("renewal",))),
+                      (KEEPING, ("renewal",)),
+                      # "do i gotta be certified to get hired?": what employers make of certification
+                      (r"\b(required|require|need|needed|have to|gotta|must)\b.{0,30}\b(hired|get a job|land a job|work)\b",
+                       ("value",))),
             what="details",
             follow_up="utter_more_on_certification",
         ),

@@ -673,3 +673,11 @@ def test_each_question_of_a_two_part_message_gets_its_own_fact(action_store):
     assert [f.id for f in pick(whole, 2, parts, questions=True)] == [coursework.id, jobs.id]
     # a statement beside one question adds nothing the question's fact did not already give
     assert [f.id for f in pick(whole, 2, parts)] == [coursework.id]
+
+
+def test_whether_certification_is_needed_to_be_hired_is_answered_with_what_employers_make_of_it(action_store):
+    from actions.answering import INTENT_ACTIONS
+
+    said = Conversation(INTENT_ACTIONS["ask_certification"](), "do i gotta be certifed to get hired", "ask_certification",
+                        facts=[("certification-value-employers-g004", 0.84), ("certification-eligibility-g004", 0.73)])
+    assert "already certified" in said.reply, said.reply
