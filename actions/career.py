@@ -75,6 +75,8 @@ class ActionAnswerCareer(TopicAnswerAction):
             aspects=("hiring", "resources"),
             limit=2,
             keywords=((r"\b(culture|workplace|flag|(actually|truly|really|genuinely) inclusive|inclusive (employer|place))",
-                       ("culture",)),),
+                       ("culture",)),
+                      # "are there scholarships for this?": the guides keep them with the resources
+                      (r"\b(scholarships?|financial aid|grants?)\b", ("resources",))),
         ),
     }

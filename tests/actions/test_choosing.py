@@ -681,3 +681,11 @@ def test_whether_certification_is_needed_to_be_hired_is_answered_with_what_emplo
     said = Conversation(INTENT_ACTIONS["ask_certification"](), "do i gotta be certifed to get hired", "ask_certification",
                         facts=[("certification-value-employers-g004", 0.84), ("certification-eligibility-g004", 0.73)])
     assert "already certified" in said.reply, said.reply
+
+
+def test_scholarships_asked_as_a_cost_question_get_the_resources_that_name_them(action_store):
+    said = Conversation(ActionAnswerEducation(), "Are there scholarships or financial aid for health information students?",
+                        "ask_education_cost", intent_ranking=[{"name": "ask_education_cost", "confidence": 0.96}],
+                        facts=[("diversity-resources-colleges-g000", 0.84), ("diversity-resources-ahima-g000", 0.81),
+                               ("education-high-school-g004", 0.58)])
+    assert "financial aid" in said.reply, said.reply
