@@ -275,9 +275,9 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
     general = general_facts(spec, aspects)
     # "can I work as an RHIT in Dubai?": asked more than the topic about the place, the closest
     # fact is what the ranking reads in the rest ("what's the salary in Ohio": the headline).
-    read = knowledge.facts_by_id(answer.shown[:1])
-    if read and read[0].topic == spec.topic and not is_generic(without_entity(named_message, entity, text), spec.topic):
-        general = read
+    # (`lead`: the ranking's reading, found above when no fact was about the place)
+    if lead and lead[0].topic == spec.topic and not is_generic(without_entity(named_message, entity, text), spec.topic):
+        general = lead
     if general:
         messages.append({"response": "utter_closest_facts"})
         messages.append({"text": reply_text(general[:1])})
@@ -324,18 +324,22 @@ def asked_aspects(spec: AnswerSpec, text: str) -> Tuple[str, ...]:
     return spec.aspects
 
 
-def aspects_named_elsewhere(spec: AnswerSpec, text: str) -> List[Tuple[str, str]]:
-    """(topic, aspect) pairs that other topics' keywords find in the question."""
+def keyword_matches(text: str) -> List[Tuple[str, AnswerSpec, Tuple[str, ...]]]:
+    """(intent, its spec, the aspects) of every intent whose keywords name an aspect in the text."""
     found = []
     for intent, action in INTENT_ACTIONS.items():
-        other = action.specs[intent]
-        if other.topic == spec.topic:
-            continue
-        for pattern, aspects in other.keywords:
-            if re.search(pattern, text or "", re.IGNORECASE):
-                found += [(other.topic, aspect) for aspect in aspects]
-                break
+        spec = action.specs[intent]
+        aspects = next((aspects for pattern, aspects in spec.keywords if re.search(pattern, text or "", re.IGNORECASE)),
+                       None)
+        if aspects is not None:
+            found.append((intent, spec, aspects))
     return found
+
+
+def aspects_named_elsewhere(spec: AnswerSpec, text: str) -> List[Tuple[str, str]]:
+    """(topic, aspect) pairs that other topics' keywords find in the question."""
+    return [(other.topic, aspect) for _, other, aspects in keyword_matches(text) if other.topic != spec.topic
+            for aspect in aspects]
 
 
 def names_aspect(spec: AnswerSpec, text: str) -> bool:
@@ -394,11 +398,8 @@ class TopicAnswerAction(Action):
         if follow_up or not remembered or remembered in spec.scopes or confidence >= REROUTE_BELOW or \
                 not POINTS_AT_SCOPE.search(text) or not tracker.get_slot(remembered):
             return None
-        for intent, action in INTENT_ACTIONS.items():
-            other = action.specs[intent]
-            if other.topic != spec.topic and remembered in other.scopes and names_aspect(other, text):
-                return intent
-        return None
+        return next((intent for intent, other, _ in keyword_matches(text)
+                     if other.topic != spec.topic and remembered in other.scopes), None)
 
     def spec_for(self, intent: Optional[str]) -> AnswerSpec:
         return self.specs.get(intent or "") or next(iter(self.specs.values()))

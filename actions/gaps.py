@@ -53,14 +53,13 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     share = SHARE_OF.search(text or "")
     if share:  # "what percent of techs are women": a percentage of something else does not say
         head = terms(CAREER_NAME.sub(" ", share.group(1)))[-1:]
-        if head and not any(head[0] in terms(" ".join([f.measure, f.answer, *f.items, *f.points])) for f in facts):
+        if head and not said(head[0], facts):
             return True
     measured = HOW_LONG_OF.search(text or "") or COST_OF.search(text or "")
     if measured:  # "how long does a WES evaluation take": a program's length is not the evaluation's
         thing = next(g for g in measured.groups() if g)
         head = terms(re.split(r"\s(?:for|in|at|with|to)\s", CAREER_NAME.sub(" ", thing), 1)[0])[-1:]
-        if head and head[0] not in PATH_WORDS and \
-                not any(head[0] in terms(" ".join([f.measure, f.answer, f.scope_name, *f.items, *f.points])) for f in facts):
+        if head and head[0] not in PATH_WORDS and not said(head[0], facts):
             return True
     counted = HOW_MANY.search(text or "")
     if counted:  # "how many openings in Texas": a figure of openings, not Texas's growth in percent
@@ -71,6 +70,11 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
         if asked.search(text or ""):
             return not any(given.search(f.answer) for f in facts)
     return False
+
+
+def said(word: str, facts: Sequence[FactView]) -> bool:
+    """Whether any of the facts uses the word (as `terms` gives it) in what it measures or says."""
+    return any(word in terms(" ".join([f.measure, f.answer, f.scope_name, *f.items, *f.points])) for f in facts)
 
 
 # "is it available online?", "can I do it part-time?": a yes-or-no about one quality of a program.
