@@ -14,8 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.choosing import (ASKING, PART_MATCH, asks_figure, names_not_answered, unmentioned_names, own_budget, within_budget, facts_quoting, is_generic, latest_like, message_parts, missing_figure, pick, quoted_figures,
-                              reconcile, shown_figure, topic_confidence, weigh, year_not_covered)
+from actions.choosing import (ASKING, PART_MATCH, is_generic, message_parts, pick, reconcile, topic_confidence,
+                              weigh)
+from actions.gaps import asks_figure, missing_figure, names_not_answered, unmentioned_names, year_not_covered
+from actions.quoting import facts_quoting, latest_like, own_budget, quoted_figures, shown_figure, within_budget
 from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text

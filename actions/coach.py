@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answering import ELLIPTICAL, INTENT_TOPICS, TopicAnswerAction, asked_aspects, intent_for_topic
 from actions.scope import BACK_REFERENCE, NATIONWIDE, SCOPE_KINDS, choose_scope, named_values
 from actions.breakdown import asked_kind
-from actions.choosing import quoted_figures, strong_lead
+from actions.choosing import strong_lead
+from actions.quoting import quoted_figures
 from actions.replies import reply_text
 from actions.superlatives import ranked_answer
 from rasa_sdk.events import SlotSet

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import Message, intent_for_topic
-from actions.choosing import gives_figure
+from actions.quoting import gives_figure
 from actions import quantities
 from actions.breakdown import TOPIC_WORDS
 from actions.replies import figure_value, joined

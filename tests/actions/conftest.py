@@ -111,3 +111,20 @@ def ask(action_store):
         intent_ranking: the classifier's ranking, as the NLU gives it."""
         return Conversation(action, text, intent, entities, slots, facts, intent_ranking)
     return run
+
+
+def ranked(*pairs):
+    """A parsed message carrying a ranking, as the NLU's FactRanker sends it."""
+    return [{"id": i, "score": s} for i, s in pairs]
+
+
+def store_answer(fact_id):
+    """The first words of a fact's answer, to find it in a reply."""
+    from actions.store import store
+
+    return store().facts_by_id([fact_id])[0].answer[:40]
+
+
+def facts(store, *ids):
+    """The stored facts of these ids."""
+    return store.facts_by_id(list(ids))
