@@ -154,7 +154,7 @@ class ActionOutOfScope(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        from actions.coach import ANSWER_ACTIONS, intent_by_meaning  # the registry imports this module
+        from actions.reading import ANSWER_ACTIONS, intent_by_meaning  # the registry imports this module
         from actions.store import vocabulary
 
         text = tracker.latest_message.get("text") or ""

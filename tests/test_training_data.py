@@ -49,7 +49,7 @@ def test_every_intent_has_at_least_fifteen_examples(intent):
 
 
 def test_button_only_intents_are_what_the_buttons_send():
-    from actions.coach import clarify_buttons
+    from actions.reading import clarify_buttons
 
     payloads = [b["payload"] for b in clarify_buttons(["ask_salary", "ask_benefits"])]
     assert all(p.startswith("/clarify{") for p in payloads)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from actions.career import ActionAnswerCareer
-from actions.coach import TOPIC_ACTIONS
+from actions.reading import TOPIC_ACTIONS
 from actions.salary import ActionAnswerSalary
 from actions.work import ActionAnswerWork
 

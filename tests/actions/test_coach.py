@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.coach import ActionCoachFallback, ActionListSources, looks_foreign
+from actions.coach import ActionCoachFallback, ActionListSources
+from actions.reading import looks_foreign
 
 
 def test_sources_lists_all_five_guides(ask):

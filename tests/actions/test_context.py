@@ -5,7 +5,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.coach import ActionClarified, ActionCoachFallback, ActionFollowUp, INTENT_LABELS, ANSWER_ACTIONS
+from actions.coach import ActionClarified, ActionCoachFallback, ActionFollowUp
+from actions.reading import ANSWER_ACTIONS, INTENT_LABELS
 from actions.education import ActionAnswerCertification
 from actions.figures import ActionCompareFigures
 from actions.outlook import ActionAnswerOutlook
