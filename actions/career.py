@@ -1,7 +1,8 @@
 """Getting in and moving up: the path, first steps, job search, related roles, employers, abroad."""
 from __future__ import annotations
 
-from actions.answering import AnswerSpec, TopicAnswerAction
+from actions.answering import AnswerSpec
+from actions.topic_action import TopicAnswerAction
 
 
 class ActionAnswerCareer(TopicAnswerAction):

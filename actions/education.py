@@ -1,7 +1,8 @@
 """Education and certification: degrees, durations, costs, courses, accreditation, credentials."""
 from __future__ import annotations
 
-from actions.answering import AnswerSpec, TopicAnswerAction
+from actions.answering import AnswerSpec
+from actions.topic_action import TopicAnswerAction
 
 DEGREE = ("degree_type",)
 # "keeping the RHIT means 40 hours a year?", "how do I renew my cert": what keeping a credential takes.

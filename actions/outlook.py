@@ -1,7 +1,8 @@
 """Job outlook: growth for each period, openings, what drives demand, AI, the 2025 market."""
 from __future__ import annotations
 
-from actions.answering import AnswerSpec, TopicAnswerAction
+from actions.answering import AnswerSpec
+from actions.topic_action import TopicAnswerAction
 
 
 class ActionAnswerOutlook(TopicAnswerAction):

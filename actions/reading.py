@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import INTENT_TOPICS, TopicAnswerAction, intent_for_topic
+from actions.answering import INTENT_TOPICS, intent_for_topic
 from actions.choosing import strong_lead
 from actions.quoting import quoted_figures
 from actions.career import ActionAnswerCareer
@@ -20,6 +20,7 @@ from actions.education import ActionAnswerCertification, ActionAnswerEducation
 from actions.outlook import ActionAnswerOutlook
 from actions.salary import ActionAnswerSalary
 from actions.store import store
+from actions.topic_action import TopicAnswerAction
 from knowledge.retrieval import ranking_of
 from actions.work import ActionAnswerWork
 

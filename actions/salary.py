@@ -1,7 +1,8 @@
 """Pay: the national figures, and pay by state, country, level, industry or employer."""
 from __future__ import annotations
 
-from actions.answering import AnswerSpec, TopicAnswerAction
+from actions.answering import AnswerSpec
+from actions.topic_action import TopicAnswerAction
 
 SALARY_SCOPES = ("experience_level", "state", "country", "industry", "role")
 

@@ -1,7 +1,8 @@
 """The job itself: what it is, duties, skills, tools, where and how the work is done, pros and cons."""
 from __future__ import annotations
 
-from actions.answering import AnswerSpec, TopicAnswerAction
+from actions.answering import AnswerSpec
+from actions.topic_action import TopicAnswerAction
 
 
 # "pros and cons", "good and bad sides", "advantages and disadvantages"
