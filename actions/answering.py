@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.choosing import (ASKING, PART_MATCH, is_generic, message_parts, pick, reconcile, topic_confidence,
-                              weigh)
+from actions.choosing import (ASKING, PART_MATCH, is_generic, message_parts, parts_asking, pick, reconcile,
+                              topic_confidence, weigh)
 from actions.gaps import asks_figure, missing_figure, names_not_answered, unmentioned_names, year_not_covered
 from actions.quoting import facts_quoting, latest_like, own_budget, quoted_figures, shown_figure, within_budget
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
@@ -122,7 +122,7 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         # they have; the message is then one question.
         exclude = list(exclude) + [fact for i, r in enumerate(rankings) if i not in beyond for fact, _ in r[:BEYOND_TOP]]
         rankings = []
-    asked_parts = [ASKING.search(part) for part in said] if len(said) == len(rankings) else [True] * len(rankings)
+    asked_parts = parts_asking(said, rankings)
     strong = [i for i, r in enumerate(rankings) if r and r[0][1] >= PART_MATCH]
     part_rankings = [rankings[i] for i in strong]
     if len(part_rankings) == 1 and not asked_parts[strong[0]] and any(asked_parts):

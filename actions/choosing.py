@@ -302,6 +302,12 @@ def message_parts(message: Dict) -> List[List[Tuple[str, float]]]:
     return parts
 
 
+def parts_asking(said: Sequence[str], rankings: Sequence[Sequence[Tuple[str, float]]]) -> List[bool]:
+    """Which ranked parts of a message ask something (a statement about the person does not);
+    every part does when the text's parts (`said`) and the rankings do not line up."""
+    return [bool(ASKING.search(s)) for s in said] if len(said) == len(rankings) else [True] * len(rankings)
+
+
 def strong_lead(message: Dict, threshold: Optional[float] = None,
                 exclude: Iterable[str] = ()) -> Optional[Tuple[str, float]]:
     """The ranking's best fact when it is strong enough to answer on its own; or, for a message
@@ -311,8 +317,9 @@ def strong_lead(message: Dict, threshold: Optional[float] = None,
     ranking = [r for r in ranking_of(message) if r[0] not in set(exclude)]
     if ranking and ranking[0][1] >= threshold:
         return ranking[0]
-    said, parts = question_parts(message.get("text") or ""), message_parts(message)
-    asked = [[r for r in part if r[0] not in set(exclude)] for s, part in zip(said, parts) if ASKING.search(s)]
-    if len(said) == len(parts) and len(asked) == 1 and len(parts) > 1 and asked[0] and asked[0][0][1] >= threshold:
+    parts = message_parts(message)
+    asked = [[r for r in part if r[0] not in set(exclude)]
+             for part, asks in zip(parts, parts_asking(question_parts(message.get("text") or ""), parts)) if asks]
+    if len(parts) > 1 and len(asked) == 1 and asked[0] and asked[0][0][1] >= threshold:
         return asked[0][0]
     return None

@@ -13,14 +13,14 @@ from actions.answering import (AnswerSpec, ELLIPTICAL, INTENT_ACTIONS, INTENT_TO
                                keyword_matches)
 from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
-from actions.scope import SCOPE_KINDS, choose_scope, named_values
+from actions.scope import POINTER, SCOPE_KINDS, choose_scope, named_values
 from actions.store import store, vocabulary
 from actions.superlatives import ranked_answer
 from knowledge.feedback import NO_FACTS, OTHER_CAREER
 
-# A message pointing back at the thing the conversation is on ("do they check...", "is it hard there").
-POINTS_AT_SCOPE = re.compile(r"\b(they|them|there|their)\b", re.IGNORECASE)
-REROUTE_BELOW = 0.8  # ... answered in another topic only when the classifier is less sure than this
+# A message pointing back at the remembered place (scope.POINTER: "there", "do they check...") in
+# another topic's words is answered in that topic only when the classifier is less sure than this.
+REROUTE_BELOW = 0.8
 
 
 class TopicAnswerAction(Action):
@@ -54,7 +54,7 @@ class TopicAnswerAction(Action):
         confidence = float((message.get("intent") or {}).get("confidence") or 0)
         text = message.get("text") or ""
         if follow_up or not remembered or remembered in spec.scopes or confidence >= REROUTE_BELOW or \
-                not POINTS_AT_SCOPE.search(text) or not tracker.get_slot(remembered):
+                not POINTER.search(text) or not tracker.get_slot(remembered):
             return None
         return next((intent for intent, other, _ in keyword_matches(text)
                      if other.topic != spec.topic and remembered in other.scopes), None)
