@@ -39,13 +39,14 @@ endpoints.yml and deploy/endpoints.yml name it: `type: channels.tracker_store.Co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import itertools
 import json
 import logging
 from collections import Counter, OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Optional, Text, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterator, List, Optional, Text, Tuple, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -128,6 +129,7 @@ class CoachSQLTrackerStore(SQLTrackerStore):
             sa.event.listen(self.engine, "commit", turns.end)
             sa.event.listen(self.engine, "rollback", turns.end)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._statements = self._build_statements()
         # sender id -> (the id of its last stored event, the latest session's events as dicts)
         self._sessions: "OrderedDict[Text, Tuple[int, List[Dict[str, Any]]]]" = OrderedDict()
         self._database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="conversations-db")
@@ -135,21 +137,41 @@ class CoachSQLTrackerStore(SQLTrackerStore):
     async def _off_the_loop(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._database, work)
 
+    def _build_statements(self) -> Dict[str, Any]:
+        """A turn's statements, built once with the sender id as a parameter: building and
+        compiling them for each call cost more than running them (SQLAlchemy's cache keys)."""
+        event = self.SQLEvent.__table__.c
+        sender = sa.bindparam("sender_id")
+        session_start = (sa.select(sa.func.max(event.timestamp))
+                         .where(event.sender_id == sender, event.type_name == SessionStarted.type_name)
+                         .scalar_subquery())
+        every = sa.select(event.id, event.data).where(event.sender_id == sender)
+        latest = every.where(sa.or_(event.timestamp >= session_start, session_start.is_(None)))
+        return {"last_id": sa.select(sa.func.max(event.id)).where(event.sender_id == sender),
+                "all_sessions": every.order_by(event.id), "latest_session": latest.order_by(event.id),
+                "stored_since": sa.select(event.type_name, event.timestamp)
+                .where(event.sender_id == sender, event.timestamp >= sa.bindparam("since")),
+                "insert": sa.insert(self.SQLEvent.__table__)}
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """One transaction, committed when the block ends without an error. On SQLite a plain
+        connection (its `begin` takes FileTurns' lock); elsewhere Rasa's session, which also checks
+        the PostgreSQL schema that POSTGRESQL_SCHEMA names."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.begin() as connection:
+                yield connection
+            return
+        with self.session_scope() as session:
+            yield session
+            session.commit()
+
     def _events_statement(self, sender_id: Text, all_sessions: bool) -> sa.sql.Select:
         """The row id and stored JSON of a conversation's events, oldest first: Rasa's `_event_query`."""
-        event = self.SQLEvent
-        statement = sa.select(event.id, event.data).where(event.sender_id == sender_id)
-        if not all_sessions:
-            session_start = (sa.select(sa.func.max(event.timestamp))
-                             .where(event.sender_id == sender_id,
-                                    event.type_name == SessionStarted.type_name)
-                             .scalar_subquery())
-            statement = statement.where(sa.or_(event.timestamp >= session_start, session_start.is_(None)))
-        return statement.order_by(event.id)
+        return self._statements["all_sessions" if all_sessions else "latest_session"]
 
     def _last_id(self, session: Any, sender_id: Text) -> Optional[int]:
-        return session.execute(sa.select(sa.func.max(self.SQLEvent.id))
-                               .where(self.SQLEvent.sender_id == sender_id)).scalar()
+        return session.execute(self._statements["last_id"], {"sender_id": sender_id}).scalar()
 
     def _remembered(self, session: Any, sender_id: Text) -> Optional[List[Dict[str, Any]]]:
         """The latest session's events as last read or written here, if no one has written since."""
@@ -176,10 +198,11 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         return None
 
     def _read(self, sender_id: Text, all_sessions: bool) -> List[Dict[str, Any]]:
-        with self.session_scope() as session:
+        with self._transaction() as session:
             events = None if all_sessions else self._remembered(session, sender_id)
             if events is None:
-                rows = session.execute(self._events_statement(sender_id, all_sessions)).all()
+                rows = session.execute(self._events_statement(sender_id, all_sessions),
+                                       {"sender_id": sender_id}).all()
                 events = [json.loads(row.data) for row in rows]
                 if not all_sessions:
                     self._remember(sender_id, rows[-1].id if rows else None, events)
@@ -202,9 +225,8 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         # A tracker read before another turn was saved, or one this process did not read: keep
         # every event of it that is not stored, whatever else was stored meanwhile.
         first = events[0].timestamp
-        stored = Counter(session.execute(
-            sa.select(self.SQLEvent.type_name, self.SQLEvent.timestamp)
-            .where(self.SQLEvent.sender_id == tracker.sender_id, self.SQLEvent.timestamp >= first)).all())
+        stored = Counter(tuple(row) for row in session.execute(
+            self._statements["stored_since"], {"sender_id": tracker.sender_id, "since": first}).all())
         unsaved = []
         for event in events:
             key = (event.type_name, event.timestamp)
@@ -219,7 +241,7 @@ class CoachSQLTrackerStore(SQLTrackerStore):
 
     def _write(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
-        with self.session_scope() as session:
+        with self._transaction() as session:
             remembered = self._remembered(session, sender_id)
             unsaved = self._unsaved(session, tracker, remembered)
             appended = remembered is not None and len(unsaved) + len(remembered) == len(tracker.events)
@@ -233,13 +255,12 @@ class CoachSQLTrackerStore(SQLTrackerStore):
                              "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
                              "action_name": data.get("name"), "data": stored_json})
             if rows:
-                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+                session.execute(self._statements["insert"], rows)
                 if appended and not any(r["type_name"] == SessionStarted.type_name for r in rows):
                     # The session read before, and what this turn added: the next turn reads no rows.
                     self._remember(sender_id, self._last_id(session, sender_id), remembered + added)
                 else:
                     self._sessions.pop(sender_id, None)
-            session.commit()
 
 
 def _same_event(event: Any, stored: Dict[str, Any]) -> bool:
