@@ -1,4 +1,4 @@
-"""Four of Rasa 3.6's per-message costs, removed without changing what Rasa does.
+"""Five of Rasa 3.6's per-message costs, removed without changing what Rasa does.
 
 Installed when the Rasa server loads this package's channels (`channels/__init__.py`), that is
 in every `rasa run` with the project's credentials.yml. `bench/profile_request.py --functions 40`
@@ -50,6 +50,15 @@ finds, once per set of targets, the nodes they need in an order where each comes
 nodes it reads, and calls them one after another with what dask would have given them: an
 input as `(name, value)`, a node's output as `(node name, output)`, and the bare name for a need
 nothing provides (which the node then reports, as under dask).
+
+5. The rules' states, read once.
+
+RulePolicy finds the rules that fit a conversation by checking each rule against each of the
+conversation's states, newest first (`_is_rule_applicable`, some 200 calls a prediction, two
+predictions a message). Each call parses the rule's JSON key (cached), copies it into a reversed
+list, and turns each list value into a tuple again. `is_rule_applicable` keeps each rule's
+states reversed and with tuples, made once per rule key, and checks them with the same
+conditions; `possible_keys` filters with a set comprehension and stops once no rule is left.
 """
 from __future__ import annotations
 
@@ -60,6 +69,8 @@ from typing import Any, Dict, Optional, Text, Tuple, Type
 from jsonschema import ValidationError, validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
@@ -69,6 +80,8 @@ from rasa.shared.core.slots import Slot
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
 _ORIGINAL_RUN = DaskGraphRunner.run
+_ORIGINAL_APPLICABLE = RulePolicy._is_rule_applicable
+_ORIGINAL_POSSIBLE_KEYS = RulePolicy._get_possible_keys
 _EVENT_CLASSES: Dict[Text, Type[Event]] = {}
 
 
@@ -187,21 +200,73 @@ def run_in_order(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None
     return dict(values[target] for target in run_targets)
 
 
+@lru_cache(maxsize=None)  # one entry per rule key of the loaded model(s)
+def reversed_rule_states(rule_key: Text) -> Tuple[Dict[Text, Dict[Text, Any]], ...]:
+    """A rule's states newest first, each list value a tuple (as `_does_rule_match_state` compares)."""
+    return tuple({kind: {key: tuple(value) if isinstance(value, list) else value
+                         for key, value in sub_state.items()}
+                  for kind, sub_state in state.items()}
+                 for state in reversed(RulePolicy._rule_key_to_state(rule_key)))
+
+
+def rule_state_matches(rule_state: Dict[Text, Dict[Text, Any]], conversation_state: Dict[Text, Any]) -> bool:
+    """`RulePolicy._does_rule_match_state` for a state from `reversed_rule_states`."""
+    for kind, rule_sub_state in rule_state.items():
+        conversation_sub_state = conversation_state.get(kind, {})
+        for key, expected in rule_sub_state.items():
+            found = conversation_sub_state.get(key)
+            if expected == SHOULD_NOT_BE_SET:
+                if found and found != SHOULD_NOT_BE_SET:
+                    return False
+            elif expected and found != expected:
+                return False
+    return True
+
+
+def is_rule_applicable(self: RulePolicy, rule_key: Text, turn_index: int, conversation_state: Dict) -> bool:
+    """Same answer as `RulePolicy._is_rule_applicable`."""
+    states = reversed_rule_states(rule_key)
+    if turn_index >= len(states):
+        return True
+    rule_state = states[turn_index]
+    current_previous_action = conversation_state.get(PREVIOUS_ACTION)
+    rule_previous_action = rule_state.get(PREVIOUS_ACTION)
+    if not rule_previous_action and not current_previous_action:
+        return True
+    if not rule_previous_action or not current_previous_action:
+        return False
+    return rule_state_matches(rule_state, conversation_state)
+
+
+def possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: list) -> set:
+    """Same answer as `RulePolicy._get_possible_keys`."""
+    keys = set(lookup.keys())
+    for index, state in enumerate(reversed(states)):
+        if not keys:
+            break
+        keys = {key for key in keys if self._is_rule_applicable(key, index, state)}
+    return keys
+
+
 def install() -> None:
     DaskGraphRunner.run = run_in_order  # type: ignore[assignment]
     Slot.__copy__ = copy_slot  # type: ignore[attr-defined]
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
+    RulePolicy._is_rule_applicable = is_rule_applicable  # type: ignore[assignment]
+    RulePolicy._get_possible_keys = possible_keys  # type: ignore[assignment]
 
 
 def uninstall() -> None:
     DaskGraphRunner.run = _ORIGINAL_RUN  # type: ignore[assignment]
     RemoteAction._validate_action_result = _ORIGINAL_VALIDATE  # type: ignore[assignment]
     Event.resolve_by_type = staticmethod(_ORIGINAL_RESOLVE)  # type: ignore[assignment]
+    RulePolicy._is_rule_applicable = _ORIGINAL_APPLICABLE  # type: ignore[assignment]
+    RulePolicy._get_possible_keys = _ORIGINAL_POSSIBLE_KEYS  # type: ignore[assignment]
     _EVENT_CLASSES.clear()
     if "__copy__" in Slot.__dict__:
         del Slot.__copy__
 
 
-__all__ = ["ValidationError", "copy_slot", "install", "uninstall", "reply_validator", "resolve_by_type",
+__all__ = ["ValidationError", "copy_slot", "install", "is_rule_applicable", "possible_keys", "uninstall", "reply_validator", "resolve_by_type",
            "run_in_order", "run_order", "valid_by_event_type", "validate_action_result"]
