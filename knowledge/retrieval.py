@@ -126,6 +126,20 @@ class FactIndex:
         for row, counts in enumerate(doc_terms):
             self.fact_terms[int(doc_owner[row])].update(counts)
         self.idf = idf
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """What ranking reads for every message, made once: the facts holding each word, and
+        where each fact's documents start (they are stored fact by fact)."""
+        postings: Dict[str, List[int]] = {}
+        for i, fact_terms in enumerate(self.fact_terms):
+            for term in fact_terms:
+                postings.setdefault(term, []).append(i)
+        self.postings = {term: np.array(facts, dtype=np.int64) for term, facts in postings.items()}
+        owner = np.asarray(self.doc_owner)
+        ordered = len(owner) > 0 and bool(np.all(np.diff(owner) >= 0)) and \
+            np.array_equal(np.unique(owner), np.arange(len(self.ids)))
+        self.doc_starts = np.flatnonzero(np.r_[True, np.diff(owner) != 0]) if ordered else None
 
     @classmethod
     def build(cls, embed: Callable[[List[str]], np.ndarray], facts: Optional[List[FactRecord]] = None,
@@ -151,8 +165,11 @@ class FactIndex:
     # -- ranking --------------------------------------------------------------------------
     def meaning(self, vector: np.ndarray) -> np.ndarray:
         """Per fact, the cosine of its nearest document."""
+        cosines = self.vectors @ vector.astype(np.float32)
+        if self.doc_starts is not None:  # each fact's documents side by side: one reduction
+            return np.maximum(np.maximum.reduceat(cosines, self.doc_starts), np.float32(-1.0))
         scores = np.full(len(self.ids), -1.0, dtype=np.float32)
-        np.maximum.at(scores, self.doc_owner, self.vectors @ vector.astype(np.float32))
+        np.maximum.at(scores, self.doc_owner, cosines)
         return scores
 
     def words(self, text: str) -> np.ndarray:
@@ -161,12 +178,14 @@ class FactIndex:
         # A word no fact has ("welder", a typo) still counts, as a word the facts lack.
         weights = {t: self.idf.get(t, math.log(1 + len(self.ids))) for t in asked}
         total = sum(weights.values())
-        scores = np.zeros(len(self.ids), dtype=np.float32)
         if not total:
-            return scores
-        for i, fact_terms in enumerate(self.fact_terms):
-            scores[i] = sum(w for t, w in weights.items() if t in fact_terms) / total
-        return scores
+            return np.zeros(len(self.ids), dtype=np.float32)
+        found = np.zeros(len(self.ids), dtype=np.float64)  # summed in the question's word order
+        for term, weight in weights.items():
+            facts = self.postings.get(term)
+            if facts is not None:
+                found[facts] += weight
+        return (found / total).astype(np.float32)
 
     def rank(self, text: str, vector: np.ndarray, k: int = 15) -> List[Ranked]:
         """The k best facts for a question (`vector`: the encoder's vector of
@@ -195,6 +214,7 @@ class FactIndex:
         index.ids, index.idf = data["ids"], data["idf"]
         index.vectors, index.doc_owner = vectors, owner
         index.fact_terms = [set(t) for t in data["fact_terms"]]
+        index._prepare()
         return index
 
 

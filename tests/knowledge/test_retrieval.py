@@ -46,6 +46,24 @@ def test_every_fact_is_in_the_index(index):
     assert len(index.vectors) >= len(index.ids)
 
 
+@pytest.mark.parametrize("text", ["how much does a records tech make in ohio", "chda?", "salery",
+                                  "what would I study, and how long does it take", "qwxz", ""])
+def test_the_scores_are_each_facts_best_document_and_share_of_the_question_words(index, encoder, text):
+    """The definitions, fact by fact, give exactly what ranking computes over all facts at once."""
+    import math
+
+    vector = encoder.embed_one(text or "empty")
+    cosines = index.vectors @ vector.astype(np.float32)
+    best = [max(cosines[row] for row in np.flatnonzero(index.doc_owner == i)) for i in range(len(index.ids))]
+    assert np.array_equal(index.meaning(vector), np.maximum(np.array(best, dtype=np.float32), np.float32(-1)))
+    asked = set(terms(text))
+    weights = {t: index.idf.get(t, math.log(1 + len(index.ids))) for t in asked}
+    total = sum(weights.values())
+    shares = [sum(w for t, w in weights.items() if t in fact_terms) / total if total else 0.0
+              for fact_terms in index.fact_terms]
+    assert np.array_equal(index.words(text), np.array(shares, dtype=np.float32))
+
+
 def test_a_fact_is_found_by_its_answer_its_list_and_how_it_is_asked():
     fact = next(f for f in load_facts() if f.items)
     fact.asked_as.append("how would someone put this")
