@@ -1,11 +1,13 @@
 """Where the time of one message and of the start goes, measured inside one Rasa process.
 
 Start-up: Python imports of Rasa, loading the model, the first message, a steady message.
-Per message: every node of the model's graph (spaCy, the featurizers, DIET, each policy), the
-action server round trip, and the tracker store's reads and writes, in wall-clock ms per
-message, averaged over the conversations of `bench/conversations.yml` played one at a time.
+Per message: every node of the model's graph (spaCy, the featurizers, the classifier, each
+policy), the custom actions (run in this process as `make run` runs them, or with
+--actions-server the round trip to an action server), and the tracker store's reads and writes,
+in wall-clock and CPU ms per message, averaged over the conversations of `bench/conversations.yml`
+played one at a time.
 
-    .venv/bin/python bench/profile_request.py [--model models/coach.tar.gz] [--rounds 2]
+    .venv/bin/python bench/profile_request.py [--model models/coach.tar.gz] [--rounds 2] [--actions-server]
 """
 from __future__ import annotations
 
@@ -70,7 +72,7 @@ def instrument() -> None:
     from rasa.engine.graph import GraphNode
 
     GraphNode.__call__ = timed_sync(lambda node: f"graph node {node._node_name}")(GraphNode.__call__)
-    RemoteAction.run = timed_async("action server round trip")(RemoteAction.run)
+    RemoteAction.run = timed_async("custom action (with its call and reply)")(RemoteAction.run)
     for name in ("retrieve", "save"):
         for store in TrackerStore.__subclasses__():
             if name in vars(store):
@@ -139,6 +141,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--functions", type=int, default=0, metavar="N",
                         help="also print the N functions with the most own time (cProfile)")
+    parser.add_argument("--actions-server", action="store_true",
+                        help="run the actions in an action server of their own (ACTIONS=server), "
+                             "not in this process as scripts/serve.py does by default")
     parser.add_argument("--actions-url", metavar="URL",
                         help="use this running action server (to profile it: start it under "
                              "`python -m cProfile -o FILE -m rasa_sdk --actions actions`)")
@@ -153,6 +158,11 @@ def main() -> int:
 
     if not args.with_tensorflow and not without_tensorflow.needs_tensorflow(args.model):
         without_tensorflow.install()  # as scripts/serve.py does for this model
+    separate = args.actions_server or bool(args.actions_url)
+    if not separate:
+        from extensions import inprocess_actions
+
+        inprocess_actions.install()  # as scripts/serve.py does unless ACTIONS=server
 
     import rasa.core.agent  # noqa: F401  (the imports `rasa run` makes, timed)
     import rasa.core.run  # noqa: F401
@@ -170,13 +180,14 @@ def main() -> int:
 
     work = ROOT / "bench" / "results" / "logs" / "profile"
     from run import coach_endpoints
-    # The action server (and the scratch tracker store) as `make bench` starts them; the Rasa
-    # server's part runs here, in this process, so its parts can be timed.
+    # The scratch tracker store (and with --actions-server the action server) as `make bench`
+    # starts them; the Rasa server's part runs here, in this process, so its parts can be timed.
     actions = Running(Bot("profile", ROOT, args.model, "hello"), work)
     endpoints = coach_endpoints(work, 1)
     try:
-        url = args.actions_url or f"http://127.0.0.1:{actions.start_actions()}/webhook"
-        endpoints["action_endpoint"] = dict(endpoints.get("action_endpoint") or {}, url=url)
+        if separate:
+            url = args.actions_url or f"http://127.0.0.1:{actions.start_actions()}/webhook"
+            endpoints["action_endpoint"] = dict(endpoints.get("action_endpoint") or {}, url=url)
         endpoints_file = work / "endpoints.yml"
         endpoints_file.write_text(yaml.safe_dump(endpoints))
         figures = asyncio.run(profile(args.model, endpoints_file, args.rounds, imported, args.functions, args.sort))

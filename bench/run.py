@@ -5,7 +5,7 @@ For each bot: start-up time to the first REST reply, closed-loop load at C = 1, 
 cold and with the cache (`bench/training.py`). Prints a table and saves it with the figures to
 `bench/results/` (`bench.txt`, `bench.json`).
 
-    .venv/bin/python bench/run.py [--seconds 20] [--skip-training] [--bots coach coach-2w coach-2w-redis stock]
+    .venv/bin/python bench/run.py [--seconds 20] [--skip-training] [--bots coach coach-2w coach-2w-redis coach-actions-server stock]
 
 Bots: `coach` as `scripts/run.sh` starts it (the project's endpoints.yml: conversations in
 SQLite, one Sanic worker); `coach-2w`, the same with two Sanic workers sharing a Redis lock
@@ -79,10 +79,14 @@ def make_bot(name: str, work: Path, model: Path = ROOT / "models" / "coach.tar.g
     endpoints = coach_endpoints(work / name, workers)
     if name == "coach-2w-redis":  # conversations in Redis too, not in SQL
         endpoints["tracker_store"] = {"type": "redis", "db": 0}
-    return Bot(name, ROOT, model, first_message="hello",
+    # The actions run in the Rasa server (scripts/serve.py), except for coach-actions-server,
+    # which keeps them in an action server of their own (ACTIONS=server), as before.
+    separate = name == "coach-actions-server"
+    return Bot(name, ROOT, model, first_message="hello", has_actions=separate,
                workers=workers, endpoints=endpoints,
                credentials=ROOT / "credentials.yml",
-               env={"KNOWLEDGE_DB_URL": os.environ.get("KNOWLEDGE_DB_URL",
+               env={"ACTIONS": "server" if separate else "inprocess",
+                    "KNOWLEDGE_DB_URL": os.environ.get("KNOWLEDGE_DB_URL",
                                                        f"sqlite:///{ROOT / 'build' / 'knowledge.db'}"),
                     # The load's many users all come from this machine's address, each asking
                     # as fast as it is answered: the per-client limits (channels/limits.py)
@@ -178,7 +182,7 @@ def goals(report: Dict) -> List[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bots", nargs="+", default=["coach", "coach-2w", "coach-2w-redis", "stock"],
-                        choices=["coach", "coach-2w", "coach-2w-redis", "stock"])
+                        choices=["coach", "coach-2w", "coach-2w-redis", "coach-actions-server", "stock"])
     parser.add_argument("-c", "--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 20)))
     parser.add_argument("--skip-training", action="store_true")

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server (or `rasa shell` with "shell"); Ctrl-C stops both.
+# Starts the Rasa server (or `rasa shell` with "shell"); Ctrl-C stops it. The custom actions run
+# inside it (extensions/inprocess_actions.py); ACTIONS=server starts an action server beside it
+# instead, as the shell always does and deploy/ does (each with its own database role).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
@@ -22,6 +24,9 @@ if [ "${1:-}" != shell ]; then
   "$BIN/python" scripts/serve.py --check || exit 2
 fi
 
+ACTIONS=${ACTIONS:-inprocess}
+[ "${1:-}" = shell ] && ACTIONS=server
+export ACTIONS
 # endpoints.yml names the action server on port 5055; another ACTIONS_PORT gets its own copy.
 ENDPOINTS=endpoints.yml
 if [ "$ACTIONS_PORT" != 5055 ]; then
@@ -41,14 +46,16 @@ trap stop INT TERM EXIT
 
 # Sanic drops a connection idle for 5 s; under load the Rasa server then sends an action call on
 # a pooled connection that was just closed and the reply is lost. Keep them open longer.
-SANIC_KEEP_ALIVE_TIMEOUT=${SANIC_KEEP_ALIVE_TIMEOUT:-120} \
-  "$BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions &
-pids+=($!)
-for _ in $(seq 1 120); do
-  curl -sf "http://localhost:$ACTIONS_PORT/health" >/dev/null && break
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "coach: the action server failed to start" >&2; exit 1; }
-  sleep 0.5
-done
+if [ "$ACTIONS" = server ]; then
+  SANIC_KEEP_ALIVE_TIMEOUT=${SANIC_KEEP_ALIVE_TIMEOUT:-120} \
+    "$BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    curl -sf "http://localhost:$ACTIONS_PORT/health" >/dev/null && break
+    kill -0 "${pids[0]}" 2>/dev/null || { echo "coach: the action server failed to start" >&2; exit 1; }
+    sleep 0.5
+  done
+fi
 
 if [ "${1:-}" != shell ]; then
   "$BIN/python" -m http.server --bind 127.0.0.1 --directory web "$WEB_PORT" >/dev/null 2>&1 &

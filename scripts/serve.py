@@ -100,6 +100,24 @@ def without_tensorflow(args: List[str], environ: Mapping[str, str]) -> bool:
     return stand_in.install()
 
 
+def actions_mode(environ: Mapping[str, str]) -> str:
+    """Where the custom actions run: "inprocess", in the Rasa server (extensions/inprocess_actions.py,
+    the default), or "server", at the action server endpoints.yml's action_endpoint names."""
+    choice = environ.get("ACTIONS", "inprocess")
+    if choice not in ("inprocess", "server"):
+        raise SettingError(f"ACTIONS={choice!r}: set it to inprocess (the default) or server")
+    return choice
+
+
+def run_actions_here() -> None:
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from extensions import inprocess_actions
+
+    inprocess_actions.install()
+
+
 def serve(args: List[str], token: Optional[str]) -> None:
     """`rasa run ARGS` as Rasa's command line runs it, with the API and its token set on the parsed
     options instead of on the command line."""
@@ -123,6 +141,7 @@ def main(args: List[str], environ: Dict[str, str]) -> int:
     try:
         refuse_secret_options(args)
         token = api_token(environ)
+        actions = actions_mode(environ)
     except SettingError as error:
         print(f"serve: {error}", file=sys.stderr)
         return 2
@@ -132,6 +151,10 @@ def main(args: List[str], environ: Dict[str, str]) -> int:
     environ.pop("RASA_API_TOKEN", None)
     if without_tensorflow(args, environ):
         print("serve: the model has no TensorFlow component; TensorFlow is not loaded", file=sys.stderr)
+    if actions == "inprocess":
+        run_actions_here()
+        print("serve: the custom actions run in this process (ACTIONS=server for an action server)",
+              file=sys.stderr)
     serve(args, token)
     return 0
 
