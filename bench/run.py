@@ -25,7 +25,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import yaml
 
@@ -118,6 +118,20 @@ def saturated(figures: Dict) -> float:
     return max(level["messages_per_s"] for level in figures["load"])
 
 
+def cpu_ms(level: Dict) -> Optional[float]:
+    cpu = level.get("cpu_ms_per_message")
+    return sum(cpu.values()) if cpu else None
+
+
+def cpu_ratio(figures: Dict, stock: Dict) -> Optional[float]:
+    """CPU a message of all the bot's processes against the stock bot's, over the levels both ran:
+    the mean of the per-level ratios (each level's load is the same for both)."""
+    theirs = {level["concurrency"]: cpu_ms(level) for level in stock["load"]}
+    ratios = [cpu_ms(level) / theirs[level["concurrency"]] for level in figures["load"]
+              if cpu_ms(level) and theirs.get(level["concurrency"])]
+    return sum(ratios) / len(ratios) if ratios else None
+
+
 def cpu_per_message(level: Dict) -> str:
     """CPU ms all the bot's server processes spent per message: less disturbed by other load."""
     cpu = level.get("cpu_ms_per_message")
@@ -144,6 +158,10 @@ def table(report: Dict) -> str:
             if name != "stock":
                 lines.append(f"saturated msg/s, {name} / stock: {saturated(figures):.1f} / {stock:.1f}"
                              f" = {saturated(figures) / stock:.2f}x")
+        for name, figures in bots.items():
+            ratio = cpu_ratio(figures, bots["stock"]) if name != "stock" else None
+            if ratio is not None:
+                lines.append(f"CPU a message, {name} / stock: {ratio:.2f} (mean over the levels)")
         lines.append("")
     for name, figures in bots.items():
         startup = figures["startup"]
@@ -169,9 +187,15 @@ def goals(report: Dict) -> List[str]:
         if "stock" in bots:
             checks.append(("2x the stock bot's saturated msg/s",
                            saturated(figures) >= 2 * saturated(bots["stock"])))
+            ratio = cpu_ratio(figures, bots["stock"])
+            if ratio is not None:
+                checks.append(("CPU a message under 0.75 of the stock bot's", ratio < 0.75))
         if 10 in at and "p95_ms" in at[10]:
             checks.append(("p95 under 250 ms at C=10", at[10]["p95_ms"] < 250))
         checks.append(("first reply within 20 s of start", figures["startup"]["first_answer_s"] <= 20))
+        rasa = [mb for process, mb in figures.get("rss_mb", {}).items() if process.startswith("rasa")]
+        if rasa:
+            checks.append(("at most 900 MB resident per Rasa process", max(rasa) <= 900))
         lines.append(f"  {name}: " + "; ".join(f"{what} {'MET' if ok else 'not met'}" for what, ok in checks))
     if "training" in report:
         met = report["training"]["cold_training_s"] < 240
