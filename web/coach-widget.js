@@ -50,7 +50,7 @@
     "  font-size: 13px; padding: 2px 8px; cursor: pointer; border-radius: 12px; }",
     ".cw-close { border: 0; background: transparent; color: inherit; font: inherit; font-size: 20px;",
     "  line-height: 1; padding: 4px 8px; cursor: pointer; border-radius: 4px; }",
-    ".cw-log { flex: 1; overflow-y: auto; overflow-x: hidden; padding: 12px; display: flex;",
+    ".cw-log { position: relative; flex: 1; overflow-y: auto; overflow-x: hidden; padding: 12px; display: flex;",
     "  flex-direction: column; gap: 8px; }",
     ".cw-msg { max-width: 88%; padding: 8px 11px; border-radius: 10px; white-space: pre-wrap;",
     "  overflow-wrap: anywhere; }",
@@ -76,7 +76,10 @@
     "@media (max-width: 480px) {",
     "  .cw-panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100%; max-height: 100%;",
     "    border-radius: 0; }",
-    "  .cw-launcher { right: 12px; bottom: 12px; } }"
+    "  .cw-launcher { right: 12px; bottom: 12px; }",
+    // The open panel fills a phone's screen and has its own close button: the launcher would
+    // sit on the input and Send, and take their taps.
+    "  .cw-panel:not([hidden]) + .cw-launcher { display: none; } }"
   ].join("\n");
 
   function make(tag, className, text) {
@@ -141,8 +144,9 @@
     });
     this.confirmed = false;
     this.queue = [];
+    this.replyStart = null;     // the first message of the coach's reply being shown
     this.build();
-    this.history.forEach(this.render, this);
+    this.history.forEach(function (message) { this.render(message, false); }, this);
     this.setOpen(config.open === true || saved.open === true);
     this.connect();
   }
@@ -316,10 +320,11 @@
   Widget.prototype.add = function (message) {
     this.history.push(message);
     this.save();
-    this.render(message);
+    this.render(message, true);
   };
 
-  Widget.prototype.render = function (message) {
+  // `live`: a message arriving now (not one restored after a reload), which scrolls the log.
+  Widget.prototype.render = function (message, live) {
     var self = this;
     var bot = message.from === "bot";
     var bubble = make("div", "cw-msg " + (bot ? "cw-bot" : "cw-user"));
@@ -342,7 +347,17 @@
       bubble.appendChild(this.feedback(message));
     }
     this.log.appendChild(bubble);
-    this.log.scrollTop = this.log.scrollHeight;
+    if (!live) return;  // restored history: opening the panel shows its end
+    if (!bot) {
+      this.replyStart = null;
+      this.log.scrollTop = this.log.scrollHeight;
+      return;
+    }
+    // A reply is shown from its first line (where the answer and its figure are), and as much
+    // of it as fits; the rest is a scroll away.
+    if (!this.replyStart) this.replyStart = bubble;
+    this.log.scrollTop = Math.min(this.log.scrollHeight - this.log.clientHeight,
+                                  this.replyStart.offsetTop - 8);
   };
 
   // "Helpful" / "Not helpful" under a sourced answer; one rating per answer.

@@ -154,12 +154,16 @@ def widget(tmp_path, playwright, servers, web_url) -> Iterator[Widget]:
         context.close()
 
 
-@pytest.fixture
-def phone(tmp_path, playwright, servers, web_url) -> Iterator[Widget]:
-    """A fresh browser profile on a 375px-wide phone screen."""
-    context = chromium_context(tmp_path, playwright, viewport={"width": 375, "height": 667},
+@pytest.fixture(params=[375])
+def phone(request, tmp_path, playwright, servers, web_url) -> Iterator[Widget]:
+    """A fresh browser profile on a phone screen, 375px wide unless a test asks for others
+    (`@pytest.mark.parametrize("phone", [320, 375], indirect=True)`)."""
+    width = request.param
+    context = chromium_context(tmp_path, playwright, viewport={"width": width, "height": 667},
                                is_mobile=True, has_touch=True, device_scale_factor=2)
     try:
-        yield Widget(context.pages[0] if context.pages else context.new_page(), servers, web_url)
+        widget = Widget(context.pages[0] if context.pages else context.new_page(), servers, web_url)
+        widget.width = width
+        yield widget
     finally:
         context.close()

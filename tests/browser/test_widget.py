@@ -5,6 +5,8 @@ import json
 import os
 import time
 
+import pytest
+
 from tests.browser.conftest import SCREENSHOT_ENV
 from tests.servers import post
 
@@ -288,3 +290,51 @@ def test_a_stored_id_the_server_did_not_issue_starts_afresh(widget):
     assert widget.session_id() != "0123456789abcdef0123456789abcdef"
     assert widget.user_messages.filter(has_text="a question from before").count() == 0
     assert "a question from before" not in json.dumps(widget.stored())
+
+
+def element_at_centre(widget, selector: str) -> str:
+    """The class of the element a tap at the centre of `selector` would reach."""
+    return widget.in_widget(
+        f"const box = root.querySelector('{selector}').getBoundingClientRect();"
+        "const hit = root.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);"
+        "return hit ? hit.className : '';")
+
+
+@pytest.mark.parametrize("phone", [320, 375], indirect=True)
+def test_on_a_phone_nothing_covers_send_and_a_tap_sends(phone):
+    phone.page.goto(phone.url)
+    phone.launcher.tap()
+    phone.input.wait_for()
+    phone.wait_for_bot("career coach")  # the greeting: the conversation is confirmed
+    assert element_at_centre(phone, ".cw-send") == "cw-send"
+    assert element_at_centre(phone, ".cw-input") == "cw-input"
+    phone.input.fill("what is the median salary")
+    phone.page.locator(".cw-send").tap()
+    phone.wait_for_bot("$47,190")
+    assert phone.user_messages.last.text_content() == "You: what is the median salary"
+
+
+def test_a_new_answer_is_shown_from_its_first_line(phone):
+    phone.open()
+    phone.page.set_viewport_size({"width": 375, "height": 360})  # a phone on its side: answers outgrow it
+    for question in ("what is the median salary", "how do I become a medical records technician"):
+        count = phone.bot_messages.count()
+        phone.ask(question)
+        phone.wait_for_more_bot_messages(count)
+        phone.settle()
+    first_of_answer = phone.in_widget(
+        "const log = root.querySelector('.cw-log');"
+        "const users = root.querySelectorAll('.cw-user');"
+        "let reply = users[users.length - 1].nextElementSibling;"
+        "let height = 0;"
+        "for (let m = reply; m; m = m.nextElementSibling) height += m.getBoundingClientRect().height;"
+        "const top = reply.getBoundingClientRect().top, view = log.getBoundingClientRect();"
+        "return [top - view.top, view.bottom - top, height > log.clientHeight];")
+    below_top, above_bottom, outgrows = first_of_answer
+    assert outgrows, "the answer must be taller than the log for this test to mean anything"
+    assert below_top >= -1 and above_bottom > 40, first_of_answer
+
+
+def test_the_demo_page_has_an_icon(widget):
+    widget.page.goto(widget.url)
+    assert widget.page.evaluate("!!document.querySelector('link[rel~=icon]')")
