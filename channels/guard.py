@@ -20,6 +20,8 @@ from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tex
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from channels import documents
+
 logger = logging.getLogger(__name__)
 
 # Shown when a turn produced no message; domain.yml's `utter_action_server_down`, if it has
@@ -213,6 +215,7 @@ async def handle_turn(on_new_message: Handler, message: UserMessage,
     sent = _count_messages(message.output_channel)
     with watching_stores(agent, message.sender_id):
         try:
+            message = await documents.take(message, agent)  # a pasted resume never goes further
             await on_new_message(message)
         except (StoreUnavailable, *store_errors()):
             raise

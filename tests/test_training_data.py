@@ -27,7 +27,8 @@ def nlu_examples() -> Counter:
 
 
 # Intents only a button sends (their payload names them), so they need no examples.
-BUTTON_ONLY_INTENTS = {"clarify"}
+# Intents no one types: sent by buttons (clarify) or by the channel (document_checked).
+BUTTON_ONLY_INTENTS = {"clarify", "document_checked"}
 
 
 def rules() -> dict:

@@ -20,7 +20,9 @@
   "use strict";
 
   var SCRIPT = document.currentScript;
-  var MAX_LENGTH = 1000;        // characters in one message; the input and send() both hold to it
+  var MAX_LENGTH = 10000;       // characters in one message (the server's limit): room for a pasted resume
+  var DOCUMENT_WORDS = 60;      // a message this long over several lines is a pasted document:
+  var DOCUMENT_LINES = 3;       //   shown, but not kept in this browser's storage
   var MAX_STORED = 100;         // messages kept for the history restored after a reload
   var SOURCE_LINE = /^Source:/m;
   var LINK = /https?:\/\/[^\s<>"']+/g;
@@ -164,9 +166,12 @@
   Widget.prototype.save = function () {
     if (!this.store) return;
     this.history = this.history.slice(-MAX_STORED);
+    var kept = this.history.map(function (message) {
+      return message.document ? { from: message.from, text: "(a pasted document, not kept)" } : message;
+    });
     try {
       this.store.setItem(this.storageKey, JSON.stringify({
-        sessionId: this.sessionId, history: this.history, open: !this.panel.hidden
+        sessionId: this.sessionId, history: kept, open: !this.panel.hidden
       }));
     } catch (error) { /* storage full: the page keeps working without it */ }
   };
@@ -300,12 +305,15 @@
       return;
     }
     this.input.value = "";
-    this.send(text, text);
+    var lines = text.split(/\n/).filter(function (line) { return line.trim(); }).length;
+    var pasted = lines >= DOCUMENT_LINES && text.split(/\s+/).length >= DOCUMENT_WORDS;
+    this.send(text, text, pasted);
   };
 
-  // Shows `shown` as the user's message and sends `payload` (a button's payload, or the text).
-  Widget.prototype.send = function (payload, shown) {
-    this.add({ from: "user", text: shown });
+  // Shows `shown` as the user's message and sends `payload` (a button's payload, or the text);
+  // a pasted `document` is shown but not kept in storage.
+  Widget.prototype.send = function (payload, shown, pasted) {
+    this.add(pasted ? { from: "user", text: shown, document: true } : { from: "user", text: shown });
     this.queue.push(payload);
     this.flush();
   };

@@ -154,11 +154,11 @@ def widget(tmp_path, playwright, servers, web_url) -> Iterator[Widget]:
         context.close()
 
 
-@pytest.fixture(params=[375])
+@pytest.fixture
 def phone(request, tmp_path, playwright, servers, web_url) -> Iterator[Widget]:
     """A fresh browser profile on a phone screen, 375px wide unless a test asks for others
     (`@pytest.mark.parametrize("phone", [320, 375], indirect=True)`)."""
-    width = request.param
+    width = getattr(request, "param", 375)
     context = chromium_context(tmp_path, playwright, viewport={"width": width, "height": 667},
                                is_mobile=True, has_touch=True, device_scale_factor=2)
     try:

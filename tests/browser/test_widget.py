@@ -92,9 +92,11 @@ def test_a_sourced_answer_can_be_rated(widget):
     assert helpful.is_disabled() and not_helpful.is_disabled(), "an answer is rated once"
     widget.wait_for_more_bot_messages(than=replies_before)  # the coach answers the rating
     assert user_texts(widget.tracker_events(widget.session_id()))[-1] == "/feedback_positive"
-    # A bot message without a source line gets no rating buttons.
+    # A bot message without a source line gets no rating buttons (the greeting has only its own).
     greeting = widget.bot_messages.filter(has_text="career coach").first
-    assert greeting.get_by_role("button").count() == 0
+    assert greeting.get_by_role("button", name="Helpful", exact=True).count() == 0
+    assert [b.text_content() for b in greeting.get_by_role("button").all()] == \
+        ["Make me a plan", "Check my skills", "Practise an interview"]
 
 
 def test_the_conversation_survives_a_reload(widget):
@@ -154,10 +156,10 @@ def test_empty_and_too_long_messages_are_not_sent(widget):
     widget.ask("   \n  ")
     widget.input.press("Enter")
     # A value longer than the input allows (set by a script, past maxlength) is refused too.
-    widget.input.evaluate("input => { input.value = 'x'.repeat(1001); }")
+    widget.input.evaluate("input => { input.value = 'x'.repeat(10001); }")
     widget.input.press("Enter")
-    widget.page.locator(".cw-status", has_text="under 1000 characters").wait_for()
-    widget.ask("what is the median salary " + "y" * 974)  # exactly 1000 characters
+    widget.page.locator(".cw-status", has_text="under 10000 characters").wait_for()
+    widget.ask("what is the median salary " + "y" * 974)
     widget.user_messages.first.wait_for()
     widget.page.wait_for_timeout(1000)
     assert widget.user_messages.count() == 1
@@ -338,3 +340,19 @@ def test_a_new_answer_is_shown_from_its_first_line(phone):
 def test_the_demo_page_has_an_icon(widget):
     widget.page.goto(widget.url)
     assert widget.page.evaluate("!!document.querySelector('link[rel~=icon]')")
+
+
+@pytest.mark.parametrize("size", ["widget", "phone"])
+def test_a_pasted_resume_is_checked_and_not_kept_in_the_browser(request, size):
+    from tests.test_documents import RESUME
+
+    widget = request.getfixturevalue(size)
+    widget.open()
+    widget.wait_for_bot("career coach")
+    widget.ask("check my resume")
+    widget.wait_for_bot("Paste your resume")
+    widget.ask(RESUME)
+    answer = widget.wait_for_bot("Your resume shows EHR systems (Epic)", "Source:")
+    assert "\n1. Medical terminology" in answer.inner_text()
+    kept = json.dumps(widget.stored())
+    assert "(a pasted document, not kept)" in kept and "Lakeside Family Clinic" not in kept

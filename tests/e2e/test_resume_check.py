@@ -1,0 +1,56 @@
+"""The resume check over REST: asked for, pasted, answered; the conversation keeps none of it."""
+from __future__ import annotations
+
+import json
+import uuid
+
+from tests.servers import get
+from tests.test_documents import QUESTION, RESUME
+
+
+def stored_text(servers, sender: str) -> str:
+    status, body = get(f"{servers.coach.url}/conversations/{sender}/tracker")
+    assert status == 200, body[:300]
+    return json.dumps(json.loads(body))
+
+
+def test_asked_then_pasted_a_resume_is_checked_and_not_kept(servers, coach):
+    sender = uuid.uuid4().hex
+    asked = coach.reply("can you look at my CV", sender)
+    assert "Paste your resume" in asked, asked
+    reply = coach.reply(RESUME, sender)
+    assert reply.startswith("Your resume shows EHR systems (Epic)"), reply
+    assert "1. Medical terminology" in reply and "Source: Complete Medical Records Technician Career Guide" in reply
+    stored = stored_text(servers, sender)
+    assert "document_checked" in stored
+    for line in RESUME.splitlines():
+        words = line.strip("- ").strip()
+        if len(words.split()) >= 3:
+            assert json.dumps(words)[1:-1] not in stored, words
+
+
+def test_a_resume_pasted_without_asking_is_checked_too(servers, coach):
+    sender = uuid.uuid4().hex
+    reply = coach.reply(RESUME, sender)
+    assert reply.startswith("Your resume shows"), reply
+    assert "Lakeside Family Clinic" not in stored_text(servers, sender)
+
+
+def test_a_long_question_after_the_ask_is_still_a_question_when_it_is_one_line(coach):
+    sender = uuid.uuid4().hex
+    coach.reply("check my resume", sender)
+    reply = coach.reply("actually, what is the median salary", sender)
+    assert "$47,190" in reply, reply
+
+
+def test_a_long_question_is_answered_not_checked(coach):
+    reply = coach.reply(QUESTION)
+    assert "Your resume" not in reply, reply
+
+
+def test_only_the_message_right_after_the_ask_is_taken_as_the_resume(coach):
+    sender = uuid.uuid4().hex
+    coach.reply("check my resume", sender)
+    coach.reply("what is the median salary", sender)
+    reply = coach.reply("One more thing.\nWhat does an RHIT earn?\nI live in Texas.", sender)
+    assert "Your resume" not in reply, reply

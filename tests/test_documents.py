@@ -1,0 +1,92 @@
+"""A pasted resume is read in the channel (channels/documents.py) and answered from its findings
+(actions/documents.py); the text itself never goes further than the channel."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from channels import documents
+
+# Written for these tests: a career changer from retail with a medical office course behind her.
+RESUME = """Jordan Avery
+jordan.avery@example.com | (555) 010-2233
+
+Summary
+Detail-oriented retail supervisor finishing a health information technology certificate.
+
+Experience
+Front Desk Assistant, Lakeside Family Clinic, 2022-2024
+- Scheduled 40 patients a day and updated records in Epic
+- Scanned and indexed 300 charts a week with no filing errors
+- Kept patient information confidential under HIPAA
+
+Store Supervisor, Brightmart, 2016-2022
+- Trained 12 new cashiers
+- Reduced stock counting errors by 15%
+
+Education
+Health Information Technology certificate, Valley Community College, expected 2025
+
+Skills
+Data entry, Microsoft Excel, customer service
+"""
+
+QUESTION = ("I have been working in retail for twelve years and I am now thinking about a change "
+            "into medical records because my sister does it and she likes it, and I wonder what "
+            "the pay is like where I live, how long the schooling takes, whether I can do it "
+            "online while working full time, and whether employers will take me seriously at 38.")
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return documents.reader()
+
+
+def test_a_resume_is_recognised_by_its_parts_and_a_long_question_is_not(reader):
+    assert reader.looks_like_resume(RESUME)
+    assert not reader.looks_like_resume(QUESTION)
+
+
+def test_the_resume_shows_what_it_names_whatever_the_case_or_form(reader):
+    found = reader.read(RESUME)
+    assert found["shows"] == ["EHR systems", "accuracy", "HIPAA privacy", "health information training",
+                              "data entry and records work", "office software"]
+    assert found["seen"]["EHR systems"] == ["Epic"]
+    assert "error" in found["seen"]["accuracy"]  # "errors"
+    assert {"scanned", "indexed", "data entry"} <= set(found["seen"]["data entry and records work"])
+    # a certificate program still under way is schooling, not a certification
+    assert found["missing"] == ["medical terminology", "a certification", "coding systems", "organisation"]
+    assert found["sections"] == ["summary", "experience", "education", "skills"]
+    # figures in results (not the phone number or the years); lines starting Scheduled, Scanned,
+    # Kept, Trained, Reduced
+    assert found["numbers"] == 4 and found["verbs"] == 5
+
+
+def test_the_findings_hold_no_line_of_the_resume(reader):
+    message = asyncio.run(documents.take(UserMessage(RESUME, CollectingOutputChannel(), "someone"), None))
+    assert message.text == "/document_checked" and message.sender_id == "someone"
+    stored = repr(message.metadata)
+    for line in RESUME.splitlines():
+        words = line.strip("- ").strip()
+        if len(words.split()) >= 3:
+            assert words not in stored, words
+
+
+def test_a_question_goes_on_as_it_was_typed():
+    message = UserMessage(QUESTION, CollectingOutputChannel(), "someone")
+    assert asyncio.run(documents.take(message, None)) is message
+
+
+def test_the_reply_names_what_it_shows_what_it_lacks_and_three_changes_with_their_source(action_store, reader):
+    from actions.documents import resume_reply
+
+    reply = resume_reply(reader.read(RESUME))
+    assert reply.startswith("Your resume shows EHR systems (Epic), accuracy, HIPAA privacy")
+    assert "\n1. Medical terminology: " in reply and "\n3. Coding systems: " in reply and "\n4. " not in reply
+    assert "the guides say to show it beside the record systems" in reply
+    assert "Also missing: organisation." in reply
+    assert reply.splitlines()[-1].startswith("Source")
+    assert "Complete Medical Records Technician Career Guide" in reply.splitlines()[-1]
+    assert len(reply.split()) < 150
