@@ -23,10 +23,12 @@ def test_asked_then_pasted_a_resume_is_checked_and_not_kept(servers, coach):
     assert "1. Medical terminology" in reply and "Source: Complete Medical Records Technician Career Guide" in reply
     stored = stored_text(servers, sender)
     assert "document_checked" in stored
+    logs = servers.log("rasa", tail=10_000_000) + servers.log("actions", tail=10_000_000)
     for line in RESUME.splitlines():
         words = line.strip("- ").strip()
         if len(words.split()) >= 3:
             assert json.dumps(words)[1:-1] not in stored, words
+            assert words not in logs, words
 
 
 def test_a_resume_pasted_without_asking_is_checked_too(servers, coach):
