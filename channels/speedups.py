@@ -51,14 +51,16 @@ nodes it reads, and calls them one after another with what dask would have given
 input as `(name, value)`, a node's output as `(node name, output)`, and the bare name for a need
 nothing provides (which the node then reports, as under dask).
 
-5. The rules' states, read once.
+5. The rules' states, read once, and looked up by what the latest state requires.
 
 RulePolicy finds the rules that fit a conversation by checking each rule against each of the
 conversation's states, newest first (`_is_rule_applicable`, some 200 calls a prediction, two
 predictions a message). Each call parses the rule's JSON key (cached), copies it into a reversed
 list, and turns each list value into a tuple again. `is_rule_applicable` keeps each rule's
 states reversed and with tuples, made once per rule key, and checks them with the same
-conditions; `possible_keys` filters with a set comprehension and stops once no rule is left.
+conditions. `possible_keys` checks only the rules whose latest state could fit the conversation's
+latest (a rule that requires another previous action or intent cannot), found in an index by
+those two, then filters turn by turn as Rasa does and stops once no rule is left.
 """
 from __future__ import annotations
 
@@ -238,13 +240,53 @@ def is_rule_applicable(self: RulePolicy, rule_key: Text, turn_index: int, conver
     return rule_state_matches(rule_state, conversation_state)
 
 
+def _required(state: Dict[Text, Any], kind: Text, key: Text) -> Optional[Text]:
+    """The value a rule's state requires of `kind`'s `key`, or None when any value passes."""
+    value = (state.get(kind) or {}).get(key)
+    return value if isinstance(value, str) and value and value != SHOULD_NOT_BE_SET else None
+
+
+_INDEXES: Dict[int, Tuple[Dict[Text, Text], int, Dict[Tuple, list], list]] = {}
+
+
+def latest_state_index(lookup: Dict[Text, Text]) -> Tuple[Dict[Tuple, list], list]:
+    """The lookup's rule keys by the previous action and the intent their latest state requires
+    (None: any), and the keys whose latest state starts a conversation (no previous action);
+    made again when the lookup is another dict or has other keys (training builds it up)."""
+    known = _INDEXES.get(id(lookup))
+    if known is not None and known[0] is lookup and known[1] == len(lookup):
+        return known[2], known[3]
+    index: Dict[Tuple, list] = {}
+    starts = []
+    for key in lookup:
+        latest = reversed_rule_states(key)[0]
+        if not latest.get(PREVIOUS_ACTION):
+            starts.append(key)
+            continue
+        needs = (_required(latest, PREVIOUS_ACTION, "action_name"), _required(latest, "user", "intent"))
+        index.setdefault(needs, []).append(key)
+    _INDEXES[id(lookup)] = (lookup, len(lookup), index, starts)
+    return index, starts
+
+
 def possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: list) -> set:
-    """Same answer as `RulePolicy._get_possible_keys`."""
-    keys = set(lookup.keys())
-    for index, state in enumerate(reversed(states)):
+    """Same answer as `RulePolicy._get_possible_keys`. A rule whose latest state requires another
+    previous action or intent than the conversation's latest cannot fit it, so only the others
+    (looked up by the two) are checked, as Rasa checks them, turn by turn."""
+    if not states:
+        return set(lookup.keys())
+    index, starts = latest_state_index(lookup)
+    latest = states[-1]
+    action = (latest.get(PREVIOUS_ACTION) or {}).get("action_name")
+    intent = (latest.get("user") or {}).get("intent")
+    action, intent = (v if isinstance(v, str) else None for v in (action, intent))  # else no rule requires it
+    keys = set(starts)
+    for needs in {(a, i) for a in (action, None) for i in (intent, None)}:
+        keys.update(index.get(needs, ()))
+    for position, state in enumerate(reversed(states)):
         if not keys:
             break
-        keys = {key for key in keys if self._is_rule_applicable(key, index, state)}
+        keys = {key for key in keys if self._is_rule_applicable(key, position, state)}
     return keys
 
 

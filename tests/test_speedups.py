@@ -224,9 +224,11 @@ def test_a_failing_node_fails_the_run_as_under_dask(tmp_path):
 def random_state(chance, with_previous_action=True):
     """A state as Rasa's featurizer makes them, or a rule's, from a small vocabulary."""
     values = ["greet", "ask_pay", "action_listen", "utter_x", "should_not_be_set", None, ["a", "b"], "", "pay"]
+    actions = ["action_listen", "action_answer_salary", "should_not_be_set", "", None]
     state = {}
     if with_previous_action and chance.random() < 0.85:
-        state["prev_action"] = {"action_name": chance.choice(["action_listen", "action_answer_salary"])}
+        state["prev_action"] = {"action_name": chance.choice(actions)} if chance.random() < 0.9 else \
+            {"action_text": "hi"}
     for kind, keys in (("user", ["intent", "entities"]), ("slots", ["topic", "place"]),
                        ("active_loop", ["name"])):
         sub = {key: chance.choice(values) for key in keys if chance.random() < 0.6}
@@ -243,18 +245,22 @@ def test_the_rule_check_gives_rasas_answer_for_every_rule_turn_and_state():
 
     chance = random.Random(7)
     policy = RulePolicy.__new__(RulePolicy)  # the checks read no instance state
-    rules = [json.dumps([random_state(chance, with_previous_action=i > 0) for i in range(chance.randint(1, 4))])
-             for _ in range(300)]
-    conversations = [[random_state(chance) for _ in range(chance.randint(1, 5))] for _ in range(60)]
-    applicable = 0
+    rules = [json.dumps([random_state(chance, with_previous_action=i > 0 or chance.random() < 0.9)
+                         for i in range(chance.randint(1, 4))]) for _ in range(300)]
+    conversations = [[random_state(chance) for _ in range(chance.randint(1, 5))] for _ in range(300)]
+    applicable = found = 0
+    lookup = {rule: "action" for rule in rules}
     for states in conversations:
         for index, state in enumerate(reversed(states)):
             for rule in rules:
                 expected = speedups._ORIGINAL_APPLICABLE(policy, rule, index, state)
                 assert speedups.is_rule_applicable(policy, rule, index, state) == expected, (rule, index, state)
                 applicable += expected
-        lookup = {rule: "action" for rule in rules}
-        assert speedups.possible_keys(policy, lookup, states) == \
-            speedups._ORIGINAL_POSSIBLE_KEYS(policy, lookup, states)
-    assert 0 < applicable  # both answers occur
+        expected_keys = speedups._ORIGINAL_POSSIBLE_KEYS(policy, lookup, states)
+        assert speedups.possible_keys(policy, lookup, states) == expected_keys, states
+        found += len(expected_keys)
+    assert 0 < applicable and 0 < found  # both answers occur, and some rules fit whole conversations
+    lookup[rules[0] + " "] = "another"  # a key added (as training does): the index is made again
+    assert speedups.possible_keys(policy, lookup, conversations[0]) == \
+        speedups._ORIGINAL_POSSIBLE_KEYS(policy, lookup, conversations[0])
     assert RulePolicy._is_rule_applicable is speedups.is_rule_applicable  # loading the channels installed it
