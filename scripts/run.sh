@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the Rasa server (or `rasa shell` with "shell"); Ctrl-C stops it. The custom actions run
-# inside it (extensions/inprocess_actions.py); ACTIONS=server starts an action server beside it
-# instead, as the shell always does and deploy/ does (each with its own database role).
+# Starts the Rasa server, and with "shell" talks to it in the terminal (scripts/shell.py, over its
+# REST channel); Ctrl-C stops it. The custom actions run inside it (extensions/inprocess_actions.py);
+# ACTIONS=server starts an action server beside it instead, as deploy/ does (each with its own
+# database role).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
@@ -20,12 +21,9 @@ read -ra cors_origins <<< "${CORS_ORIGINS//,/ }"
 # The HTTP API (conversations, trackers, model) is off unless ENABLE_API=1, and then needs a token
 # from RASA_API_TOKEN_FILE (a file only you can read) or RASA_API_TOKEN, never on a command line:
 # scripts/serve.py checks them here, before anything starts.
-if [ "${1:-}" != shell ]; then
-  "$BIN/python" scripts/serve.py --check || exit 2
-fi
+"$BIN/python" scripts/serve.py --check || exit 2
 
 ACTIONS=${ACTIONS:-inprocess}
-[ "${1:-}" = shell ] && ACTIONS=server
 export ACTIONS
 # endpoints.yml names the action server on port 5055; another ACTIONS_PORT gets its own copy.
 ENDPOINTS=endpoints.yml
@@ -68,11 +66,6 @@ if [ "${1:-}" != shell ]; then
   fi
 fi
 
-if [ "${1:-}" = shell ]; then
-  "$BIN/rasa" shell --model "$MODEL" --endpoints "$ENDPOINTS"
-  exit $?
-fi
-
 # Slack joins only when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are both set.
 CREDENTIALS=credentials.yml
 if mkdir -p build && scripts/slack_credentials.sh > build/credentials.yml; then
@@ -83,7 +76,24 @@ fi
 api=$([ "${ENABLE_API:-}" = 1 ] && echo "REST channel and HTTP API, with its token" || echo "REST channel; HTTP API off")
 echo "coach: starting on http://localhost:$PORT ($api)"
 echo "coach: try  curl -s localhost:$PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is the median salary\"}'"
-"$BIN/python" scripts/serve.py --model "$MODEL" --interface "$INTERFACE" --port "$PORT" \
-  --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" --cors "${cors_origins[@]}" &
+serve=("$BIN/python" scripts/serve.py --model "$MODEL" --interface "$INTERFACE" --port "$PORT"
+       --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" --cors "${cors_origins[@]}")
+if [ "${1:-}" = shell ]; then
+  # The server's own output goes to a file, out of the conversation in the terminal.
+  echo "coach: the server's log is build/shell-server.log"
+  "${serve[@]}" >build/shell-server.log 2>&1 &
+else
+  "${serve[@]}" &
+fi
 pids+=($!)
+if [ "${1:-}" = shell ]; then
+  echo "coach: loading the model ..."
+  for _ in $(seq 1 240); do
+    curl -sf "http://localhost:$PORT/webhooks/rest/" >/dev/null && break
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "coach: the Rasa server failed to start" >&2; exit 1; }
+    sleep 0.5
+  done
+  "$BIN/python" scripts/shell.py --port "$PORT"
+  exit $?
+fi
 wait -n "${pids[@]}"

@@ -1,0 +1,53 @@
+"""`make shell`'s conversation (scripts/shell.py): typed lines, numbered buttons, a pasted resume."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+from tests.servers import ROOT
+from tests.test_documents import RESUME
+
+
+class Shell:
+    def __init__(self, port: int):
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "shell.py"), "--port", str(port)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.output = ""
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for chunk in iter(lambda: self.process.stdout.read(1), ""):
+            self.output += chunk
+
+    def send(self, text: str, wait_for: str, timeout: float = 60) -> str:
+        """Types (or pastes) `text` and returns what the shell printed until `wait_for` appears."""
+        start = len(self.output)
+        self.process.stdin.write(text + "\n")
+        self.process.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while wait_for not in self.output[start:]:
+            assert time.monotonic() < deadline, self.output[start:]
+            time.sleep(0.05)
+        time.sleep(0.3)  # the rest of the reply
+        return self.output[start:]
+
+    def close(self) -> int:
+        self.process.stdin.close()
+        return self.process.wait(timeout=10)
+
+
+def test_a_conversation_in_the_shell_with_buttons_and_a_pasted_resume(servers):
+    shell = Shell(servers.rasa_port)
+    try:
+        greeting = shell.send("hello", "3) Practise an interview")
+        assert "Coach: Hi!" in greeting and "1) Make me a plan" in greeting
+        assert "medical terminology" in shell.send("2", "Confident").lower()  # button 2: the skills check
+        shell.send("stop", "Coach:")
+        shell.send("check my resume", "Paste your resume")
+        checked = shell.send(RESUME.strip(), "Source:")  # all its lines at once, as a paste
+        assert "Coach: Your resume shows EHR systems (Epic)" in checked
+        assert checked.count("Coach:") == 1, checked  # one message, not one per line
+    finally:
+        assert shell.close() == 0
