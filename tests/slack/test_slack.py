@@ -210,3 +210,13 @@ def _send_with_headers(slack, body, headers):
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)
+
+
+def test_a_resume_pasted_in_a_direct_message_is_checked(slack, fake_slack):
+    from tests.test_documents import RESUME
+
+    request = event(RESUME, kind="message", channel_type="im", channel="D0000000003")
+    status, _ = slack.send(request)
+    assert status == 200
+    posts = fake_slack.replies("D0000000003")
+    assert "Your resume shows EHR systems (Epic)" in texts(posts) and "Source:" in texts(posts)
