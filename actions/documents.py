@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import joined
@@ -22,6 +22,8 @@ from actions.store import store
 
 APPLICATIONS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "applications.yml"
 METADATA_KEY = "document_check"  # as channels/documents.py sets it
+# What the conversation keeps of a checked resume and posting: names from the curated list only.
+RESUME_SLOT, POSTING_SLOT = "resume_shows", "posting_asks"
 CHANGES = 3
 
 
@@ -41,13 +43,17 @@ def example(name: str, seen: List[str]) -> str:
     return next((p for p in seen if p != p.lower() and p.lower() not in name.lower()), "")
 
 
-def resume_reply(findings: Dict[str, Any]) -> str:
-    """The check's reply: what the resume shows, what it lacks, the changes worth most, the source."""
+def wording_and_entries() -> Tuple[Dict[str, str], Dict[str, Dict[str, Any]]]:
+    """The coach's words for the checks, and each thing employers look for by its name."""
     settings = applications()
-    words = settings["replies"]
+    return settings["replies"], {entry["name"]: entry for entry in settings["looks_for"]}
+
+
+def resume_reply(findings: Dict[str, Any], posting_asks: Optional[List[str]] = None) -> str:
+    """The check's reply: what the resume shows, what it lacks, the changes worth most, the source."""
+    words, entries = wording_and_entries()
     if findings.get("unreadable"):
         return words["unreadable"]
-    entries = {entry["name"]: entry for entry in settings["looks_for"]}
     shows = [name for name in findings.get("shows", []) if name in entries]
     missing = [name for name in findings.get("missing", []) if name in entries]
     seen = findings.get("seen") or {}
@@ -68,25 +74,69 @@ def resume_reply(findings: Dict[str, Any]) -> str:
     else:
         lines.append(words["complete"])
     lines.append(words["counts"].format(numbers=findings.get("numbers", 0), verbs=findings.get("verbs", 0)))
+    if posting_asks:  # a posting checked earlier in the conversation
+        lacking = [name for name in posting_asks if name in entries and name not in shows]
+        lines.append(words["posting_then"].format(names=joined(lacking)) if lacking else words["posting_match_all"])
     cited = [entries[name]["fact"] for name in (missing[:CHANGES] or shows)]
     source = sources_line(cited)
     return "\n".join(lines + ([source] if source else []))
 
 
-class ActionAskResume(Action):
-    """'Check my resume': asks for it (the channel reads the next long message as one)."""
+def posting_reply(findings: Dict[str, Any], resume_shows: Optional[List[str]]) -> str:
+    """What the posting asks for, which of it the resume shows and lacks, the posting's own words."""
+    words, entries = wording_and_entries()
+    if findings.get("unreadable"):
+        return words["unreadable"]
+    asks = [name for name in findings.get("asks", []) if name in entries]
+    if not asks:
+        return "\n".join([words["posting_asks_nothing"], words["posting_advice"]])
+    lines = [words["posting_asks"].format(names=joined(asks))]
+    if resume_shows is None:
+        lines.append(words["posting_no_resume"])
+    else:
+        shows = [name for name in asks if name in resume_shows]
+        lacks = [name for name in asks if name not in resume_shows]
+        lines.append(words["posting_match"].format(shows=joined(shows) or "none of them", lacks=joined(lacks))
+                     if lacks else words["posting_match_all"])
+    # The posting's words for what the resume lacks come first: those are the ones to add.
+    ordered = sorted(asks, key=lambda name: resume_shows is not None and name in resume_shows)
+    own_words = [phrase for name in ordered for phrase in (findings.get("seen") or {}).get(name, [])[:2]]
+    if own_words:
+        lines.append(words["posting_keywords"].format(words=joined([f'"{w}"' for w in own_words[:6]])))
+    lines.append(words["posting_advice"])
+    source = sources_line(["job-search-resume-g000"])  # the guide that advises tailoring
+    return "\n".join(lines + ([source] if source else []))
+
+
+class AskForDocument:
+    """Asks for a document; the channel reads the next long message as one (its ASKING_ACTIONS).
+    Not an Action itself, so that rasa-sdk registers only the two below."""
+
+    action_name, reply = "", ""
 
     def name(self) -> Text:
-        return "action_ask_resume"
+        return self.action_name
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text=applications()["replies"]["ask"])
+        dispatcher.utter_message(text=applications()["replies"][self.reply])
         return []
 
 
+class ActionAskResume(AskForDocument, Action):
+    """'Check my resume'."""
+
+    action_name, reply = "action_ask_resume", "ask"
+
+
+class ActionAskPosting(AskForDocument, Action):
+    """'Does my resume match this job ad?'"""
+
+    action_name, reply = "action_ask_posting", "ask_posting"
+
+
 class ActionCheckDocument(Action):
-    """Answers a resume the channel read (its findings are in the message's metadata)."""
+    """Answers a resume or posting the channel read (its findings are in the message's metadata)."""
 
     def name(self) -> Text:
         return "action_check_document"
@@ -97,5 +147,9 @@ class ActionCheckDocument(Action):
         if not isinstance(findings, dict):  # "/document_checked" typed by hand: nothing was read
             dispatcher.utter_message(text=applications()["replies"]["ask"])
             return []
-        dispatcher.utter_message(text=resume_reply(findings))
-        return []
+        if findings.get("kind") == "posting":
+            dispatcher.utter_message(text=posting_reply(findings, tracker.get_slot(RESUME_SLOT)))
+            return [SlotSet(POSTING_SLOT, list(findings.get("asks") or []))]
+        dispatcher.utter_message(text=resume_reply(findings, tracker.get_slot(POSTING_SLOT)))
+        return [] if findings.get("unreadable") else [SlotSet(RESUME_SLOT, list(findings.get("shows") or []))]
+

@@ -21,6 +21,8 @@ from typing import Any, Dict, List, Optional, Text
 
 import yaml
 from rasa.core.channels.channel import UserMessage
+from spacy.tokens import Span
+from spacy.util import filter_spans
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +30,9 @@ APPLICATIONS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "applica
 CHECKED_INTENT = "document_checked"
 METADATA_KEY = "document_check"
 # The actions that ask for a document, and which: the next long message is then one.
-ASKING_ACTIONS = {"action_ask_resume": "resume"}
+ASKING_ACTIONS = {"action_ask_resume": "resume", "action_ask_posting": "posting"}
 # A line that is a heading: a few words, maybe followed by a colon, nothing else.
-HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z &/]{1,40}?)\s*:?\s*$")
+HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z &/'\u2019]{1,40}?)\s*:?\s*$")
 # A figure in a line of results ("300 charts", "15%"), not a year or a phone number.
 NUMBER = re.compile(r"(?<![\d(-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?(?![\d)-])")
 WORD = re.compile(r"[A-Za-z]{2,}")
@@ -55,6 +57,10 @@ def lemmas(doc) -> List[str]:
     return [token.lemma_.lower() for token in doc]
 
 
+READINGS = {"folded": (lemmas, lambda doc: [t.lower_ for t in doc]),
+            "cased": (lambda doc: [t.text for t in doc], lambda doc: [t.lemma_ for t in doc])}
+
+
 class ResumeReader:
     """What a resume shows of what employers look for, read by lemma whatever the case."""
 
@@ -65,38 +71,77 @@ class ResumeReader:
         self.nlp = nlp
         self.settings = settings or applications()
         self._doc = lambda words: Doc(nlp.vocab, words=words)
-        # Two readings of every text, as lowercased lemmas ("EHRs" -> "ehr") and as lowercased
-        # words ("data entry", whose lemma depends on the sentence around it): a phrase counts
-        # when either reading of the text holds the same reading of the phrase.
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.phrases: Dict[str, Dict[str, str]] = {}  # match key -> {reading: phrase as curated}
+        # Each text is read twice over. A phrase written in lower case ("data entry") is found
+        # whatever the case, as lowercased lemmas ("audited" -> "audit") or lowercased words
+        # ("data entry", whose lemma depends on the sentence around it). A phrase with a
+        # capital (a name: "Epic", "EHR", "Word") is found only as written, or as its lemma
+        # ("EHRs"), so that "word", "hit" or "him" in a sentence is not taken for one.
+        self.matchers = {family: PhraseMatcher(nlp.vocab, attr="ORTH") for family in READINGS}
+        self.phrases: Dict[str, Dict[str, str]] = {}  # match key -> {family: reading: phrase}
         for entry in self.settings["looks_for"]:
-            patterns = []
-            for phrase in entry["phrases"]:
-                parsed = nlp(str(phrase))
-                for words in (lemmas(parsed), [t.lower_ for t in parsed]):
-                    patterns.append(self._doc(words))
-                    self.phrases.setdefault(entry["name"], {})[" ".join(words)] = str(phrase)
-            self.matcher.add(entry["name"], patterns)
+            patterns: Dict[str, list] = {family: [] for family in READINGS}
+            for phrase in map(str, entry["phrases"]):
+                family = "folded" if phrase == phrase.lower() else "cased"
+                parsed = nlp(phrase)
+                for reading in READINGS[family]:
+                    words = reading(parsed)
+                    patterns[family].append(self._doc(words))
+                    self.phrases.setdefault(entry["name"], {})[family + ":" + " ".join(words)] = phrase
+            for family, docs in patterns.items():
+                if docs:
+                    self.matchers[family].add(entry["name"], docs)
         self.verbs = {str(v).lower() for v in self.settings["action_verbs"]}
-        self.headings = {str(word).lower(): section for section, words in self.settings["sections"].items()
-                         for word in words}
+        self.posting_headings = {str(h).lower() for h in self.settings.get("posting_sections", [])}
+        self.headings_map = {str(word).lower(): section for section, words in self.settings["sections"].items()
+                             for word in words}
+
+    def matches(self, doc) -> Dict[str, List[str]]:
+        """Each thing employers look for that the document names, with the curated phrases found."""
+        seen: Dict[str, List[str]] = {}
+        for family, readings in READINGS.items():
+            for reading in readings:
+                words = reading(doc)
+                read = self._doc(words)
+                spans = [Span(read, start, end, label=match_id) for match_id, start, end in self.matchers[family](read)]
+                for span in filter_spans(spans):  # the longest of overlapping matches ("ICD-10-CM")
+                    name, start, end = span.label_, span.start, span.end
+                    phrase = self.phrases[name].get(family + ":" + " ".join(words[start:end]))
+                    if phrase and phrase not in seen.setdefault(name, []):
+                        seen[name].append(phrase)
+        order = [entry["name"] for entry in self.settings["looks_for"]]
+        return {name: seen[name] for name in order if seen.get(name)}
+
+    def read_posting(self, text: str) -> Dict[str, Any]:
+        """What a job posting asks for of what employers look for, in its own words."""
+        seen = self.matches(self.nlp(text))
+        return {"kind": "posting", "asks": list(seen), "seen": seen}
+
+    def headings(self, text: str, known) -> set:
+        """The lines of `text` that are headings named in `known`."""
+        found = set()
+        for match in map(HEADING.match, text.splitlines()):
+            name = match.group(1).strip().lower().replace("\u2019", "'") if match else ""
+            if name in known:
+                found.add(name)
+        return found
+
+    def looks_like_posting(self, text: str) -> bool:
+        """Long enough, with at least two headings of a posting's parts, and more of those than
+        of a resume's."""
+        if len(text.split()) < int(self.settings["min_words"]) // 2:
+            return False
+        posting = len(self.headings(text, self.posting_headings))
+        return posting >= 2 and posting > len(self.headings(text, self.headings_map))
 
     def read(self, text: str) -> Dict[str, Any]:
         doc = self.nlp(text)
-        seen: Dict[str, List[str]] = {}
-        for words in (lemmas(doc), [t.lower_ for t in doc]):
-            for match_id, start, end in self.matcher(self._doc(words)):
-                name = self.nlp.vocab.strings[match_id]
-                phrase = self.phrases[name].get(" ".join(words[start:end]))
-                if phrase and phrase not in seen.setdefault(name, []):
-                    seen[name].append(phrase)
+        seen = self.matches(doc)
         order = [entry["name"] for entry in self.settings["looks_for"]]
         lines = [line for line in text.splitlines() if line.strip()]
         sections = []
         for line in lines:
             heading = HEADING.match(line)
-            section = self.headings.get(heading.group(1).strip().lower()) if heading else None
+            section = self.headings_map.get(heading.group(1).strip().lower()) if heading else None
             if section and section not in sections:
                 sections.append(section)
         content = [line for line in lines if not HEADING.match(line)]
@@ -119,7 +164,7 @@ class ResumeReader:
         """Long enough, with at least `min_sections` headings of a resume's parts."""
         if len(text.split()) < int(self.settings["min_words"]):
             return False
-        found = {self.headings.get(m.group(1).strip().lower()) for m in map(HEADING.match, text.splitlines()) if m}
+        found = {self.headings_map.get(m.group(1).strip().lower()) for m in map(HEADING.match, text.splitlines()) if m}
         return len(found - {None}) >= int(self.settings["min_sections"])
 
 
@@ -149,14 +194,20 @@ async def take(message: UserMessage, agent: Any) -> UserMessage:
     lines = sum(1 for line in text.splitlines() if line.strip())
     if text.startswith("/") or (len(text.split()) < ASKED_WORDS and lines < ASKED_LINES):
         return message
-    resume = reader()
-    if not resume.looks_like_resume(text) and await awaiting(agent, message.sender_id) != "resume":
+    read_with = reader()
+    if read_with.looks_like_posting(text):
+        kind = "posting"
+    elif read_with.looks_like_resume(text):
+        kind = "resume"
+    else:
+        kind = await awaiting(agent, message.sender_id)
+    if kind not in ("resume", "posting"):
         return message
     try:
-        findings = resume.read(text)
+        findings = read_with.read_posting(text) if kind == "posting" else read_with.read(text)
     except Exception:  # noqa: BLE001  (the text is still kept out of the conversation)
-        logger.exception("a resume for conversation %s could not be read", message.sender_id)
-        findings = {"kind": "resume", "unreadable": True}
+        logger.exception("a %s for conversation %s could not be read", kind, message.sender_id)
+        findings = {"kind": kind, "unreadable": True}
     metadata = dict(message.metadata or {})
     metadata[METADATA_KEY] = findings
     return UserMessage(f"/{CHECKED_INTENT}", message.output_channel, message.sender_id,

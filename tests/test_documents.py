@@ -90,3 +90,43 @@ def test_the_reply_names_what_it_shows_what_it_lacks_and_three_changes_with_thei
     assert reply.splitlines()[-1].startswith("Source")
     assert "Complete Medical Records Technician Career Guide" in reply.splitlines()[-1]
     assert len(reply.split()) < 150
+
+
+# Written for these tests: a posting of the kind the guides describe.
+POSTING = """Medical Records Technician - Riverside Health
+
+About the job
+Riverside Health is hiring a full-time Medical Records Technician for its outpatient clinics.
+
+Responsibilities
+- Maintain electronic health records in Epic and scan incoming paper charts
+- Process release of information requests in line with HIPAA
+- Audit records for completeness and accuracy
+
+Requirements
+- RHIT certification or eligible to sit for the exam
+- Knowledge of medical terminology and ICD-10-CM
+- Strong organizational skills and attention to detail
+"""
+
+
+def test_a_posting_is_told_from_a_resume_and_read_in_its_own_words(reader):
+    assert reader.looks_like_posting(POSTING) and not reader.looks_like_resume(POSTING)
+    assert not reader.looks_like_posting(RESUME)
+    found = reader.read_posting(POSTING)
+    assert found["asks"] == ["EHR systems", "medical terminology", "a certification", "accuracy",
+                             "HIPAA privacy", "coding systems", "data entry and records work", "organisation"]
+    assert "electronic health record" in found["seen"]["EHR systems"]
+    assert found["seen"]["coding systems"] == ["ICD-10-CM"]
+
+
+def test_a_posting_is_matched_against_the_resume_checked_before(action_store, reader):
+    from actions.documents import posting_reply
+
+    shows = reader.read(RESUME)["shows"]
+    reply = posting_reply(reader.read_posting(POSTING), shows)
+    assert reply.startswith("The posting asks for EHR systems, medical terminology, a certification")
+    assert "it doesn't show medical terminology, a certification, coding systems and organisation yet" in reply
+    assert '"ICD-10-CM"' in reply and "Source: Complete Medical Records Technician Career Guide" in reply
+    alone = posting_reply(reader.read_posting(POSTING), None)
+    assert "Paste your resume too" in alone

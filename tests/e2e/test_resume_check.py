@@ -56,3 +56,28 @@ def test_only_the_message_right_after_the_ask_is_taken_as_the_resume(coach):
     coach.reply("what is the median salary", sender)
     reply = coach.reply("One more thing.\nWhat does an RHIT earn?\nI live in Texas.", sender)
     assert "Your resume" not in reply, reply
+
+
+def test_a_posting_after_the_resume_is_matched_against_it_and_neither_is_kept(servers, coach):
+    from tests.test_documents import POSTING
+
+    sender = uuid.uuid4().hex
+    coach.reply(RESUME, sender)
+    assert "Paste the job posting" in coach.reply("does my resume match this job posting", sender)
+    reply = coach.reply(POSTING, sender)
+    assert reply.startswith("The posting asks for EHR systems"), reply
+    assert "it doesn't show medical terminology" in reply and '"ICD-10-CM"' in reply, reply
+    stored = stored_text(servers, sender)
+    for line in (RESUME + POSTING).splitlines():
+        words = line.strip("- ").strip()
+        if len(words.split()) >= 3:
+            assert json.dumps(words)[1:-1] not in stored, words
+
+
+def test_a_posting_alone_asks_for_the_resume_and_the_resume_then_answers_the_posting_too(coach):
+    from tests.test_documents import POSTING
+
+    sender = uuid.uuid4().hex
+    assert "Paste your resume too" in coach.reply(POSTING, sender)
+    reply = coach.reply(RESUME, sender)
+    assert "Of what the posting you showed me asks for, it doesn't show medical terminology" in reply, reply
