@@ -108,6 +108,28 @@ def posting_reply(findings: Dict[str, Any], resume_shows: Optional[List[str]]) -
     return "\n".join(lines + ([source] if source else []))
 
 
+def letter_reply(findings: Dict[str, Any]) -> str:
+    """What the letter names (the job, the employer), what it shows of what it should, its length."""
+    words, entries = wording_and_entries()
+    if findings.get("unreadable"):
+        return words["unreadable"]
+    named = [what for what, found in (("the job", findings.get("role")), ("the employer", findings.get("employer")))
+             if found]
+    missing_names = [what for what in ("job", "employer") if f"the {what}" not in named]
+    lines = [words["letter_names"].format(named=joined(named)) if named else words["letter_names_nothing"]]
+    if named and missing_names:
+        lines.append(words["letter_unnamed"].format(missing=joined(missing_names)))
+    shows = [name for name in findings.get("shows", []) if name in entries]
+    missing = [name for name in findings.get("missing", []) if name in entries]
+    if shows:
+        lines.append(words["letter_shows"].format(names=joined(shows)))
+    if missing:
+        lines.append(words["letter_missing"].format(names=joined(missing)))
+    lines.append(words["letter_length"].format(words=findings.get("words", 0)))
+    source = sources_line([applications()["letter"]["fact"]])
+    return "\n".join(lines + ([source] if source else []))
+
+
 class AskForDocument:
     """Asks for a document; the channel reads the next long message as one (its ASKING_ACTIONS).
     Not an Action itself, so that rasa-sdk registers only the two below."""
@@ -135,6 +157,12 @@ class ActionAskPosting(AskForDocument, Action):
     action_name, reply = "action_ask_posting", "ask_posting"
 
 
+class ActionAskLetter(AskForDocument, Action):
+    """'Can you check my cover letter?'"""
+
+    action_name, reply = "action_ask_letter", "ask_letter"
+
+
 class ActionCheckDocument(Action):
     """Answers a resume or posting the channel read (its findings are in the message's metadata)."""
 
@@ -146,6 +174,9 @@ class ActionCheckDocument(Action):
         findings = ((tracker.latest_message or {}).get("metadata") or {}).get(METADATA_KEY)
         if not isinstance(findings, dict):  # "/document_checked" typed by hand: nothing was read
             dispatcher.utter_message(text=applications()["replies"]["ask"])
+            return []
+        if findings.get("kind") == "letter":
+            dispatcher.utter_message(text=letter_reply(findings))
             return []
         if findings.get("kind") == "posting":
             dispatcher.utter_message(text=posting_reply(findings, tracker.get_slot(RESUME_SLOT)))

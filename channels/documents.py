@@ -30,7 +30,8 @@ APPLICATIONS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "applica
 CHECKED_INTENT = "document_checked"
 METADATA_KEY = "document_check"
 # The actions that ask for a document, and which: the next long message is then one.
-ASKING_ACTIONS = {"action_ask_resume": "resume", "action_ask_posting": "posting"}
+ASKING_ACTIONS = {"action_ask_resume": "resume", "action_ask_posting": "posting",
+                  "action_ask_letter": "letter"}
 # A line that is a heading: a few words, maybe followed by a colon, nothing else.
 HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z &/'\u2019]{1,40}?)\s*:?\s*$")
 # A figure in a line of results ("300 charts", "15%"), not a year or a phone number.
@@ -38,6 +39,9 @@ NUMBER = re.compile(r"(?<![\d(-])(?!(?:19|20)\d\d\b)\d[\d,.]*%?(?![\d)-])")
 WORD = re.compile(r"[A-Za-z]{2,}")
 # After the coach asked for a resume, a message this long (or of this many lines) is one.
 ASKED_WORDS, ASKED_LINES = 40, 3
+# "... position at Lakeside Clinic", "... join Riverside Health": an employer named by its name
+# (the recognizer's ORG is no guide here: it also takes HIPAA or Epic for one).
+EMPLOYER = re.compile(r"\b(?:at|join)\s+(?:the\s+)?[A-Z][\w&'-]+")
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d+[.)])\s*")
 
 
@@ -110,6 +114,30 @@ class ResumeReader:
                         seen[name].append(phrase)
         order = [entry["name"] for entry in self.settings["looks_for"]]
         return {name: seen[name] for name in order if seen.get(name)}
+
+    def looks_like_letter(self, text: str) -> bool:
+        """Long enough, opening as a letter does ("Dear ...") or closing as one ("Sincerely")."""
+        if len(text.split()) < int(self.settings["min_words"]):
+            return False
+        letter = self.settings["letter"]
+        lines = [line.strip().lower() for line in text.splitlines() if line.strip()]
+        opens = bool(lines) and lines[0].startswith(tuple(letter["openings"]))
+        closes = any(line.rstrip(",.!").startswith(tuple(letter["closings"])) for line in lines[-4:])
+        return opens or closes
+
+    def read_letter(self, text: str) -> Dict[str, Any]:
+        """What a cover letter names (the job, the employer) and shows of what it should."""
+        doc = self.nlp(text)
+        seen = self.matches(doc)
+        letter = self.settings["letter"]
+        folded = " ".join(t.lower_ for t in doc)
+        role = next((r for r in letter["roles"] if re.search(rf"\b{re.escape(str(r).lower())}\b", folded)), "")
+        employer = bool(EMPLOYER.search(text))
+        return {"kind": "letter", "role": bool(role), "employer": employer,
+                "shows": [n for n in letter["shows"] if n in seen],
+                "missing": [n for n in letter["shows"] if n not in seen],
+                "seen": {n: seen[n] for n in letter["shows"] if n in seen},
+                "words": sum(1 for token in doc if token.is_alpha)}
 
     def read_posting(self, text: str) -> Dict[str, Any]:
         """What a job posting asks for of what employers look for, in its own words."""
@@ -199,12 +227,15 @@ async def take(message: UserMessage, agent: Any) -> UserMessage:
         kind = "posting"
     elif read_with.looks_like_resume(text):
         kind = "resume"
+    elif read_with.looks_like_letter(text):
+        kind = "letter"
     else:
         kind = await awaiting(agent, message.sender_id)
-    if kind not in ("resume", "posting"):
+    readers = {"resume": read_with.read, "posting": read_with.read_posting, "letter": read_with.read_letter}
+    if kind not in readers:
         return message
     try:
-        findings = read_with.read_posting(text) if kind == "posting" else read_with.read(text)
+        findings = readers[kind](text)
     except Exception:  # noqa: BLE001  (the text is still kept out of the conversation)
         logger.exception("a %s for conversation %s could not be read", kind, message.sender_id)
         findings = {"kind": kind, "unreadable": True}

@@ -130,3 +130,40 @@ def test_a_posting_is_matched_against_the_resume_checked_before(action_store, re
     assert '"ICD-10-CM"' in reply and "Source: Complete Medical Records Technician Career Guide" in reply
     alone = posting_reply(reader.read_posting(POSTING), None)
     assert "Paste your resume too" in alone
+
+
+# Written for these tests: a letter for the posting above.
+LETTER = """Dear Hiring Manager,
+
+I am writing to apply for the Medical Records Technician position at Riverside Health. For two
+years I worked the front desk of a family clinic, where I updated patient records in Epic every
+day and kept every chart confidential under HIPAA. I am now finishing a health information
+technology certificate and will sit for the RHIT exam this spring.
+
+I take pride in careful, accurate work and would welcome the chance to bring it to your team.
+
+Sincerely,
+Jordan Avery
+"""
+
+
+def test_a_letter_is_told_from_a_resume_and_a_posting(reader):
+    assert reader.looks_like_letter(LETTER)
+    assert not reader.looks_like_resume(LETTER) and not reader.looks_like_posting(LETTER)
+    assert not reader.looks_like_letter(QUESTION)
+
+
+def test_a_letter_names_the_job_and_the_employer_and_shows_what_it_should(action_store, reader):
+    from actions.documents import letter_reply
+
+    found = reader.read_letter(LETTER)
+    assert found["role"] and found["employer"]
+    assert found["shows"] == ["EHR systems", "accuracy", "HIPAA privacy", "a certification"]
+    assert found["missing"] == ["medical terminology"]
+    reply = letter_reply(found)
+    assert reply.startswith("Your letter names the job and the employer.")
+    assert "Add medical terminology: the guides say" in reply and "words long" in reply
+    assert reply.splitlines()[-1].startswith("Source: Complete Medical Records Technician Career Guide")
+    unnamed = letter_reply(reader.read_letter(LETTER.replace("Medical Records Technician position at Riverside Health",
+                                                             "job you advertised")))
+    assert unnamed.startswith("Your letter doesn't name the job or the employer yet")

@@ -81,3 +81,17 @@ def test_a_posting_alone_asks_for_the_resume_and_the_resume_then_answers_the_pos
     assert "Paste your resume too" in coach.reply(POSTING, sender)
     reply = coach.reply(RESUME, sender)
     assert "Of what the posting you showed me asks for, it doesn't show medical terminology" in reply, reply
+
+
+def test_a_cover_letter_is_checked_and_not_kept(servers, coach):
+    from tests.test_documents import LETTER
+
+    sender = uuid.uuid4().hex
+    assert "Paste your cover letter" in coach.reply("can you check my cover letter", sender)
+    reply = coach.reply(LETTER, sender)
+    assert reply.startswith("Your letter names the job and the employer."), reply
+    assert "Add medical terminology" in reply, reply
+    stored = stored_text(servers, sender)
+    for line in LETTER.splitlines():
+        if len(line.split()) >= 3:
+            assert json.dumps(line.strip())[1:-1] not in stored, line
