@@ -162,7 +162,7 @@ def test_a_letter_names_the_job_and_the_employer_and_shows_what_it_should(action
     assert found["missing"] == ["medical terminology"]
     reply = letter_reply(found)
     assert reply.startswith("Your letter names the job and the employer.")
-    assert "Add medical terminology: the guides say" in reply and "words long" in reply
+    assert "Add medical terminology, which the guides say" in reply and "words long" in reply
     assert reply.splitlines()[-1].startswith("Source: Complete Medical Records Technician Career Guide")
     unnamed = letter_reply(reader.read_letter(LETTER.replace("Medical Records Technician position at Riverside Health",
                                                              "job you advertised")))
