@@ -23,6 +23,7 @@
   var MAX_LENGTH = 10000;       // characters in one message (the server's limit): room for a pasted resume
   var DOCUMENT_WORDS = 60;      // a message this long over several lines is a pasted document:
   var DOCUMENT_LINES = 3;       //   shown, but not kept in this browser's storage
+  var UNREACHABLE_AFTER = 3;    // failed connection attempts before the status says so plainly
   var MAX_STORED = 100;         // messages kept for the history restored after a reload
   var SOURCE_LINE = /^Source:/m;
   var LINK = /https?:\/\/[^\s<>"']+/g;
@@ -408,7 +409,9 @@
     var socket = window.io(this.serverUrl, { path: this.config.socketPath || "/socket.io" });
     this.socket = socket;
     this.setStatus("Connecting\u2026");
+    var failures = 0;
     socket.on("connect", function () {
+      failures = 0;
       self.confirmed = false;
       socket.emit("session_request", { session_id: self.sessionId });
     });
@@ -433,7 +436,11 @@
       if (reason === "io server disconnect") socket.connect();  // the client does not retry these
     });
     socket.on("connect_error", function () {
-      self.setStatus("Reconnecting\u2026");
+      failures += 1;
+      // A server that is down and one that refuses this page's origin look the same from here.
+      self.setStatus(failures < UNREACHABLE_AFTER ? "Reconnecting\u2026" :
+        "The coach can't be reached from this page. It may be down, or it may not accept this " +
+        "site (its CORS_ORIGINS setting). Still trying\u2026");
     });
   };
 

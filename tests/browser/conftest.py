@@ -44,6 +44,19 @@ def web_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def other_origin_url() -> Iterator[str]:
+    """web/ served on another free port: an origin the coach's server does not allow."""
+    handler = functools.partial(_QuietHandler, directory=str(ROOT / "web"))
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
 def servers(tmp_path_factory, knowledge_url, web_url) -> Iterator[Servers]:
     """Both servers with the project's credentials.yml; CORS allows the demo page's origin only."""
     running = Servers(tmp_path_factory.mktemp("servers"), knowledge_url, rasa_args=["--cors", web_url])

@@ -356,3 +356,11 @@ def test_a_pasted_resume_is_checked_and_not_kept_in_the_browser(request, size):
     assert "\n1. Medical terminology" in answer.inner_text()
     kept = json.dumps(widget.stored())
     assert "(a pasted document, not kept)" in kept and "Lakeside Family Clinic" not in kept
+
+
+def test_a_page_the_server_does_not_accept_says_so_instead_of_failing_silently(widget, other_origin_url):
+    """The demo page served from another origin than the one the server allows (CORS_ORIGINS)."""
+    widget.page.goto(widget.url.replace(widget.url.split("/index.html")[0], other_origin_url))
+    widget.launcher.click()
+    widget.page.locator(".cw-status", has_text="can't be reached from this page").wait_for(timeout=60_000)
+    assert widget.bot_messages.count() == 0
