@@ -7,9 +7,13 @@ client that retries can send the same `message_id` again: a message already reco
 that id is answered with its recorded replies instead of being taken twice. The check runs
 inside the conversation's lock, so a retry sent while the first request is still running waits
 for it and then gets its replies.
+
+`POST /webhooks/rest/document-text` gives the text of an attached .txt, .pdf or .docx (field
+`file`, multipart) for the widget to send as a message; it stores nothing (channels/attachments.py).
 """
 from __future__ import annotations
 
+import asyncio
 import inspect
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -22,10 +26,15 @@ from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.attachments import AttachmentError, extract_text
 from channels.guard import (StoreUnavailable, handle_turn, id_problem, message_problem, metadata_problem,
                             readable, watching_stores)
 from channels.limits import RateLimits, cap_request_body, rate_limited_message
 from channels.sessions import reserved_id_problem
+
+
+# The rate limits count attachments apart from any conversation's messages.
+DOCUMENT_SENDER = "document-text"
 
 
 def _body(request: Request) -> Dict[Text, Any]:
@@ -119,6 +128,24 @@ class CoachRestInput(RestInput):
                 return response.json({"status": "unavailable", "message": str(error)}, status=503,
                                      headers={"Retry-After": "2"})
             return response.json(collector.messages)
+
+        @webhook.route("/document-text", methods=["POST"])
+        async def document_text(request: Request) -> HTTPResponse:
+            """The text of an attached file, for the widget to send as a message (channels/attachments.py)."""
+            wait = limits.admit(DOCUMENT_SENDER, request.remote_addr or request.ip)
+            if wait:
+                return response.json({"status": "rate limited", "message": rate_limited_message(wait)},
+                                     status=429, headers={"Retry-After": str(wait)})
+            upload = (request.files or {}).get("file")
+            if not upload:
+                return response.json({"message": "Send the file as multipart form data, field 'file'."},
+                                     status=400)
+            try:  # a PDF can take a while: not on the event loop, which serves every conversation
+                text = await asyncio.get_running_loop().run_in_executor(
+                    None, extract_text, upload.name or "", upload.body or b"")
+            except AttachmentError as error:
+                return response.json({"message": str(error)}, status=415)
+            return response.json({"text": text})
 
         return webhook
 

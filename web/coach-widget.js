@@ -73,6 +73,9 @@
     ".cw-form { display: flex; gap: 8px; padding: 8px 12px 12px; border-top: 1px solid #e2e5ea; }",
     ".cw-input { flex: 1; min-width: 0; resize: none; font: inherit; padding: 8px; border: 1px solid #8a93a0;",
     "  border-radius: 6px; color: var(--cw-text); background: var(--cw-bg); }",
+    ".cw-attach { border: 1px solid #8a93a0; border-radius: 6px; padding: 0 8px; font: inherit;",
+    "  background: var(--cw-bg); color: var(--cw-text); cursor: pointer; }",
+    ".cw-file { display: none; }",
     ".cw-send { border: 0; border-radius: 6px; padding: 0 14px; font: inherit; font-weight: 600;",
     "  background: var(--cw-primary); color: var(--cw-on-primary); cursor: pointer; }",
     ".cw :focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }",
@@ -230,8 +233,19 @@
     this.input.placeholder = "Ask about pay, training, certification\u2026";
     var send = make("button", "cw-send", "Send");
     send.type = "submit";
+    // A resume, posting or letter as a file: its text is read on the server and sent as a message.
+    var attach = make("button", "cw-attach", "\uD83D\uDCCE");
+    attach.type = "button";
+    attach.title = "Attach a resume, job posting or cover letter (.txt, .pdf, .docx)";
+    attach.setAttribute("aria-label", attach.title);
+    this.file = make("input", "cw-file");
+    this.file.type = "file";
+    this.file.accept = ".txt,.pdf,.docx";
+    this.file.tabIndex = -1;
     form.appendChild(label);
     form.appendChild(this.input);
+    form.appendChild(attach);
+    form.appendChild(this.file);
     form.appendChild(send);
 
     this.panel.appendChild(header);
@@ -248,6 +262,12 @@
     this.launcher.addEventListener("click", function () { self.setOpen(self.panel.hidden); });
     close.addEventListener("click", function () { self.setOpen(false); self.launcher.focus(); });
     clear.addEventListener("click", function () { self.clear(); });
+    attach.addEventListener("click", function () { self.file.click(); });
+    this.file.addEventListener("change", function () {
+      var chosen = self.file.files && self.file.files[0];
+      self.file.value = "";
+      if (chosen) self.attach(chosen);
+    });
     this.panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { self.setOpen(false); self.launcher.focus(); }
     });
@@ -309,6 +329,29 @@
     var lines = text.split(/\n/).filter(function (line) { return line.trim(); }).length;
     var pasted = lines >= DOCUMENT_LINES && text.split(/\s+/).length >= DOCUMENT_WORDS;
     this.send(text, text, pasted);
+  };
+
+  // Sends an attached file's text, read on the server, as a message shown by the file's name.
+  Widget.prototype.attach = function (file) {
+    var self = this;
+    var body = new FormData();
+    body.append("file", file, file.name);
+    this.setStatus("Reading " + file.name + "\u2026");
+    fetch(this.serverUrl + "/webhooks/rest/document-text", { method: "POST", body: body })
+      .then(function (reply) {
+        return reply.json().then(function (data) { return { ok: reply.ok, data: data || {} }; });
+      })
+      .then(function (result) {
+        if (!result.ok || typeof result.data.text !== "string") {
+          self.setStatus(result.data.message || "That file could not be read; please paste its text.");
+          return;
+        }
+        self.setStatus("");
+        self.send(result.data.text, "\uD83D\uDCCE " + file.name, true);
+      })
+      .catch(function () {
+        self.setStatus("The file could not be sent; please try again or paste its text.");
+      });
   };
 
   // Shows `shown` as the user's message and sends `payload` (a button's payload, or the text);

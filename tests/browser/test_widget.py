@@ -310,6 +310,7 @@ def test_on_a_phone_nothing_covers_send_and_a_tap_sends(phone):
     phone.wait_for_bot("career coach")  # the greeting: the conversation is confirmed
     assert element_at_centre(phone, ".cw-send") == "cw-send"
     assert element_at_centre(phone, ".cw-input") == "cw-input"
+    assert element_at_centre(phone, ".cw-attach") == "cw-attach"
     phone.input.fill("what is the median salary")
     phone.page.locator(".cw-send").tap()
     phone.wait_for_bot("$47,190")
@@ -364,3 +365,23 @@ def test_a_page_the_server_does_not_accept_says_so_instead_of_failing_silently(w
     widget.launcher.click()
     widget.page.locator(".cw-status", has_text="can't be reached from this page").wait_for(timeout=60_000)
     assert widget.bot_messages.count() == 0
+
+
+@pytest.mark.parametrize("size", ["widget", "phone"])
+def test_an_attached_resume_is_read_and_checked(request, size, tmp_path):
+    from tests.test_attachments import LINES, docx_with
+
+    widget = request.getfixturevalue(size)
+    widget.open()
+    widget.wait_for_bot("career coach")
+    widget.ask("check my resume")
+    widget.wait_for_bot("Paste your resume")
+    resume = tmp_path / "Jordan Avery resume.docx"
+    resume.write_bytes(docx_with(LINES))
+    widget.page.locator(".cw-file").set_input_files(str(resume))
+    widget.wait_for_bot("Your resume shows EHR systems (Epic)", "Source:")
+    assert widget.user_messages.last.text_content() == "You: \N{PAPERCLIP} Jordan Avery resume.docx"
+    unreadable = tmp_path / "photo.png"
+    unreadable.write_bytes(b"\x89PNG not text")
+    widget.page.locator(".cw-file").set_input_files(str(unreadable))
+    widget.page.locator(".cw-status", has_text="Attach a .txt, .pdf or .docx").wait_for()

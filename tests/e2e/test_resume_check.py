@@ -95,3 +95,25 @@ def test_a_cover_letter_is_checked_and_not_kept(servers, coach):
     for line in LETTER.splitlines():
         if len(line.split()) >= 3:
             assert json.dumps(line.strip())[1:-1] not in stored, line
+
+
+def multipart(name: str, data: bytes) -> tuple:
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_an_attached_file_gives_back_its_text_or_the_reason_it_cannot(servers):
+    from tests.servers import post
+    from tests.test_attachments import LINES, pdf_with
+
+    url = f"{servers.coach.url}/webhooks/rest/document-text"
+    data, headers = multipart("resume.pdf", pdf_with(LINES))
+    status, body = post(url, data, headers=headers)
+    assert status == 200 and json.loads(body)["text"].startswith("Jordan Avery"), body[:300]
+    data, headers = multipart("resume.exe", b"MZ")
+    status, body = post(url, data, headers=headers)
+    assert status == 415 and "Attach a .txt, .pdf or .docx" in json.loads(body)["message"]
+    status, body = post(url, b"{}")
+    assert status == 400
