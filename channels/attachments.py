@@ -15,8 +15,9 @@ from typing import Callable, Dict
 
 from channels.guard import MAX_MESSAGE_CHARS
 
-# A resume is a page or two; a larger file is not one (and its parsing costs more).
-MAX_FILE_BYTES = 2_000_000
+# A resume is a page or two; a larger file is not one (and its parsing costs more). The request
+# that carries it is capped at 1,000,000 bytes anyway (channels/limits.py, COACH_MAX_REQUEST_BYTES).
+MAX_FILE_BYTES = 1_000_000
 
 
 class AttachmentError(ValueError):
@@ -72,7 +73,7 @@ def extract_text(filename: str, data: bytes) -> str:
     if not data:
         raise AttachmentError("That file is empty.")
     if len(data) > MAX_FILE_BYTES:
-        raise AttachmentError("That file is larger than 2 MB; a resume or letter is much smaller.")
+        raise AttachmentError("That file is larger than 1 MB; a resume or letter is much smaller.")
     text = "\n".join(line.rstrip() for line in READERS[suffix](data).replace("\x00", "").splitlines()).strip()
     if not text:
         raise AttachmentError("There is no text in that file (a scanned image?); please paste the text.")

@@ -62,7 +62,7 @@ def test_a_docx_gives_its_tables_too():
     ("resume.pdf", b"%PDF-1.4 this is not really a pdf", "could not be read"),
     ("resume.docx", b"PK not a zip", "could not be read"),
     ("resume.txt", b"", "empty"),
-    ("resume.txt", b"x" * (MAX_FILE_BYTES + 1), "larger than 2 MB"),
+    ("resume.txt", b"x" * (MAX_FILE_BYTES + 1), "larger than 1 MB"),
     ("resume.pdf", pdf_with([]), "no text"),
 ])
 def test_a_file_that_cannot_be_read_is_refused_with_the_reason(name, data, says):

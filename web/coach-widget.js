@@ -23,6 +23,7 @@
   var MAX_LENGTH = 10000;       // characters in one message (the server's limit): room for a pasted resume
   var DOCUMENT_WORDS = 60;      // a message this long over several lines is a pasted document:
   var DOCUMENT_LINES = 3;       //   shown, but not kept in this browser's storage
+  var MAX_FILE_BYTES = 1000000; // an attached file (the server's request limit)
   var UNREACHABLE_AFTER = 3;    // failed connection attempts before the status says so plainly
   var MAX_STORED = 100;         // messages kept for the history restored after a reload
   var SOURCE_LINE = /^Source:/m;
@@ -334,6 +335,10 @@
   // Sends an attached file's text, read on the server, as a message shown by the file's name.
   Widget.prototype.attach = function (file) {
     var self = this;
+    if (file.size > MAX_FILE_BYTES) {
+      this.setStatus("That file is larger than 1 MB; a resume or letter is much smaller.");
+      return;
+    }
     var body = new FormData();
     body.append("file", file, file.name);
     this.setStatus("Reading " + file.name + "\u2026");
