@@ -167,3 +167,12 @@ def test_a_letter_names_the_job_and_the_employer_and_shows_what_it_should(action
     unnamed = letter_reply(reader.read_letter(LETTER.replace("Medical Records Technician position at Riverside Health",
                                                              "job you advertised")))
     assert unnamed.startswith("Your letter doesn't name the job or the employer yet")
+
+
+def test_every_reason_names_a_fact_that_exists_and_every_letter_item_is_on_the_list():
+    from knowledge.schema import load_facts
+
+    settings = documents.applications()
+    ids = {fact.id for fact in load_facts()}
+    assert {entry["fact"] for entry in settings["looks_for"]} | {settings["letter"]["fact"]} <= ids
+    assert set(settings["letter"]["shows"]) <= {entry["name"] for entry in settings["looks_for"]}
