@@ -11,6 +11,8 @@ from tests.browser.conftest import SCREENSHOT_ENV
 from tests.servers import post
 
 RESTART_TIMEOUT = 900  # s
+# Where the phone-sized screenshot of the resume check is written, when this names a file.
+RESUME_SCREENSHOT_ENV = "RESUME_SCREENSHOT"
 
 
 def user_texts(events: list) -> list:
@@ -355,6 +357,9 @@ def test_a_pasted_resume_is_checked_and_not_kept_in_the_browser(request, size):
     widget.ask(RESUME)
     answer = widget.wait_for_bot("Your resume shows EHR systems (Epic)", "Source:")
     assert "\n1. Medical terminology" in answer.inner_text()
+    if size == "phone" and os.environ.get(RESUME_SCREENSHOT_ENV):  # docs/resume-check-phone.png
+        widget.settle()
+        widget.page.screenshot(path=os.environ[RESUME_SCREENSHOT_ENV])
     kept = json.dumps(widget.stored())
     assert "(a pasted document, not kept)" in kept and "Lakeside Family Clinic" not in kept
 
