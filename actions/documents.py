@@ -8,34 +8,25 @@ most, each with its reason, and cites the guides behind them in one source line.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import joined
+from actions.replies import joined, source_line
 from actions.store import store
+from knowledge.applications import METADATA_KEY, applications
 
-APPLICATIONS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "applications.yml"
-METADATA_KEY = "document_check"  # as channels/documents.py sets it
 # What the conversation keeps of a checked resume and posting: names from the curated list only.
 RESUME_SLOT, POSTING_SLOT = "resume_shows", "posting_asks"
 CHANGES = 3
 
 
-@lru_cache(maxsize=1)
-def applications() -> Dict[str, Any]:
-    return yaml.safe_load(APPLICATIONS_FILE.read_text(encoding="utf-8"))
-
-
 def sources_line(fact_ids: List[str]) -> str:
-    """One line naming each guide behind the facts used, once."""
-    titles = dict.fromkeys(f.source.title for f in store().facts_by_id(fact_ids))
-    return f"Source{'s' if len(titles) > 1 else ''}: {'; '.join(titles)}." if titles else ""
+    """The replies' one source line (actions/replies.py) for the facts behind a check's reasons."""
+    facts = store().facts_by_id(fact_ids)
+    return source_line(facts) if facts else ""
 
 
 def example(name: str, seen: List[str]) -> str:

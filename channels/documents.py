@@ -16,19 +16,16 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-import yaml
 from rasa.core.channels.channel import UserMessage
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from knowledge.applications import CHECKED_INTENT, METADATA_KEY, applications
+
 logger = logging.getLogger(__name__)
 
-APPLICATIONS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "applications.yml"
-CHECKED_INTENT = "document_checked"
-METADATA_KEY = "document_check"
 # The actions that ask for a document, and which: the next long message is then one.
 ASKING_ACTIONS = {"action_ask_resume": "resume", "action_ask_posting": "posting",
                   "action_ask_letter": "letter"}
@@ -43,11 +40,6 @@ ASKED_WORDS, ASKED_LINES = 40, 3
 # (the recognizer's ORG is no guide here: it also takes HIPAA or Epic for one).
 EMPLOYER = re.compile(r"\b(?:at|join)\s+(?:the\s+)?[A-Z][\w&'-]+")
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d+[.)])\s*")
-
-
-@lru_cache(maxsize=1)
-def applications(path: Path = APPLICATIONS_FILE) -> Dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def spacy_language():
