@@ -1,11 +1,12 @@
-"""A pasted resume is read here, in the channel, and never reaches the conversation store.
+"""A pasted resume, job posting or cover letter is read here, in the channel, and never reaches
+the conversation store.
 
 Every channel's turn runs through `channels/guard.py`'s `handle_turn`, which asks `take` first.
-A message is taken as a resume when it is long enough and has the headings of one (or the coach
-asked for one in its last turn). spaCy reads it
-(`read_resume`): a PhraseMatcher on lowercased lemmas finds what the guides say employers look
-for (`knowledge/applications.yml`), the headings give its sections, and its lines the results
-with numbers and the lines that start with an action verb. The turn then goes on as the message
+A message is taken as a document when it is long enough and has the headings of a posting or a
+resume, or a letter's opening or closing (or the coach asked for one in its last turn). spaCy
+reads it (`DocumentReader`): PhraseMatchers find what the guides say employers look for
+(`knowledge/applications.yml`); for a resume the headings give its sections, and its lines the
+results with figures and the lines that start with an action verb. The turn then goes on as the message
 `/document_checked` whose metadata holds only those findings: the names from the curated list,
 counts and section names, never a word of the text itself. Rasa stores that message, the actions
 answer from it (`actions/documents.py`), and the text is gone when the turn ends: it is not in the
@@ -57,8 +58,8 @@ READINGS = {"folded": (lemmas, lambda doc: [t.lower_ for t in doc]),
             "cased": (lambda doc: [t.text for t in doc], lambda doc: [t.lemma_ for t in doc])}
 
 
-class ResumeReader:
-    """What a resume shows of what employers look for, read by lemma whatever the case."""
+class DocumentReader:
+    """What a resume, posting or letter shows of what employers look for."""
 
     def __init__(self, nlp, settings: Optional[Dict[str, Any]] = None):
         from spacy.matcher import PhraseMatcher
@@ -136,45 +137,41 @@ class ResumeReader:
         seen = self.matches(self.nlp(text))
         return {"kind": "posting", "asks": list(seen), "seen": seen}
 
-    def headings(self, text: str, known) -> set:
-        """The lines of `text` that are headings named in `known`."""
-        found = set()
-        for match in map(HEADING.match, text.splitlines()):
-            name = match.group(1).strip().lower().replace("\u2019", "'") if match else ""
-            if name in known:
-                found.add(name)
-        return found
+    @staticmethod
+    def headings(text: str) -> List[str]:
+        """The lines of `text` that read as headings, lowercased, in order ("what we're looking for")."""
+        return [match.group(1).strip().lower().replace("\u2019", "'")
+                for match in map(HEADING.match, text.splitlines()) if match]
+
+    def sections(self, text: str) -> List[str]:
+        """The resume parts its headings name, in order, each once."""
+        return list(dict.fromkeys(self.headings_map[h] for h in self.headings(text) if h in self.headings_map))
 
     def looks_like_posting(self, text: str) -> bool:
         """Long enough, with at least two headings of a posting's parts, and more of those than
         of a resume's."""
         if len(text.split()) < int(self.settings["min_words"]) // 2:
             return False
-        posting = len(self.headings(text, self.posting_headings))
-        return posting >= 2 and posting > len(self.headings(text, self.headings_map))
+        headings = set(self.headings(text))
+        posting = len(headings & self.posting_headings)
+        return posting >= 2 and posting > len(headings & self.headings_map.keys())
 
     def read(self, text: str) -> Dict[str, Any]:
         doc = self.nlp(text)
         seen = self.matches(doc)
         order = [entry["name"] for entry in self.settings["looks_for"]]
-        lines = [line for line in text.splitlines() if line.strip()]
-        sections = []
-        for line in lines:
-            heading = HEADING.match(line)
-            section = self.headings_map.get(heading.group(1).strip().lower()) if heading else None
-            if section and section not in sections:
-                sections.append(section)
-        content = [line for line in lines if not HEADING.match(line)]
+        content = [line for line in text.splitlines() if line.strip() and not HEADING.match(line)]
         # A line of experience that starts with a verb ("Scanned 300 charts"), read in its line.
         starts = (BULLET.sub("", line).strip() for line in content)  # lowercased: "Kept" is no name
-        verbs = sum(1 for parsed in self.nlp.pipe(line[:1].lower() + line[1:] for line in starts)
+        verbs = sum(1 for parsed in self.nlp.pipe((line[:1].lower() + line[1:] for line in starts),
+                                                  disable=["ner", "amounts"])  # lemmas only
                     if len(parsed) and parsed[0].is_alpha and parsed[0].lemma_.lower() in self.verbs)
         return {
             "kind": "resume",
             "shows": [name for name in order if seen.get(name)],
             "seen": {name: seen[name] for name in order if seen.get(name)},
             "missing": [name for name in order if not seen.get(name)],
-            "sections": sections,
+            "sections": self.sections(text),
             "numbers": sum(1 for line in content if NUMBER.search(line) and len(WORD.findall(line)) >= 3),
             "verbs": verbs,
             "words": sum(1 for token in doc if token.is_alpha),
@@ -184,13 +181,12 @@ class ResumeReader:
         """Long enough, with at least `min_sections` headings of a resume's parts."""
         if len(text.split()) < int(self.settings["min_words"]):
             return False
-        found = {self.headings_map.get(m.group(1).strip().lower()) for m in map(HEADING.match, text.splitlines()) if m}
-        return len(found - {None}) >= int(self.settings["min_sections"])
+        return len(self.sections(text)) >= int(self.settings["min_sections"])
 
 
 @lru_cache(maxsize=1)
-def reader() -> ResumeReader:
-    return ResumeReader(spacy_language())
+def reader() -> DocumentReader:
+    return DocumentReader(spacy_language())
 
 
 async def awaiting(agent: Any, sender_id: Text) -> Optional[Text]:
