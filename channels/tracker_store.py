@@ -166,7 +166,7 @@ class CoachSQLTrackerStore(SQLTrackerStore):
             yield session
             session.commit()
 
-    def _events_statement(self, sender_id: Text, all_sessions: bool) -> sa.sql.Select:
+    def _events_statement(self, all_sessions: bool) -> sa.sql.Select:
         """The row id and stored JSON of a conversation's events, oldest first: Rasa's `_event_query`."""
         return self._statements["all_sessions" if all_sessions else "latest_session"]
 
@@ -201,7 +201,7 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         with self._transaction() as session:
             events = None if all_sessions else self._remembered(session, sender_id)
             if events is None:
-                rows = session.execute(self._events_statement(sender_id, all_sessions),
+                rows = session.execute(self._events_statement(all_sessions),
                                        {"sender_id": sender_id}).all()
                 events = [json.loads(row.data) for row in rows]
                 if not all_sessions:
