@@ -134,8 +134,8 @@ def cpu_ratio(figures: Dict, stock: Dict) -> Optional[float]:
 
 def cpu_per_message(level: Dict) -> str:
     """CPU ms all the bot's server processes spent per message: less disturbed by other load."""
-    cpu = level.get("cpu_ms_per_message")
-    return f"{sum(cpu.values()):.0f}" if cpu else "-"
+    cpu = cpu_ms(level)
+    return f"{cpu:.0f}" if cpu is not None else "-"
 
 
 def table(report: Dict) -> str:
