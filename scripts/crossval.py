@@ -6,8 +6,8 @@
 This is `rasa test nlu --cross-validation` done fold by fold, so that each fold's training
 waits on the shared training lock (other trainings on the machine run between folds) and
 every run splits the data the same way (a fixed seed), which makes two pipelines comparable.
-The report is Rasa's own: intent_report.json, DIETClassifier_report.json (per-entity
-precision, recall and F1), intent_confusion_matrix.png, the error lists, and a summary
+The report is Rasa's own: intent_report.json, the entity extractor's report
+(StoredCRFEntityExtractor_report.json: per-entity precision, recall and F1), intent_confusion_matrix.png, the error lists, and a summary
 (summary.md, summary.json) with the goals. A run whose config, data and settings are
 unchanged since the last one is reused, unless --fresh.
 """
@@ -164,7 +164,7 @@ def fingerprint(config_path: Path, nlu_path: Path, folds: int, seed: int) -> str
     return digest.hexdigest()[:16]
 
 
-# -- training under the shared lock ---------------------------------------------------------
+# -- the folds: split, trained under the shared lock, scored -----------------------------------
 @contextmanager
 def training_lock(path: Path = TRAIN_LOCK) -> Iterator[float]:
     """Holds the same lock as `flock /tmp/coach-train.lock rasa train`; yields the wait in s."""
