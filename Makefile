@@ -135,6 +135,7 @@ test-cli: $(MODEL) build/knowledge.stamp
 .PHONY: test-browser
 test-browser: $(MODEL) build/knowledge.stamp
 	scripts/ensure_chromium.sh
+	scripts/ensure_webchat.sh
 	$(PYTHON) -m pytest -q tests/browser
 
 bench-train: $(VENV)/.installed

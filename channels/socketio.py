@@ -15,6 +15,14 @@ python-socketio an empty `cors_allowed_origins`, which switches engine.io's own 
 the HTTP side's CORS headers come from Sanic-CORS; giving the same list to engine.io too would
 send every allowed browser two `Access-Control-Allow-Origin` headers, which it refuses.)
 
+Replies (`CoachSocketIOOutput`): the coach's text is plain lines, and the project's widget shows
+it as such; rasa-webchat and other clients of this channel render it as Markdown, which joins
+single lines into one paragraph and reads "1. " or "- " at a line's start as a list that swallows
+the lines after it. So each line ends in a Markdown hard break (two spaces, which plain text does
+not show), a list marker's space is a no-break space, which Markdown does not take for one, and
+a quote's ">" is escaped: the lines come out as written in both. Rasa's own split of a text into messages at blank lines
+is kept.
+
 A malformed `user_uttered` payload (not an object, a message that is not text or is too long,
 metadata that is not an object, nests too deeply or is too large, no session id) is answered
 with a `bot_uttered` message saying what is wrong, instead of an exception in the server's log
@@ -26,7 +34,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -42,6 +51,35 @@ logger = logging.getLogger(__name__)
 
 NOT_THIS_SESSION = "this 'session_id' was not given to this connection (send session_request first)"
 ORIGIN_REFUSED = "{origin} may not open a socket to the coach: it is not one of the allowed origins"
+ORIGIN_NOT_ALLOWED = ("socket.io connection from origin %r refused: it is not one of the allowed origins "
+                      "(add it to CORS_ORIGINS)")
+MAX_NOTED_ORIGINS = 100  # origins logged as refused, each once, so that no one can fill the log
+
+
+# The start of a line Markdown reads as a list item or a heading, up to the space after it, and
+# a quote's marker, which needs no space after it (escaped instead).
+MARKDOWN_MARKER = re.compile(r"^([ \t]*(?:[-+*]|#{1,6}|\d{1,9}[.)])) ", re.MULTILINE)
+QUOTE_MARKER = re.compile(r"^([ \t]*)>", re.MULTILINE)
+HARD_BREAK = "  \n"
+
+
+def survives_markdown(text: Text) -> Text:
+    """`text` that a Markdown renderer shows line for line as it is written (see the docstring)."""
+    def one(part: Text) -> Text:
+        part = QUOTE_MARKER.sub(r"\1\\>", MARKDOWN_MARKER.sub("\\1\u00a0", part))
+        return HARD_BREAK.join(part.split("\n"))
+    return "\n\n".join(one(part) for part in text.split("\n\n"))
+
+
+class CoachSocketIOOutput(SocketIOOutput):
+    """Rasa's Socket.IO output with its text made safe for the clients that render Markdown."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, survives_markdown(text), **kwargs)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        await super().send_text_with_buttons(recipient_id, survives_markdown(text), buttons, **kwargs)
 
 
 def allowed_origin(app: Any, path: Text, origin: Text, environ: Dict) -> bool:
@@ -104,6 +142,8 @@ class CoachSocketIOInput(SocketIOInput):
         self._sessions = SessionIds.from_environment()
         self._limits = RateLimits.from_environment()
         self._rasa_connect = self.sio.handlers[self.namespace or "/"]["connect"]
+        self._refused_origins: Set[Text] = set()
+        self.sio.eio.handle_request = self._noting_refused_origins(self.sio.eio.handle_request)
         webhook.listener("before_server_start")(self._start)
         for event, handler in (("connect", self._connect), ("session_request", self._session_request),
                                (self.user_message_evt, self._handle_message)):
@@ -114,13 +154,28 @@ class CoachSocketIOInput(SocketIOInput):
         self._app = sanic_app
         cap_request_body(sanic_app)
 
+    def _noting_refused_origins(self, handle_request: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        """Engine.io's request handler, logging once per origin a page the server does not allow.
+
+        A browser opens a socket with long-polling requests whose answers it then withholds from
+        a page whose origin CORS does not allow, so such a page never gets as far as `_connect`
+        and its socket fails in the visitor's browser alone; this names it in the server's log."""
+        async def handle(request: Any, *args: Any, **kwargs: Any) -> Any:
+            origin = request.headers.get("origin")
+            if origin and origin not in self._refused_origins and len(self._refused_origins) < MAX_NOTED_ORIGINS:
+                if not allowed_origin(self._app, self.socketio_path or "/socket.io", origin, _environ(request)):
+                    self._refused_origins.add(origin)
+                    logger.warning(ORIGIN_NOT_ALLOWED, origin)
+            return await handle_request(request, *args, **kwargs)
+        return handle
+
     async def _say(self, sid: Text, text: Text) -> None:
         await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
 
     async def _connect(self, sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
         origin = environ.get("HTTP_ORIGIN")
         if origin and not allowed_origin(self._app, self.socketio_path or "/socket.io", origin, environ):
-            logger.info("socket.io connection from origin %r refused", origin)
+            logger.warning(ORIGIN_NOT_ALLOWED, origin)
             raise ConnectionRefusedError(ORIGIN_REFUSED.format(origin=origin))
         if not await self._rasa_connect(sid, environ, auth):  # Rasa's: the jwt_key check, if set
             return False
@@ -159,12 +214,21 @@ class CoachSocketIOInput(SocketIOInput):
             logger.info("socket.io message from %s over the rate limit", sid)
             await self._say(sid, rate_limited_message(wait))
             return
-        message = UserMessage(data["message"], SocketIOOutput(self.sio, self.bot_message_evt), sender_id,
+        message = UserMessage(data["message"], CoachSocketIOOutput(self.sio, self.bot_message_evt), sender_id,
                               input_channel=self.name(), metadata=data.get(self.metadata_key))
         try:
             await self._turn(message)
         except StoreUnavailable as error:
             await self._say(sid, str(error))
+
+
+def _environ(request: Any) -> Dict[Text, Text]:
+    """The parts of a WSGI environ that `_own_origins` reads, from a Sanic request."""
+    environ = {"HTTP_HOST": request.headers.get("host") or "", "wsgi.url_scheme": request.scheme or "http"}
+    for header in ("x-forwarded-proto", "x-forwarded-host"):
+        if request.headers.get(header):
+            environ["HTTP_" + header.upper().replace("-", "_")] = request.headers[header]
+    return environ
 
 
 def _address(environ: Dict) -> Optional[Text]:

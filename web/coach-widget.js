@@ -441,7 +441,13 @@
 
   Widget.prototype.receive = function (data) {
     if (!data || typeof data !== "object") return;
-    var text = typeof data.text === "string" ? data.text : "";
+    // The server writes its lines so that Markdown clients keep them (channels/socketio.py: a
+    // hard break at each line's end, a no-break space after a list marker, a quote's ">"
+    // escaped); shown as plain text here, they are the lines as written.
+    var text = (typeof data.text === "string" ? data.text : "")
+      .replace(/ {2}\n/g, "\n")
+      .replace(/^([ \t]*(?:[-+*]|#{1,6}|\d{1,9}[.)]))\u00a0/gm, "$1 ")
+      .replace(/^([ \t]*)\\>/gm, "$1>");
     var buttons = (data.quick_replies || data.buttons || []).filter(function (button) {
       return button && button.title !== undefined && button.payload !== undefined;
     }).map(function (button) {

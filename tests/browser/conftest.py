@@ -2,6 +2,7 @@
 to the real coach over Socket.IO, with web/ served on a free local port."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
@@ -29,24 +30,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def web_url() -> Iterator[str]:
-    """web/ served as `make run` serves it, on a free port of this machine."""
-    handler = functools.partial(_QuietHandler, directory=str(ROOT / "web"))
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="session")
-def other_origin_url() -> Iterator[str]:
-    """web/ served on another free port: an origin the coach's server does not allow."""
-    handler = functools.partial(_QuietHandler, directory=str(ROOT / "web"))
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """`directory` served on a free port of this machine, as its http:// origin."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -57,9 +44,61 @@ def other_origin_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory, knowledge_url, web_url) -> Iterator[Servers]:
-    """Both servers with the project's credentials.yml; CORS allows the demo page's origin only."""
-    running = Servers(tmp_path_factory.mktemp("servers"), knowledge_url, rasa_args=["--cors", web_url])
+def web_url() -> Iterator[str]:
+    """web/ served as `make run` serves it, on a free port of this machine."""
+    with serving(ROOT / "web") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def other_origin_url() -> Iterator[str]:
+    """web/ served on another free port: an origin the coach's server does not allow."""
+    with serving(ROOT / "web") as url:
+        yield url
+
+
+# rasa-webchat, the standard Rasa widget, as scripts/ensure_webchat.sh fetched it from npm.
+WEBCHAT_BUNDLE = ROOT / "build" / "rasa-webchat" / "rasa-webchat-1.0.1.js"
+# A site owner's page with rasa-webchat on it, as its README shows, talking to ?server=.
+WEBCHAT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A site with rasa-webchat</title></head>
+<body><h1>A site with rasa-webchat</h1>
+<script src="rasa-webchat.js"></script>
+<script>
+  window.WebChat.default({
+    socketUrl: new URLSearchParams(location.search).get("server"),
+    socketPath: "/socket.io/",
+    initPayload: "/greet",
+    title: "Career coach",
+    params: {storage: "session"}
+  }, null);
+</script></body></html>
+"""
+
+
+@pytest.fixture(scope="session")
+def webchat_site(tmp_path_factory) -> Path:
+    """A site owner's page with rasa-webchat 1.0.1 on it."""
+    site = tmp_path_factory.mktemp("webchat-site")
+    (site / "index.html").write_text(WEBCHAT_PAGE, encoding="utf-8")
+    if WEBCHAT_BUNDLE.is_file():
+        shutil.copy(WEBCHAT_BUNDLE, site / "rasa-webchat.js")
+    return site
+
+
+@pytest.fixture(scope="session")
+def webchat_url(webchat_site) -> Iterator[str]:
+    """The rasa-webchat page, served from an origin the server allows."""
+    with serving(webchat_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, knowledge_url, web_url, webchat_url) -> Iterator[Servers]:
+    """Both servers with the project's credentials.yml; CORS allows the demo page's origin and the
+    rasa-webchat page's, as CORS_ORIGINS would list a site owner's."""
+    running = Servers(tmp_path_factory.mktemp("servers"), knowledge_url,
+                      rasa_args=["--cors", web_url, webchat_url])
     try:
         yield running.start()
     finally:

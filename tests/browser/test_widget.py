@@ -13,6 +13,8 @@ from tests.servers import post
 RESTART_TIMEOUT = 900  # s
 # Where the phone-sized screenshot of the resume check is written, when this names a file.
 RESUME_SCREENSHOT_ENV = "RESUME_SCREENSHOT"
+# ... and of the readiness assessment.
+READINESS_SCREENSHOT_ENV = "READINESS_SCREENSHOT"
 
 
 def user_texts(events: list) -> list:
@@ -98,7 +100,7 @@ def test_a_sourced_answer_can_be_rated(widget):
     greeting = widget.bot_messages.filter(has_text="career coach").first
     assert greeting.get_by_role("button", name="Helpful", exact=True).count() == 0
     assert [b.text_content() for b in greeting.get_by_role("button").all()] == \
-        ["Make me a plan", "Check my skills", "Practise an interview"]
+        ["Make me a plan", "Check my skills", "Practise an interview", "How ready am I?"]
 
 
 def test_the_conversation_survives_a_reload(widget):
@@ -345,13 +347,18 @@ def test_the_demo_page_has_an_icon(widget):
     assert widget.page.evaluate("!!document.querySelector('link[rel~=icon]')")
 
 
+def greeted(widget):
+    """The widget opened, once the coach's greeting is in."""
+    widget.open()
+    widget.wait_for_bot("career coach")
+    return widget
+
+
 @pytest.mark.parametrize("size", ["widget", "phone"])
 def test_a_pasted_resume_is_checked_and_not_kept_in_the_browser(request, size):
     from tests.test_documents import RESUME
 
-    widget = request.getfixturevalue(size)
-    widget.open()
-    widget.wait_for_bot("career coach")
+    widget = greeted(request.getfixturevalue(size))
     widget.ask("check my resume")
     widget.wait_for_bot("Paste your resume")
     widget.ask(RESUME)
@@ -376,9 +383,7 @@ def test_a_page_the_server_does_not_accept_says_so_instead_of_failing_silently(w
 def test_an_attached_resume_is_read_and_checked(request, size, tmp_path):
     from tests.test_attachments import LINES, docx_with
 
-    widget = request.getfixturevalue(size)
-    widget.open()
-    widget.wait_for_bot("career coach")
+    widget = greeted(request.getfixturevalue(size))
     widget.ask("check my resume")
     widget.wait_for_bot("Paste your resume")
     resume = tmp_path / "Jordan Avery resume.docx"
@@ -390,3 +395,21 @@ def test_an_attached_resume_is_read_and_checked(request, size, tmp_path):
     unreadable.write_bytes(b"\x89PNG not text")
     widget.page.locator(".cw-file").set_input_files(str(unreadable))
     widget.page.locator(".cw-status", has_text="Attach a .txt, .pdf or .docx").wait_for()
+
+
+@pytest.mark.parametrize("size", ["widget", "phone"])
+def test_the_readiness_assessment_asks_with_buttons_and_answers_with_steps(request, size):
+    widget = greeted(request.getfixturevalue(size))
+    widget.ask("how ready am i for a records job?")
+    for question, button in (("what schooling", "Some college"), ("healthcare before", "Not yet"),
+                             ("credential such as", "Studying for one")):
+        asked = widget.wait_for_bot(question)
+        asked.get_by_role("button", name=button).click()
+    answer = widget.wait_for_bot("Your readiness for an entry-level role", "Sources:")
+    shown = answer.inner_text()
+    assert "\n1. Finish a certificate" in shown and "\n3. " in shown, shown
+    assert [b.text_content() for b in answer.get_by_role("button").all()][:3] == \
+        ["Check my skills", "Practise an interview", "Check my resume"]
+    if size == "phone" and os.environ.get(READINESS_SCREENSHOT_ENV):  # docs/readiness-phone.png
+        widget.settle()
+        widget.page.screenshot(path=os.environ[READINESS_SCREENSHOT_ENV])

@@ -51,3 +51,17 @@ def test_a_conversation_in_the_shell_with_buttons_and_a_pasted_resume(servers):
         assert checked.count("Coach:") == 1, checked  # one message, not one per line
     finally:
         assert shell.close() == 0
+
+
+def test_the_readiness_assessment_in_the_shell_by_numbered_buttons(servers):
+    shell = Shell(servers.rasa_port)
+    try:
+        shell.send("hello", "4) How ready am I?")
+        assert "1) High school or GED" in shell.send("4", "5) A bachelor's degree")  # the greeting's button 4
+        shell.send("3", "2) Not yet")  # a certificate; then "worked in healthcare?"
+        shell.send("1", "3) Not yet")  # yes; then "a credential?"
+        result = shell.send("2", "Sources:")  # studying for one
+        assert "Coach: Your readiness for an entry-level role: ready to apply, 75 of 100." in result, result
+        assert "1. Sit your exam: " in result and "1) Check my skills" in result, result
+    finally:
+        assert shell.close() == 0
