@@ -63,7 +63,16 @@ class CoachSlackBot(SlackBot):
         # Rasa sends as_user=True, a legacy argument that Slack may refuse from the bot token of
         # an app made today (invalid_arguments); a bot token posts as the app anyway.
         kwargs.pop("as_user", None)
+        if "blocks" not in kwargs and isinstance(kwargs.get("text"), str):
+            kwargs["text"] = mrkdwn_text(kwargs["text"])
         await super()._post_message(channel, **kwargs)
+
+
+def mrkdwn_text(text: Text) -> Text:
+    """Text as Slack's mrkdwn shows it as written: "&", "<" and ">" escaped, as Slack asks, so
+    that no "<...>" reads as a link or a mention. (The coach's lines, bullets and numbers are
+    mrkdwn already; a message with buttons goes as plain_text blocks, which need none of this.)"""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class SeenMessages:

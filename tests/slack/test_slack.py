@@ -220,3 +220,22 @@ def test_a_resume_pasted_in_a_direct_message_is_checked(slack, fake_slack):
     assert status == 200
     posts = fake_slack.replies("D0000000003")
     assert "Your resume shows EHR systems (Epic)" in texts(posts) and "Source:" in texts(posts)
+
+
+def test_the_readiness_assessment_in_a_direct_message_keeps_its_numbered_steps(slack, fake_slack):
+    channel, posts = "D0000000004", 0
+    for text in ("how ready am i?", "some college", "yes I have", "not yet"):
+        request = event(text, kind="message", channel_type="im", channel=channel, user="U0000000004")
+        assert slack.send(request)[0] == 200
+        posts = len(fake_slack.replies(channel, at_least=posts + 1))  # each answer before the next turn
+    said = texts(fake_slack.replies(channel))
+    assert "Your readiness for an entry-level role" in said, said
+    assert "\n1. " in said and "\n3. " in said and "\nSources: " in said, said
+
+
+def test_text_for_slack_escapes_what_mrkdwn_would_read_as_a_link_or_a_mention():
+    from channels.slack import mrkdwn_text
+
+    assert mrkdwn_text("Pay & benefits <@U123> <https://x|y>") == \
+        "Pay &amp; benefits &lt;@U123&gt; &lt;https://x|y&gt;"
+    assert mrkdwn_text("• 1. Sources: A; B.") == "• 1. Sources: A; B."
