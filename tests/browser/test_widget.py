@@ -413,3 +413,24 @@ def test_the_readiness_assessment_asks_with_buttons_and_answers_with_steps(reque
     if size == "phone" and os.environ.get(READINESS_SCREENSHOT_ENV):  # docs/readiness-phone.png
         widget.settle()
         widget.page.screenshot(path=os.environ[READINESS_SCREENSHOT_ENV])
+
+
+@pytest.mark.parametrize("size", ["widget", "phone"])
+def test_a_pasted_posting_is_matched_and_a_pasted_letter_checked_in_the_browser(request, size):
+    from tests.test_documents import LETTER, POSTING, RESUME
+
+    widget = greeted(request.getfixturevalue(size))
+    widget.ask(RESUME)
+    widget.wait_for_bot("Your resume shows")
+    widget.ask("does my resume match this job posting")
+    widget.wait_for_bot("Paste the job posting")
+    widget.ask(POSTING)
+    matched = widget.wait_for_bot("The posting asks for EHR systems", "Source:")
+    assert "it doesn't show medical terminology" in matched.inner_text()
+    widget.ask("can you check my cover letter")
+    widget.wait_for_bot("Paste your cover letter")
+    widget.ask(LETTER)
+    checked = widget.wait_for_bot("Your letter names the job and the employer.", "Source:")
+    assert "Add medical terminology" in checked.inner_text()
+    kept = json.dumps(widget.stored())
+    assert "Riverside Health" not in kept and kept.count("(a pasted document, not kept)") == 3

@@ -65,3 +65,17 @@ def test_the_readiness_assessment_in_the_shell_by_numbered_buttons(servers):
         assert "1. Sit your exam: " in result and "1) Check my skills" in result, result
     finally:
         assert shell.close() == 0
+
+
+def test_a_posting_and_a_cover_letter_pasted_in_the_shell(servers):
+    from tests.test_documents import LETTER, POSTING
+
+    shell = Shell(servers.rasa_port)
+    try:
+        shell.send(RESUME.strip(), "Source:")
+        matched = shell.send(POSTING.strip(), "Source:")
+        assert "Coach: The posting asks for EHR systems" in matched and matched.count("Coach:") == 1, matched
+        checked = shell.send(LETTER.strip(), "Source:")
+        assert "Coach: Your letter names the job and the employer." in checked, checked
+    finally:
+        assert shell.close() == 0
