@@ -26,9 +26,11 @@ KIND_PATTERNS: Dict[str, str] = {
     "small_talk:bot": r"\bbot\b|not a (real )?person|\bai\b|assistant",
     "small_talk:help": r"i can (tell|help)|ask me about|you (can|could) ask",
     # The flows: their first question, or the sentence that starts them.
-    "flow:plan": r"build a plan|what schooling|your plan|personal plan",
+    "flow:plan": r"build a plan|your plan|personal plan",
     "flow:skills": r"check your skills|skills check|medical terminology",
     "flow:interview": r"practi[sc]e|question 1|interview",
+    # The readiness assessment: its level, or the questions it asks first.
+    "flow:readiness": r"where you stand|readiness|how ready",
 }
 
 
