@@ -32,7 +32,7 @@ help:
 	@echo "make ask Q=...   ask one question and print the reply (for scripts)"
 	@echo "make replay      replay the test conversations, each story's PASS or FAIL"
 	@echo "make eval        the unseen questions over REST: pass rate per category, reply length"
-	@echo "make eval-heldout  the same for eval/heldout and eval/heldout2, sets written after changes"
+	@echo "make eval-heldout  the same for eval/heldout to eval/heldout4, sets written after changes"
 	@echo "make test        everything: unit tests, provenance, data validation, conversations, end to end"
 	@echo "make knowledge   build the knowledge database from knowledge/"
 	@echo "make provenance  check every fact against the guide it cites"
@@ -94,6 +94,8 @@ eval: $(MODEL) build/knowledge.stamp
 eval-heldout: $(MODEL) build/knowledge.stamp
 	$(PYTHON) eval/run.py --questions eval/heldout --out results/heldout
 	$(PYTHON) eval/run.py --questions eval/heldout2 --out results/heldout2
+	$(PYTHON) eval/run.py --questions eval/heldout3 --out results/heldout3
+	$(PYTHON) eval/run.py --questions eval/heldout4 --out results/heldout4
 
 replay: $(MODEL)
 	@$(PYTHON) scripts/replay.py
