@@ -21,7 +21,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
   $(wildcard knowledge/facts/*.yml) knowledge/topics.yml knowledge/retrieval.py
 KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
 
-.PHONY: help install run shell knowledge provenance lookups validate train test test-unit eval-heldout \
+.PHONY: help install run shell knowledge provenance lookups validate train test lint test-unit eval-heldout \
         test-stories test-e2e test-production test-slack test-cli ask replay bench-train crossval \
         crossval-compare unanswered ratings clean
 
@@ -33,7 +33,8 @@ help:
 	@echo "make replay      replay the test conversations, each story's PASS or FAIL"
 	@echo "make eval        the unseen questions over REST: pass rate per category, reply length"
 	@echo "make eval-heldout  the same for eval/heldout to eval/heldout4, sets written after changes"
-	@echo "make test        everything: unit tests, provenance, data validation, conversations, end to end"
+	@echo "make test        everything: lint, unit tests, provenance, data validation, conversations, end to end"
+	@echo "make lint        ruff: lint and format check (ruff format . to apply the layout)"
 	@echo "make knowledge   build the knowledge database from knowledge/"
 	@echo "make provenance  check every fact against the guide it cites"
 	@echo "make lookups     regenerate data/nlu/lookups.yml from knowledge/vocabulary.yml"
@@ -100,7 +101,12 @@ eval-heldout: $(MODEL) build/knowledge.stamp
 replay: $(MODEL)
 	@$(PYTHON) scripts/replay.py
 
-test: test-unit provenance validate test-stories test-e2e test-production test-security test-slack test-cli test-browser
+test: lint test-unit provenance validate test-stories test-e2e test-production test-security test-slack test-cli test-browser
+
+# ruff (pyproject.toml): pyflakes and pycodestyle's checks, and the formatter's layout.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test-unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -q tests --ignore=tests/e2e --ignore=tests/production \

@@ -5,14 +5,24 @@ which topic and aspects answer it, which named things (a state, a level...) narr
 what to suggest next. `compose` turns a question and its parse into the reply;
 `actions/topic_action.py` runs it as a Rasa action, with the conversation's slots.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.choosing import (ASKING, PART_MATCH, is_generic, message_parts, parts_asking, pick, reconcile,
-                              topic_confidence, weigh)
+from actions.choosing import (
+    ASKING,
+    PART_MATCH,
+    is_generic,
+    message_parts,
+    parts_asking,
+    pick,
+    reconcile,
+    topic_confidence,
+    weigh,
+)
 from actions.gaps import asks_figure, missing_figure, names_not_answered, unmentioned_names, year_not_covered
 from actions.quoting import facts_quoting, latest_like, own_budget, quoted_figures, shown_figure, within_budget
 from actions.replies import FOR_COMPARISON, fact_message, joined, reply_text
@@ -43,8 +53,11 @@ MORE_LIMIT = 4
 # 89.5, 89.5, 90.0% and half b 90.0, 90.5, 89.6%; 0.5 lost no question, 0 lost two.
 PART_PRIOR = 0.5
 # A question asking no more than whether the career suits ("would this work for me?", "is that doable?").
-VAGUE = frozenset(terms("work job field career this thing good idea right fit suit sound doable possible realistic worth it"))
+VAGUE = frozenset(
+    terms("work job field career this thing good idea right fit suit sound doable possible realistic worth it")
+)
 WHOLE = -1  # the whole message among the parts of a two-part question
+
 
 @dataclass(frozen=True)
 class AnswerSpec:
@@ -101,9 +114,16 @@ BEYOND = re.compile(r"\b(what else|anything else|besides|other than|apart from|o
 BEYOND_TOP = 2
 
 
-def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]] = None,
-                   context_topic: Optional[str] = None, scope: Optional[Tuple[str, str]] = None,
-                   scoped: Sequence[FactView] = (), exclude: Sequence[str] = (), carried: bool = False) -> Answer:
+def general_answer(
+    spec: AnswerSpec,
+    text: str,
+    message: Optional[Dict[str, Any]] = None,
+    context_topic: Optional[str] = None,
+    scope: Optional[Tuple[str, str]] = None,
+    scoped: Sequence[FactView] = (),
+    exclude: Sequence[str] = (),
+    carried: bool = False,
+) -> Answer:
     """The facts the ranking by meaning and the intent agree on (actions/choosing.py), as one
     short message. With a scope (a state, a credential...), its facts are the default answer and
     weigh more, but a fact that answers the question better still wins ("how long does a
@@ -120,7 +140,9 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     if beyond and len(said) == len(rankings) > 1:
         # "I'm organised and detail oriented. What else would I need?": not what the person says
         # they have; the message is then one question.
-        exclude = list(exclude) + [fact for i, r in enumerate(rankings) if i not in beyond for fact, _ in r[:BEYOND_TOP]]
+        exclude = list(exclude) + [
+            fact for i, r in enumerate(rankings) if i not in beyond for fact, _ in r[:BEYOND_TOP]
+        ]
         rankings = []
     asked_parts = parts_asking(said, rankings)
     strong = [i for i, r in enumerate(rankings) if r and r[0][1] >= PART_MATCH]
@@ -148,18 +170,41 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
         # is asked leads, the fact about what the person tells follows.
         part_order = sorted(strong, key=lambda i: not asked_parts[i])
         part_rankings = [rankings[i] for i in part_order]
-    scored = weigh(ranking, defaults, spec_topic=spec.topic if topics else None, asked=aspects,
-                   narrowed=names_aspect(spec, text), default_aspects=spec.aspects,
-                   topics=topics, context_topic=context_topic, newest_first=spec.newest_first,
-                   leans_back=leans_back(text),
-                   scope=scope, exclude=exclude, named=named, question=text, carried=carried,
-                   aspects_elsewhere=aspects_named_elsewhere(spec, text))
+    scored = weigh(
+        ranking,
+        defaults,
+        spec_topic=spec.topic if topics else None,
+        asked=aspects,
+        narrowed=names_aspect(spec, text),
+        default_aspects=spec.aspects,
+        topics=topics,
+        context_topic=context_topic,
+        newest_first=spec.newest_first,
+        leans_back=leans_back(text),
+        scope=scope,
+        exclude=exclude,
+        named=named,
+        question=text,
+        carried=carried,
+        aspects_elsewhere=aspects_named_elsewhere(spec, text),
+    )
     # Each part of a two-part question on its own ranking, the newest figure leading as in the whole.
     part_topics = {t: PART_PRIOR * c for t, c in topics.items()}
-    parts = [weigh(part, [], spec_topic=None, asked=(), narrowed=False, default_aspects=(), topics=part_topics,
-                   scope=scope, newest_first=spec.newest_first,
-                   question=(text if i == WHOLE else said[i]) if len(said) == len(rankings) else None)
-             for i, part in zip(part_order, part_rankings)]
+    parts = [
+        weigh(
+            part,
+            [],
+            spec_topic=None,
+            asked=(),
+            narrowed=False,
+            default_aspects=(),
+            topics=part_topics,
+            scope=scope,
+            newest_first=spec.newest_first,
+            question=(text if i == WHOLE else said[i]) if len(said) == len(rankings) else None,
+        )
+        for i, part in zip(part_order, part_rankings)
+    ]
     questions = bool(parts) and WHOLE not in part_order and all(asked_parts[i] for i in part_order)
     facts = pick(scored, spec.limit, parts, newest_first=spec.newest_first, questions=questions)
     if spec.one_per_aspect and not scope and is_generic(text, spec.topic) and defaults and not parts:
@@ -195,13 +240,20 @@ def general_answer(spec: AnswerSpec, text: str, message: Optional[Dict[str, Any]
     shown = [f.id for f in facts]  # in the reply's order: the lead first
     more = [s.fact.id for s in scored if s.fact.id not in shown][:MORE_LIMIT]
     topic = facts[0].topic if facts[0].topic != spec.topic else None
-    return Answer([{"text": reply_text(facts, reconcile(facts), intro=intro)}], topic=topic, more=more,
-                  shown=shown)
+    return Answer([{"text": reply_text(facts, reconcile(facts), intro=intro)}], topic=topic, more=more, shown=shown)
 
 
-def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carried: bool = False,
-            message: Optional[Dict[str, Any]] = None, context_topic: Optional[str] = None,
-            exclude: Sequence[str] = (), ranked: bool = True, shown_before: Sequence[str] = ()) -> Answer:
+def compose(
+    spec: AnswerSpec,
+    text: str,
+    scope: Optional[Tuple[str, str]],
+    carried: bool = False,
+    message: Optional[Dict[str, Any]] = None,
+    context_topic: Optional[str] = None,
+    exclude: Sequence[str] = (),
+    ranked: bool = True,
+    shown_before: Sequence[str] = (),
+) -> Answer:
     """The reply to one question: pure of Rasa, so it is easy to test.
 
     A scope carried over from an earlier turn that this question has no facts for is dropped
@@ -231,8 +283,12 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
         answer = general_answer(spec, text, message, context_topic, exclude=exclude)
         lead = knowledge.facts_by_id(answer.shown[:1])
         named_terms = set(terms(name))
-        if lead and lead[0].topic == spec.topic and named_terms and \
-                named_terms <= set(terms(" ".join([lead[0].answer, *lead[0].items, *lead[0].points]))):
+        if (
+            lead
+            and lead[0].topic == spec.topic
+            and named_terms
+            and named_terms <= set(terms(" ".join([lead[0].answer, *lead[0].items, *lead[0].points])))
+        ):
             return answer  # (Texas's growth does not answer "the salary in Texas")
     others = [n for n in named_values(named_message, entity) if n != name][:2] if not carried else []
     if scoped and others:  # "the AS or the AAS?": what the guides say about each
@@ -249,8 +305,12 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
             messages.append({"response": "utter_still_about", "scope": scope_label(entity, name)})
         # A state's figure beside the nationwide one, unless a fact that answers the question
         # better led ("what did mass general pay": the hospital's record, not the state's).
-        if entity in spec.compare_scopes and answer.messages and answer.shown and \
-                answer.shown[0] in {f.id for f in scoped}:
+        if (
+            entity in spec.compare_scopes
+            and answer.messages
+            and answer.shown
+            and answer.shown[0] in {f.id for f in scoped}
+        ):
             national = [f for f in general_facts(spec, spec.aspects) if f.scope_type == "national"]
             shown = scoped[:1] + national[:1]
             intro = NOT_EXACTLY if missing_figure(text, shown) else ""  # "how many openings in Texas"
@@ -258,9 +318,7 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
         answer.messages = messages + answer.messages
         answer.scope = scope
         return answer
-    messages = [
-        {"response": "utter_no_facts_for", "what": spec.what, "scope": scope_label(entity, name)}
-    ]
+    messages = [{"response": "utter_no_facts_for", "what": spec.what, "scope": scope_label(entity, name)}]
     available = knowledge.scope_names(spec.topic, entity)
     if available:
         messages.append({"response": "utter_facts_exist_for", "available": joined(available)})
@@ -282,9 +340,14 @@ def compose(spec: AnswerSpec, text: str, scope: Optional[Tuple[str, str]], carri
 
 def without_entity(message: Dict[str, Any], kind: str, text: str) -> str:
     """The text without the words the NLU found as that kind of thing ("in dubai" -> "in ")."""
-    spans = sorted(((e.get("start"), e.get("end")) for e in message.get("entities") or []
-                    if e.get("entity") == kind and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)),
-                   reverse=True)
+    spans = sorted(
+        (
+            (e.get("start"), e.get("end"))
+            for e in message.get("entities") or []
+            if e.get("entity") == kind and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)
+        ),
+        reverse=True,
+    )
     for start, end in spans:
         text = text[:start] + " " + text[end:]
     return text
@@ -321,8 +384,9 @@ def keyword_matches(text: str) -> List[Tuple[str, AnswerSpec, Tuple[str, ...]]]:
     found = []
     for intent, action in INTENT_ACTIONS.items():
         spec = action.specs[intent]
-        aspects = next((aspects for pattern, aspects in spec.keywords if re.search(pattern, text or "", re.IGNORECASE)),
-                       None)
+        aspects = next(
+            (aspects for pattern, aspects in spec.keywords if re.search(pattern, text or "", re.IGNORECASE)), None
+        )
         if aspects is not None:
             found.append((intent, spec, aspects))
     return found
@@ -330,8 +394,12 @@ def keyword_matches(text: str) -> List[Tuple[str, AnswerSpec, Tuple[str, ...]]]:
 
 def aspects_named_elsewhere(spec: AnswerSpec, text: str) -> List[Tuple[str, str]]:
     """(topic, aspect) pairs that other topics' keywords find in the question."""
-    return [(other.topic, aspect) for _, other, aspects in keyword_matches(text) if other.topic != spec.topic
-            for aspect in aspects]
+    return [
+        (other.topic, aspect)
+        for _, other, aspects in keyword_matches(text)
+        if other.topic != spec.topic
+        for aspect in aspects
+    ]
 
 
 def names_aspect(spec: AnswerSpec, text: str) -> bool:

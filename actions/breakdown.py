@@ -4,6 +4,7 @@ give a figure for, instead of one fact about one of them.
 Every pay answer offers to break pay down by state, country, experience level or industry; a
 person who answers with the kind rather than a name ("by industry please") gets the whole list.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,20 +17,36 @@ from knowledge.queries import FactView
 
 # The words that name a kind of scope after "by", "per", "in each"... -> the facts' scope type.
 KIND_WORDS = {
-    "state": "state", "states": "state",
-    "country": "country", "countries": "country",
-    "industry": "industry", "industries": "industry", "sector": "industry", "sectors": "industry",
-    "level": "experience_level", "levels": "experience_level", "experience level": "experience_level",
-    "experience levels": "experience_level", "experience": "experience_level", "seniority": "experience_level",
-    "employer": "employer", "employers": "employer",
+    "state": "state",
+    "states": "state",
+    "country": "country",
+    "countries": "country",
+    "industry": "industry",
+    "industries": "industry",
+    "sector": "industry",
+    "sectors": "industry",
+    "level": "experience_level",
+    "levels": "experience_level",
+    "experience level": "experience_level",
+    "experience levels": "experience_level",
+    "experience": "experience_level",
+    "seniority": "experience_level",
+    "employer": "employer",
+    "employers": "employer",
 }
 BY_KIND = re.compile(
     r"\b(by|per|for each|in each|each|every|across|between|in different)\s+(the\s+)?"
     r"(?P<kind>experience levels?|" + "|".join(sorted(KIND_WORDS, key=len, reverse=True)) + r")\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # How each kind is said in the reply's first line.
-KIND_LABELS = {"state": "state", "country": "country", "industry": "industry",
-               "experience_level": "experience level", "employer": "employer"}
+KIND_LABELS = {
+    "state": "state",
+    "country": "country",
+    "industry": "industry",
+    "experience_level": "experience level",
+    "employer": "employer",
+}
 # The words that say a question is about pay or about growth.
 TOPIC_WORDS = {
     "outlook": r"growth|grow|outlook|openings|jobs? (will|to) be|demand|percent|%",
@@ -63,30 +80,45 @@ def breakdown(topic: str, kind: str) -> List[dict]:
         return []
     measures = {f.measure for f in facts}
     lines = [f"• {f.scope_name}: {figure_value(f)}" for f in facts]
-    first = {"response": "utter_breakdown", "what": TOPIC_LABELS[topic], "kind": KIND_LABELS[kind],
-             "measure": f" ({measures.pop()})" if len(measures) == 1 else ""}
+    first = {
+        "response": "utter_breakdown",
+        "what": TOPIC_LABELS[topic],
+        "kind": KIND_LABELS[kind],
+        "measure": f" ({measures.pop()})" if len(measures) == 1 else "",
+    }
     return [first, {"text": "\n".join(lines + [source_line(facts)])}]
 
 
 # "what does the career ladder look like?", "the different levels you go through": the levels.
-LADDER = re.compile(r"\b(career )?ladder\b|\b(levels?|stages?|ranks?)\b[^.?!]{0,30}\b(go through|career|climb|move up)\b"
-                    r"|\b(different|the|what are the|which) (levels|stages)\b", re.IGNORECASE)
+LADDER = re.compile(
+    r"\b(career )?ladder\b|\b(levels?|stages?|ranks?)\b[^.?!]{0,30}\b(go through|career|climb|move up)\b"
+    r"|\b(different|the|what are the|which) (levels|stages)\b",
+    re.IGNORECASE,
+)
 
 
 def ladder(text: str) -> Tuple[List[dict], List[FactView]]:
     """The reply to a question about the career's levels: each level's title and usual years, in
     order, with one source line; ([], []) when the message does not ask it."""
     # "HIM manager pay?? like the top of the ladder" asks about one level, or about pay.
-    if not LADDER.search(text or "") or vocabulary().find_in_text("experience_level", text) or \
-            re.search(TOPIC_WORDS["salary"], text, re.IGNORECASE):
+    if (
+        not LADDER.search(text or "")
+        or vocabulary().find_in_text("experience_level", text)
+        or re.search(TOPIC_WORDS["salary"], text, re.IGNORECASE)
+    ):
         return [], []
     levels = experience_levels()
     if len(levels) < 2:
         return [], []
-    lines = [f"• {(f.items or [f.scope_name])[0]}: "
-             + (f"{f.value:g}-{f.value_max:g} years" if f.value_max is not None else f"{f.value:g}+ years")
-             for f in levels]
-    return [{"response": "utter_ladder", "count": len(levels)}, {"text": "\n".join(lines + [source_line(levels)])}], levels
+    lines = [
+        f"• {(f.items or [f.scope_name])[0]}: "
+        + (f"{f.value:g}-{f.value_max:g} years" if f.value_max is not None else f"{f.value:g}+ years")
+        for f in levels
+    ]
+    return [
+        {"response": "utter_ladder", "count": len(levels)},
+        {"text": "\n".join(lines + [source_line(levels)])},
+    ], levels
 
 
 # "how many years before someone can become a manager?", "how long to make senior?"

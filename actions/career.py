@@ -1,4 +1,5 @@
 """Getting in and moving up: the path, first steps, job search, related roles, employers, abroad."""
+
 from __future__ import annotations
 
 from actions.answering import AnswerSpec
@@ -38,7 +39,9 @@ class ActionAnswerCareer(TopicAnswerAction):
             topic="job_search",
             aspects=("resume",),
             limit=2,
-            keywords=((r"\b(apply|applying|applications?|job search|find (a )?job|job boards?|network)", ("applications",)),),
+            keywords=(
+                (r"\b(apply|applying|applications?|job search|find (a )?job|job boards?|network)", ("applications",)),
+            ),
         ),
         "ask_interview": AnswerSpec(topic="job_search", aspects=("interview",), limit=2),
         "ask_related_careers": AnswerSpec(
@@ -50,10 +53,16 @@ class ActionAnswerCareer(TopicAnswerAction):
             this_career_only=False,
         ),
         "ask_employers": AnswerSpec(
-            topic="employers", aspects=("industries", "settings"), limit=3,
+            topic="employers",
+            aspects=("industries", "settings"),
+            limit=3,
             # "do some kinds of employers pay better?": which settings pay more, not where the jobs are
-            keywords=((r"\bpa(y|ys|id)\b.{0,20}\b(more|better|most|less)\b|\b(better|best|higher)[- ]pa(ying|id)\b",
-                       ("pay",)),),
+            keywords=(
+                (
+                    r"\bpa(y|ys|id)\b.{0,20}\b(more|better|most|less)\b|\b(better|best|higher)[- ]pa(ying|id)\b",
+                    ("pay",),
+                ),
+            ),
         ),
         "ask_abroad": AnswerSpec(
             topic="abroad",
@@ -62,8 +71,12 @@ class ActionAnswerCareer(TopicAnswerAction):
             limit=3,
             what="details",
             keywords=(
-                (r"\b(recogni|wes|anmac|transfer|evaluat|assess)|\b(check|look)\w*( at| over)? my (school|education|degree|"
-                 r"qualif|credential|diploma|papers)", ("credential_recognition",)),
+                (
+                    r"\b(recogni|wes|anmac|transfer|evaluat|assess)"
+                    r"|\b(check|look)\w*( at| over)? my (school|education|degree|"
+                    r"qualif|credential|diploma|papers)",
+                    ("credential_recognition",),
+                ),
                 (r"\b(ielts|toefl|language|english test)", ("language_tests",)),
                 (r"\b(visa|immigra|permanent|sponsor)", ("visa",)),
                 (r"\b(nomad|remote)", ("remote",)),
@@ -75,9 +88,14 @@ class ActionAnswerCareer(TopicAnswerAction):
             topic="diversity",
             aspects=("hiring", "resources"),
             limit=2,
-            keywords=((r"\b(culture|workplace|flag|(actually|truly|really|genuinely) inclusive|inclusive (employer|place))",
-                       ("culture",)),
-                      # "are there scholarships for this?": the guides keep them with the resources
-                      (r"\b(scholarships?|financial aid|grants?)\b", ("resources",))),
+            keywords=(
+                (
+                    r"\b(culture|workplace|flag|(actually|truly|really|genuinely) inclusive"
+                    r"|inclusive (employer|place))",
+                    ("culture",),
+                ),
+                # "are there scholarships for this?": the guides keep them with the resources
+                (r"\b(scholarships?|financial aid|grants?)\b", ("resources",)),
+            ),
         ),
     }

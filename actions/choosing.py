@@ -9,6 +9,7 @@ meaning and words. Here that ranking is weighed with:
 The lead fact answers; a second is added only when it says something new about the same
 thing, or answers the other half of a two-part question.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,17 +65,21 @@ CONTEXT_LEAN = 0.3  # ... and the message leans on it ("where would i find those
 # the pros leans back in form, but asks for the cons (make eval: 605 -> 606 with GENERIC_DEFAULT
 # 0.4; eval/heldout2 83.4 -> 84.1%; eval/offline.py unchanged on all four sets)
 LEAN_UNLESS_SURE = 0.7
-NOT_NATIONAL = 0.15  # a state's or a level's fact for a question that named none (0.08 before: eval/heldout 86.4 -> 87.3% offline, the rest unchanged)
+# A state's or a level's fact for a question that named none (0.08 before: eval/heldout 86.4 ->
+# 87.3% offline, the rest unchanged).
+NOT_NATIONAL = 0.15
 # Facts that compare places (the top-paying states, where growth was fastest), and the words of a
 # question that asks about places: such a fact answers a question naming no place only when it asks.
 BY_PLACE = frozenset({"state", "state_growth", "country"})
-PLACES = re.compile(r"\b(states?|where|countr(y|ies)|regions?|places?|locations?|cit(y|ies)|areas?|abroad)\b",
-                    re.IGNORECASE)
+PLACES = re.compile(
+    r"\b(states?|where|countr(y|ies)|regions?|places?|locations?|cit(y|ies)|areas?|abroad)\b", re.IGNORECASE
+)
 DEFAULT_SCORE = 0.3
 SCOPE_MATCH = 0.3  # the fact is about the state, credential, level... the question names
 CARRIED_SCOPE = 0.3  # ... kept from earlier in the conversation ("what's the pay like up there")
 SCOPE_NAMED = 0.15  # the fact's answer names it
-NAMED_MATCH = 0.2  # the fact is about something else the question names ("a senior" in a duties question)  # a default fact the ranking did not list at all
+# The fact is about something else the question names ("a senior" in a duties question).
+NAMED_MATCH = 0.2
 # The fact spells out the name a question asks the meaning of ("... Association (AHIMA)"): chosen
 # on half a of the single questions (eval/offline.py: 86.0 -> 86.5%; 0.2 changed nothing), b unchanged.
 DEFINES = 0.4
@@ -90,8 +95,11 @@ STRONG = 0.7
 
 
 # A message that asks something (a name in a statement about the person is not a question about it).
-ASKING = re.compile(r"\?|^\W*(?:(?:and|also|plus|so|but)\s+)?(do|does|did|is|are|can|could|will|would|what|whats|what's|"
-                    r"wats|wat|which|how|should|who|where|when|why|tell|explain|give|list)\b", re.IGNORECASE)
+ASKING = re.compile(
+    r"\?|^\W*(?:(?:and|also|plus|so|but)\s+)?(do|does|did|is|are|can|could|will|would|what|whats|what's|"
+    r"wats|wat|which|how|should|who|where|when|why|tell|explain|give|list)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -125,12 +133,25 @@ def topic_confidence(message: Dict, topic_of_intent: Dict[str, str]) -> Dict[str
     return weights
 
 
-def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *, spec_topic: Optional[str],
-          asked: Iterable[str], narrowed: bool, default_aspects: Iterable[str], topics: Dict[str, float],
-          context_topic: Optional[str] = None, newest_first: bool = False, leans_back: bool = False,
-          scope: Optional[Tuple[str, str]] = None, exclude: Iterable[str] = (),
-          named: Iterable[Tuple[str, str]] = (), question: Optional[str] = None,
-          carried: bool = False, aspects_elsewhere: Iterable[Tuple[str, str]] = ()) -> List[Scored]:
+def weigh(
+    ranking: Sequence[Tuple[str, float]],
+    defaults: Sequence[FactView],
+    *,
+    spec_topic: Optional[str],
+    asked: Iterable[str],
+    narrowed: bool,
+    default_aspects: Iterable[str],
+    topics: Dict[str, float],
+    context_topic: Optional[str] = None,
+    newest_first: bool = False,
+    leans_back: bool = False,
+    scope: Optional[Tuple[str, str]] = None,
+    exclude: Iterable[str] = (),
+    named: Iterable[Tuple[str, str]] = (),
+    question: Optional[str] = None,
+    carried: bool = False,
+    aspects_elsewhere: Iterable[Tuple[str, str]] = (),
+) -> List[Scored]:
     """Every candidate fact with its weighed score, best first (`exclude`: facts not wanted,
     such as those of an answer the user just corrected)."""
     excluded = set(exclude)
@@ -156,9 +177,17 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
     for fact in facts.values():
         score = RANK_WEIGHT * scores.get(fact.id, DEFAULT_SCORE)
         ahead = scores.get(fact.id, 0.0) - own_best
-        if spec_topic and fact.topic != spec_topic and (ahead >= LEAD_MARGIN or ahead >= LEAD_ABS_MARGIN and
-                                                        scores.get(fact.id, 0.0) >= LEAD_ABS and
-                                                        fact.id == top_id and clear >= LEAD_ABS_CLEAR):
+        if (
+            spec_topic
+            and fact.topic != spec_topic
+            and (
+                ahead >= LEAD_MARGIN
+                or ahead >= LEAD_ABS_MARGIN
+                and scores.get(fact.id, 0.0) >= LEAD_ABS
+                and fact.id == top_id
+                and clear >= LEAD_ABS_CLEAR
+            )
+        ):
             score += LEAD_BONUS
         score += TOPIC_PRIOR * topics.get(fact.topic, 0.0)
         if given is not None and given.search(fact.answer):
@@ -174,7 +203,9 @@ def weigh(ranking: Sequence[Tuple[str, float]], defaults: Sequence[FactView], *,
             # ("what software do techs use?": the EHR, before document management)
             score += DEFAULT_ANSWER + (GENERIC_DEFAULT if generic and fact.id == defaults[0].id else 0.0)
         if context_topic and fact.topic == context_topic:
-            score += CONTEXT_LEAN if leans_back and topics.get(spec_topic or "", 0.0) < LEAN_UNLESS_SURE else CONTEXT_TOPIC
+            score += (
+                CONTEXT_LEAN if leans_back and topics.get(spec_topic or "", 0.0) < LEAN_UNLESS_SURE else CONTEXT_TOPIC
+            )
         in_scope = bool(scope) and (fact.scope_type, fact.scope_name.lower()) == (scope[0], scope[1].lower())
         if in_scope:
             score += SCOPE_MATCH + (CARRIED_SCOPE if carried else 0.0)
@@ -203,8 +234,11 @@ def label_terms(topic: str) -> frozenset:
 
 
 # "what is AHIMA?", "wat even is cahiim", "what does CCA stand for": asks what a name means.
-DEFINITION = re.compile(r"^\W*(what|wat|wut|whats|what's|wats)\W*(\s+even)?\s*(is|are|'s|s)?\s+(an?\s+|the\s+)?"
-                        r"[\w-]+\W*$|\bstand(s)? for\b|\bmean(s)?\b", re.IGNORECASE)
+DEFINITION = re.compile(
+    r"^\W*(what|wat|wut|whats|what's|wats)\W*(\s+even)?\s*(is|are|'s|s)?\s+(an?\s+|the\s+)?"
+    r"[\w-]+\W*$|\bstand(s)? for\b|\bmean(s)?\b",
+    re.IGNORECASE,
+)
 
 
 def spelled_out(question: str) -> set:
@@ -215,7 +249,7 @@ def spelled_out(question: str) -> set:
 
 
 def is_generic(question: str, topic: Optional[str] = None) -> bool:
-    """"what's the outlook?", "how much do they make", "what's the job outlook": a question naming
+    """ "what's the outlook?", "how much do they make", "what's the job outlook": a question naming
     no more than its topic (one word, or only words of the topic's label), which gets the curated
     headline answer. A name in capitals ("what's HIS for?") is specific."""
     question = CAREER_NAME.sub(" ", question or "")
@@ -224,17 +258,30 @@ def is_generic(question: str, topic: Optional[str] = None) -> bool:
     words = terms(question)
     label = label_terms(topic) if topic else frozenset()
     # the crude stems leave "use" and "used" apart: a word is the label's when one starts the other
-    return len(words) <= 1 or bool(topic) and all(any(w == l or min(len(w), len(l)) >= 3 and
-                                                      (l.startswith(w) or w.startswith(l)) for l in label)
-                                                  for w in words)
+    return (
+        len(words) <= 1
+        or bool(topic)
+        and all(
+            any(
+                w == word or min(len(w), len(word)) >= 3 and (word.startswith(w) or w.startswith(word))
+                for word in label
+            )
+            for w in words
+        )
+    )
 
 
 def same_figure(a: FactView, b: FactView) -> bool:
     return a.value is not None and a.value == b.value and a.value_max == b.value_max
 
 
-def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scored]] = (),
-         newest_first: bool = False, questions: bool = False) -> List[FactView]:
+def pick(
+    scored: Sequence[Scored],
+    limit: int = 2,
+    parts: Sequence[Sequence[Scored]] = (),
+    newest_first: bool = False,
+    questions: bool = False,
+) -> List[FactView]:
     """The lead fact, and a second when it adds to it: the best answer to the question's other
     part, else a close runner-up about the same aspect that gives another figure or guide."""
     if not scored:
@@ -251,7 +298,9 @@ def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scor
             # each question its own answer: a part whose best fact another part already claimed gets its
             # next ("what would I study in a bachelor's, and what jobs does it open up?"), when every
             # part is a question of its own (`questions`); a statement's part adds only its best
-            best = next((s for s in part if s.fact.id not in claimed), None) if questions else (part[0] if part else None)
+            best = (
+                next((s for s in part if s.fact.id not in claimed), None) if questions else (part[0] if part else None)
+            )
             if best is not None and best.score >= PART_MATCH and part[0].score >= PART_MATCH:
                 claimed.add(best.fact.id)
                 if best.fact.id not in {f.id for f in chosen}:
@@ -265,8 +314,12 @@ def pick(scored: Sequence[Scored], limit: int = 2, parts: Sequence[Sequence[Scor
         fact = runner.fact
         if newest_first and lead.fact.year and fact.value is not None and lead.fact.value is not None:
             break  # pay and growth: a dated latest figure answers; the older ones on request
-        if fact.topic == lead.fact.topic and fact.aspect == lead.fact.aspect and \
-                not same_figure(fact, lead.fact) and fact.answer != lead.fact.answer:
+        if (
+            fact.topic == lead.fact.topic
+            and fact.aspect == lead.fact.aspect
+            and not same_figure(fact, lead.fact)
+            and fact.answer != lead.fact.answer
+        ):
             chosen.append(fact)
             break
     return chosen
@@ -308,8 +361,9 @@ def parts_asking(said: Sequence[str], rankings: Sequence[Sequence[Tuple[str, flo
     return [bool(ASKING.search(s)) for s in said] if len(said) == len(rankings) else [True] * len(rankings)
 
 
-def strong_lead(message: Dict, threshold: Optional[float] = None,
-                exclude: Iterable[str] = ()) -> Optional[Tuple[str, float]]:
+def strong_lead(
+    message: Dict, threshold: Optional[float] = None, exclude: Iterable[str] = ()
+) -> Optional[Tuple[str, float]]:
     """The ranking's best fact when it is strong enough to answer on its own; or, for a message
     that tells something and asks one thing ("Single mom here and I need a paycheck asap. What's
     the quickest way to get qualified?"), the question's own best fact when that is."""
@@ -318,8 +372,11 @@ def strong_lead(message: Dict, threshold: Optional[float] = None,
     if ranking and ranking[0][1] >= threshold:
         return ranking[0]
     parts = message_parts(message)
-    asked = [[r for r in part if r[0] not in set(exclude)]
-             for part, asks in zip(parts, parts_asking(question_parts(message.get("text") or ""), parts)) if asks]
+    asked = [
+        [r for r in part if r[0] not in set(exclude)]
+        for part, asks in zip(parts, parts_asking(question_parts(message.get("text") or ""), parts))
+        if asks
+    ]
     if len(parts) > 1 and len(asked) == 1 and asked[0] and asked[0][0][1] >= threshold:
         return asked[0][0]
     return None

@@ -1,5 +1,6 @@
 """The coach's own turns: where its facts come from, the fallback when it is unsure, the answer to a
 clarification, follow-ups, "tell me more", yes and no."""
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,25 @@ from actions.replies import reply_text
 from actions.superlatives import ranked_answer
 from actions.feedback import record_unanswered
 from actions.store import store, vocabulary
-from actions.reading import (ANSWER_ACTIONS, FLOW_FORMS, FOLLOW_UP_MATCH, INTENT_LABELS, LETTERS, asked_together,
-                             best_by_topic, best_guess, check_quoted_figure, clarify_buttons, close_intents,
-                             earlier_user_message, intent_by_facts, intent_by_meaning, likeliest_flow, looks_foreign,
-                             meaning_lead)
+from actions.reading import (
+    ANSWER_ACTIONS,
+    FLOW_FORMS,
+    FOLLOW_UP_MATCH,
+    INTENT_LABELS,
+    LETTERS,
+    asked_together,
+    best_by_topic,
+    best_guess,
+    check_quoted_figure,
+    clarify_buttons,
+    close_intents,
+    earlier_user_message,
+    intent_by_facts,
+    intent_by_meaning,
+    likeliest_flow,
+    looks_foreign,
+    meaning_lead,
+)
 from knowledge.feedback import NOT_UNDERSTOOD, OTHER_CAREER
 
 
@@ -29,9 +45,7 @@ class ActionListSources(Action):
     def name(self) -> Text:
         return "action_list_sources"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         checked = check_quoted_figure(dispatcher, tracker)
         if checked is not None:  # "a blog said managers pull in 120k, is that legit?": the figure is asked
             return checked
@@ -47,9 +61,7 @@ class ActionCoachFallback(Action):
     def name(self) -> Text:
         return "action_coach_fallback"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
         foreign = looks_foreign(text)
         career = vocabulary().other_career_asked(text) if not foreign else None
@@ -60,8 +72,11 @@ class ActionCoachFallback(Action):
         flow = likeliest_flow(tracker) if not foreign else None
         if flow:
             return [FollowupAction(FLOW_FORMS[flow])]
-        _, top = ranked_answer(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or []) \
-            if not foreign else ([], None)
+        _, top = (
+            ranked_answer(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or [])
+            if not foreign
+            else ([], None)
+        )
         if top and intent_for_topic(top.topic) in ANSWER_ACTIONS:  # "in which industries do they earn the most?"
             intent = intent_for_topic(top.topic)
             return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
@@ -76,14 +91,21 @@ class ActionCoachFallback(Action):
         # "what's HIS for?" while on software: a fact of the conversation's topic that the words
         # match well enough answers, where one of another topic would need to match strongly.
         topic = tracker.get_slot("topic")
-        if topic and not foreign and intent_for_topic(topic) in ANSWER_ACTIONS and \
-                meaning_lead(tracker, FOLLOW_UP_MATCH)[1] == topic:
+        if (
+            topic
+            and not foreign
+            and intent_for_topic(topic) in ANSWER_ACTIONS
+            and meaning_lead(tracker, FOLLOW_UP_MATCH)[1] == topic
+        ):
             intent = intent_for_topic(topic)
             return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
         # "im in ohio", after pay by state was offered: the last question, about what is named now.
         previous = tracker.get_slot("last_intent")
-        if previous in ANSWER_ACTIONS and not foreign and \
-                any(named_values(tracker.latest_message, kind) for kind in SCOPE_KINDS):
+        if (
+            previous in ANSWER_ACTIONS
+            and not foreign
+            and any(named_values(tracker.latest_message, kind) for kind in SCOPE_KINDS)
+        ):
             return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
         # "a blog claimed they average $52,000, can that be right?": the figure checked.
         checked = check_quoted_figure(dispatcher, tracker) if not foreign else None
@@ -99,8 +121,11 @@ class ActionCoachFallback(Action):
             return ANSWER_ACTIONS[by_facts].answer(dispatcher, tracker, by_facts)
         options = close_intents(tracker) if not foreign else []
         # The conversation's topic settles a close call ("how do I keep it?" after the RHIT).
-        on_topic = [i for i in options if i in ANSWER_ACTIONS
-                    and ANSWER_ACTIONS[i].spec_for(i).topic == tracker.get_slot("topic")]
+        on_topic = [
+            i
+            for i in options
+            if i in ANSWER_ACTIONS and ANSWER_ACTIONS[i].spec_for(i).topic == tracker.get_slot("topic")
+        ]
         if len(on_topic) == 1:
             dispatcher.utter_message(response="utter_best_guess")
             return ANSWER_ACTIONS[on_topic[0]].answer(dispatcher, tracker, on_topic[0])
@@ -129,11 +154,10 @@ class ActionClarified(Action):
     def name(self) -> Text:
         return "action_clarified"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        chosen = next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                       if e.get("entity") == "chosen"), None)
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        chosen = next(
+            (e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "chosen"), None
+        )
         earlier = earlier_user_message(tracker)
         if chosen in ANSWER_ACTIONS:
             return ANSWER_ACTIONS[chosen].answer(dispatcher, tracker, chosen, message=earlier)
@@ -152,9 +176,7 @@ class ActionFollowUp(Action):
     def name(self) -> Text:
         return "action_follow_up"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         previous = tracker.get_slot("last_intent")
         text = tracker.latest_message.get("text") or ""
         names = any(named_values(tracker.latest_message, kind) for kind in SCOPE_KINDS)
@@ -164,8 +186,10 @@ class ActionFollowUp(Action):
             # draws the national associations, "mexico" working abroad).
             return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous, follow_up=True)
         by_meaning = intent_by_meaning(tracker)
-        if by_meaning and (previous not in ANSWER_ACTIONS or
-                           ANSWER_ACTIONS[by_meaning].spec_for(by_meaning).topic != tracker.get_slot("topic")):
+        if by_meaning and (
+            previous not in ANSWER_ACTIONS
+            or ANSWER_ACTIONS[by_meaning].spec_for(by_meaning).topic != tracker.get_slot("topic")
+        ):
             # Not a follow-up after all: a question of its own, found by meaning.
             return ANSWER_ACTIONS[by_meaning].answer(dispatcher, tracker, by_meaning)
         if previous not in ANSWER_ACTIONS:
@@ -180,8 +204,9 @@ class ActionFollowUp(Action):
         spec = action.spec_for(previous)
         scope, _ = choose_scope(spec, tracker, tracker.latest_message, follow_up=True)
         named_or_reset = scope is not None and scope != (tracker.get_slot("scope"), tracker.get_slot(scope[0]))
-        if named_or_reset or NATIONWIDE.search(text) or asked_aspects(spec, text) != spec.aspects \
-                or asked_kind(text):  # "and by state?": the last question for every state
+        if (
+            named_or_reset or NATIONWIDE.search(text) or asked_aspects(spec, text) != spec.aspects or asked_kind(text)
+        ):  # "and by state?": the last question for every state
             return action.answer(dispatcher, tracker, previous, follow_up=True)
         if best_by_topic(tracker.latest_message).get(spec.topic, 0.0) >= FOLLOW_UP_MATCH:
             # "and for the paper stuff?" after software: the topic's fact the words point at.
@@ -191,14 +216,12 @@ class ActionFollowUp(Action):
 
 
 class ActionTellMore(Action):
-    """"Tell me more": the facts the last short answer held back, two at a time."""
+    """ "Tell me more": the facts the last short answer held back, two at a time."""
 
     def name(self) -> Text:
         return "action_tell_more"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         ids = list(tracker.get_slot("more_facts") or [])
         facts = store().facts_by_id(ids[:2])
         if not facts:
@@ -221,9 +244,7 @@ class ActionAffirm(Action):
     def name(self) -> Text:
         return "action_affirm"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         previous = tracker.get_slot("last_intent")
         if previous in ANSWER_ACTIONS and asked_kind(tracker.latest_message.get("text") or ""):
             return ANSWER_ACTIONS[previous].answer(dispatcher, tracker, previous)
@@ -238,9 +259,7 @@ class ActionDeny(Action):
     def name(self) -> Text:
         return "action_deny"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message
         if CORRECTION.search(message.get("text") or ""):
             previous = tracker.get_slot("last_intent")

@@ -1,5 +1,6 @@
 """Starting a coaching flow: a personal plan (plan.py), a skills check (skills_check.py) or
 interview practice (interview.py); what they share is in flows.py."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text, Tuple
@@ -25,12 +26,13 @@ class ActionStartFlow(Action):
     def name(self) -> Text:
         return "action_start_flow"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent not in FLOW_SLOTS:  # chosen from a clarification button
-            chosen = next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                           if e.get("entity") == "chosen"), None)
+            chosen = next(
+                (e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "chosen"),
+                None,
+            )
             intent = chosen if chosen in FLOW_SLOTS else "start_plan"
         dispatcher.utter_message(response=f"utter_{intent}")
         return [SlotSet(slot, None) for slot in FLOW_SLOTS[intent]]

@@ -6,6 +6,7 @@ from `knowledge/applications.yml`, counts, section names). The reply says what t
 and what it lacks of what the guides say employers look for, and the changes that would help
 most, each with its reason, and cites the guides behind them in one source line.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -50,8 +51,10 @@ def resume_reply(findings: Dict[str, Any], posting_asks: Optional[List[str]] = N
     seen = findings.get("seen") or {}
     lines = []
     if shows:  # a name with the product or credential that showed it ("EHR systems (Epic)")
-        named = [f"{name} ({example(name, seen.get(name) or [])})" if example(name, seen.get(name) or [])
-                 else name for name in shows]
+        named = [
+            f"{name} ({example(name, seen.get(name) or [])})" if example(name, seen.get(name) or []) else name
+            for name in shows
+        ]
         lines.append(words["shows"].format(names=joined(named)))
     else:
         lines.append(words["shows_nothing"])
@@ -87,8 +90,11 @@ def posting_reply(findings: Dict[str, Any], resume_shows: Optional[List[str]]) -
     else:
         shows = [name for name in asks if name in resume_shows]
         lacks = [name for name in asks if name not in resume_shows]
-        lines.append(words["posting_match"].format(shows=joined(shows) or "none of them", lacks=joined(lacks))
-                     if lacks else words["posting_match_all"])
+        lines.append(
+            words["posting_match"].format(shows=joined(shows) or "none of them", lacks=joined(lacks))
+            if lacks
+            else words["posting_match_all"]
+        )
     # The posting's words for what the resume lacks come first: those are the ones to add.
     ordered = sorted(asks, key=lambda name: resume_shows is not None and name in resume_shows)
     own_words = [phrase for name in ordered for phrase in (findings.get("seen") or {}).get(name, [])[:2]]
@@ -104,8 +110,9 @@ def letter_reply(findings: Dict[str, Any]) -> str:
     words, entries = wording_and_entries()
     if findings.get("unreadable"):
         return words["unreadable"]
-    named = [what for what, found in (("the job", findings.get("role")), ("the employer", findings.get("employer")))
-             if found]
+    named = [
+        what for what, found in (("the job", findings.get("role")), ("the employer", findings.get("employer"))) if found
+    ]
     missing_names = [what for what in ("job", "employer") if f"the {what}" not in named]
     lines = [words["letter_names"].format(named=joined(named)) if named else words["letter_names_nothing"]]
     if named and missing_names:
@@ -130,8 +137,7 @@ class AskForDocument:
     def name(self) -> Text:
         return self.action_name
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(text=applications()["replies"][self.reply])
         return []
 
@@ -160,8 +166,7 @@ class ActionCheckDocument(Action):
     def name(self) -> Text:
         return "action_check_document"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         findings = ((tracker.latest_message or {}).get("metadata") or {}).get(METADATA_KEY)
         if not isinstance(findings, dict):  # "/document_checked" typed by hand: nothing was read
             dispatcher.utter_message(text=applications()["replies"]["ask"])
@@ -174,4 +179,3 @@ class ActionCheckDocument(Action):
             return [SlotSet(POSTING_SLOT, list(findings.get("asks") or []))]
         dispatcher.utter_message(text=resume_reply(findings, tracker.get_slot(POSTING_SLOT)))
         return [] if findings.get("unreadable") else [SlotSet(RESUME_SLOT, list(findings.get("shows") or []))]
-

@@ -4,6 +4,7 @@ Both go to the feedback tables of the knowledge database (knowledge/feedback.py)
 the sender id. Storing is best effort: if the database cannot be written, the user still
 gets the coach's reply.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,8 +61,9 @@ def record_unanswered(tracker: Tracker, reason: str, text: Optional[str] = None)
     question = text if text is not None else parse_data.get("text")
     intent, confidence = _top_intent(parse_data)
     try:
-        return feedback_store().record_unanswered(question, reason, intent, confidence,
-                                                  entities=named_entities(parse_data))
+        return feedback_store().record_unanswered(
+            question, reason, intent, confidence, entities=named_entities(parse_data)
+        )
     except Exception:  # a conversation must never fail because feedback could not be kept
         logger.exception("unanswered question not recorded")
         return False
@@ -91,15 +93,18 @@ def answer_key(tracker: Tracker, question: Dict[str, Any], position: int) -> str
 def rated_answer(tracker: Tracker) -> Dict[str, Any]:
     """The answer a rating is about: the user's previous message, the intent and topic the
     coach answered it as (the slots its answer set; else the message's intent), and its key."""
-    earlier = [e for e in _user_events(tracker)[:-1]
-               if ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in RATINGS]
+    earlier = [
+        e
+        for e in _user_events(tracker)[:-1]
+        if ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in RATINGS
+    ]
     if not earlier:
         return {"intent": None, "topic": None, "question": None, "answer": None, "entities": []}
     previous = earlier[-1]
     answered: Dict[str, Any] = {}
     events = list(tracker.events)
     start = next(i for i, e in enumerate(events) if e is previous)
-    for event in events[start + 1:]:
+    for event in events[start + 1 :]:
         if event.get("event") == "user":
             break  # the slots set after the next message belong to another answer
         if event.get("event") == "slot" and event.get("name") in ("last_intent", "topic"):
@@ -108,9 +113,13 @@ def rated_answer(tracker: Tracker) -> Dict[str, Any]:
     topic = answered.get("topic")
     if topic is None and intent and intent == tracker.get_slot("last_intent"):
         topic = tracker.get_slot("topic")
-    return {"intent": intent, "topic": topic, "question": previous.get("text"),
-            "answer": answer_key(tracker, previous, start),
-            "entities": named_entities(previous.get("parse_data") or {})}
+    return {
+        "intent": intent,
+        "topic": topic,
+        "question": previous.get("text"),
+        "answer": answer_key(tracker, previous, start),
+        "entities": named_entities(previous.get("parse_data") or {}),
+    }
 
 
 class ActionRecordFeedback(Action):
@@ -119,9 +128,7 @@ class ActionRecordFeedback(Action):
     def name(self) -> Text:
         return "action_record_feedback"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         positive = RATINGS.get(intent)
         if positive is None:
@@ -129,8 +136,14 @@ class ActionRecordFeedback(Action):
             return []
         answer = rated_answer(tracker)
         try:
-            feedback_store().record_rating(positive, answer["intent"], answer["topic"], answer["question"],
-                                           answer["answer"], entities=answer["entities"])
+            feedback_store().record_rating(
+                positive,
+                answer["intent"],
+                answer["topic"],
+                answer["question"],
+                answer["answer"],
+                entities=answer["entities"],
+            )
         except Exception:  # the thanks matter more than the record
             logger.exception("rating not recorded")
         dispatcher.utter_message(response=THANKS[positive])
@@ -151,9 +164,7 @@ class ActionOutOfScope(Action):
     def name(self) -> Text:
         return "action_out_of_scope"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         from actions.reading import ANSWER_ACTIONS, intent_by_meaning  # the registry imports this module
         from actions.store import vocabulary
 
@@ -168,8 +179,14 @@ class ActionOutOfScope(Action):
         if intent is None and confidence < OUT_OF_SCOPE_SURE and THIS_CAREER.search(text):
             # "I stock shelves at a grocery store. How soon could I be working as a records
             # tech?": a question that names this career is this career's, whatever else it names.
-            intent = next((r.get("name") for r in tracker.latest_message.get("intent_ranking") or []
-                           if r.get("name") in ANSWER_ACTIONS and (r.get("confidence") or 0) >= OWN_CAREER_INTENT), None)
+            intent = next(
+                (
+                    r.get("name")
+                    for r in tracker.latest_message.get("intent_ranking") or []
+                    if r.get("name") in ANSWER_ACTIONS and (r.get("confidence") or 0) >= OWN_CAREER_INTENT
+                ),
+                None,
+            )
         if intent:
             return ANSWER_ACTIONS[intent].answer(dispatcher, tracker, intent)
         dispatcher.utter_message(response="utter_out_of_scope")

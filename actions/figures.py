@@ -1,4 +1,5 @@
 """When the guides disagree: every figure for a topic with its source and period, and why they differ."""
+
 from __future__ import annotations
 
 import re
@@ -94,8 +95,9 @@ def compare(message: Message, topic: str) -> List[Message]:
         return [{"response": "utter_figures_for_year", "year": str(year)}, body(in_year[:MAX_LISTED])]
     if amount is not None:
         # The figures the amount matches, the nearest first ("46,590" before the 47,190 beside it).
-        matched = sorted((f for f in facts if gives_figure(f, amount) is not None),
-                         key=lambda f: gives_figure(f, amount))
+        matched = sorted(
+            (f for f in facts if gives_figure(f, amount) is not None), key=lambda f: gives_figure(f, amount)
+        )
         if matched:
             return [{"response": "utter_figure_matches"}, body(matched[:2])]
         return [{"response": "utter_figure_not_found", "amount": f"${amount:,.0f}"}, body([latest])]
@@ -108,15 +110,18 @@ class ActionCompareFigures(Action):
     def name(self) -> Text:
         return "action_compare_figures"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         ranked, top = ranked_answer(text, tracker.get_slot("topic"), tracker.get_slot("last_facts") or [])
         if top:  # "which industry pays the most": one figure, not the list
             for message in ranked:
                 dispatcher.utter_message(**message)
-            return [SlotSet("topic", top.topic), SlotSet("last_intent", intent_for_topic(top.topic)),
-                    SlotSet("scope", None), SlotSet("last_facts", [top.id])]
+            return [
+                SlotSet("topic", top.topic),
+                SlotSet("last_intent", intent_for_topic(top.topic)),
+                SlotSet("scope", None),
+                SlotSet("last_facts", [top.id]),
+            ]
         topic = topic_of(text, tracker.get_slot("topic"))
         for message in compare(tracker.latest_message, topic):
             dispatcher.utter_message(**message)

@@ -6,6 +6,7 @@ the advice carries the same sources as any answer. A question asked in the middl
 is answered, and the flow asks its question again; "stop" leaves it (a rule). The flows are
 plan.py (a personal plan), skills_check.py and interview.py; coaching.py starts them.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,7 +62,6 @@ def read_choice(text: str, choices: Choices) -> Optional[str]:
     return None
 
 
-
 def is_question(tracker: Tracker) -> Optional[str]:
     """The answer intent of a message that asks the coach something rather than answering it."""
     message = tracker.latest_message
@@ -71,7 +71,9 @@ def is_question(tracker: Tracker) -> Optional[str]:
     # A question, also after a lead-in ("wait, quick question: how many years ...").
     asks = text.endswith("?") or re.search(
         r"(^|[,.;:!-]\s*|\bquestion\b\W*(first\W*)?)(what|how|why|when|where|which|who|is|are|can|do|does|should|will)\b",
-        text, re.IGNORECASE)
+        text,
+        re.IGNORECASE,
+    )
     if not asks:
         return None
     if intent in ANSWER_ACTIONS and confidence >= 0.5:
@@ -84,8 +86,7 @@ class CoachingFormValidation(FormValidationAction, metaclass=ABCMeta):
     """Shared by the three flows: answers questions asked in the middle, then checks the answer."""
 
     @abstractmethod
-    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
-              tracker: Tracker) -> Dict[Text, Any]:
+    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         raise NotImplementedError
 
     async def get_validation_events(
@@ -104,5 +105,3 @@ class CoachingFormValidation(FormValidationAction, metaclass=ABCMeta):
                 continue
             updates.update(self.check(slot, str(value or "")[:MAX_ANSWER_CHARS], dispatcher, tracker))
         return [SlotSet(slot, value) for slot, value in updates.items()]
-
-

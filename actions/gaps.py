@@ -3,6 +3,7 @@
 `actions/answering.py` says so plainly before the closest fact ("The guides don't give exactly
 that"); `actions/choosing.py` also reads which kind of figure a part of a question asks for.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,24 +18,37 @@ from knowledge.vocabulary import known_words
 GUIDES_NEWEST = 2025
 # What kind of figure a question asks for, and how a fact that gives one shows it.
 QUANTITIES = (
-    (re.compile(r"\b(how much|costs?|fees?|price|tuition|charges?|how much .* (earn|make|pay))\b", re.IGNORECASE),
-     re.compile(r"[$€£]|\b(dollars?|USD|CAD|AUD|GBP|EUR|SEK|BRL|SGD|free)\b")),
-    (re.compile(r"\b(what percent|what percentage|what share|how many percent|(pass|passing|acceptance|success) rate)\b",
-                re.IGNORECASE),
-     re.compile(r"\d\s*(%|percent)")),
+    (
+        re.compile(r"\b(how much|costs?|fees?|price|tuition|charges?|how much .* (earn|make|pay))\b", re.IGNORECASE),
+        re.compile(r"[$€£]|\b(dollars?|USD|CAD|AUD|GBP|EUR|SEK|BRL|SGD|free)\b"),
+    ),
+    (
+        re.compile(
+            r"\b(what percent|what percentage|what share|how many percent|(pass|passing|acceptance|success) rate)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\d\s*(%|percent)"),
+    ),
     (re.compile(r"\b(how many|score|speed|words per minute)\b", re.IGNORECASE), re.compile(r"\d")),
     # "which organization hands out the CPC?": a fact that names no awarding body does not say.
-    (re.compile(r"\bwho\s+(runs|issues|awards|gives( out)?|hands out|offers|administers|grants|oversees|certifies|"
-                r"assesses|evaluates|recogni[sz]es|accredits)\b"
-                r"|\b(which|what)\s+(organi[sz]ation|body|group|association|agency)\b.*\b(runs|issues|awards|gives|"
-                r"hands?|offers|administers|grants|oversees|certifies)\b", re.IGNORECASE),
-     re.compile(r"\b(Association|Commission|Council|Board|Bureau|Institute|Academy|Society|Agency|AHIMA|NHA|AAPC|"
-                r"NCRA|CAHIIM|AHDI|WES|ANMAC)\b")),
-    (re.compile(r"\bhow long\b", re.IGNORECASE),
-     re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?|semesters?|quarters?)\b", re.IGNORECASE)),
+    (
+        re.compile(
+            r"\bwho\s+(runs|issues|awards|gives( out)?|hands out|offers|administers|grants|oversees|certifies|"
+            r"assesses|evaluates|recogni[sz]es|accredits)\b"
+            r"|\b(which|what)\s+(organi[sz]ation|body|group|association|agency)\b.*\b(runs|issues|awards|gives|"
+            r"hands?|offers|administers|grants|oversees|certifies)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(Association|Commission|Council|Board|Bureau|Institute|Academy|Society|Agency|AHIMA|NHA|AAPC|"
+            r"NCRA|CAHIIM|AHDI|WES|ANMAC)\b"
+        ),
+    ),
+    (
+        re.compile(r"\bhow long\b", re.IGNORECASE),
+        re.compile(r"\b(years?|months?|weeks?|days?|hours?|minutes?|semesters?|quarters?)\b", re.IGNORECASE),
+    ),
 )
-
-
 
 
 def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
@@ -42,13 +56,16 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     of time), an awarding body, or whether something is online, part-time or accredited, and
     none of the facts chosen to answer it says."""
     quality = QUALITY.search(text or "")
-    if quality and not any(re.search(rf"\b{quality.group(1)[:6]}", " ".join([f.answer, *f.items, *f.points]), re.I)
-                           for f in facts):
+    if quality and not any(
+        re.search(rf"\b{quality.group(1)[:6]}", " ".join([f.answer, *f.items, *f.points]), re.I) for f in facts
+    ):
         return True  # "is Sinclair's program fully online?": a fact that never says online does not say
     per = PER_UNIT.search(text or "")
     if per:  # "how much per hour": a yearly salary is not an hourly wage
         unit = (per.group(1) or per.group(2) or "").lower()
-        if not any(re.search(rf"\b{unit}(ly|s)?\b", " ".join([f.answer, f.unit or "", f.measure]), re.I) for f in facts):
+        if not any(
+            re.search(rf"\b{unit}(ly|s)?\b", " ".join([f.answer, f.unit or "", f.measure]), re.I) for f in facts
+        ):
             return True
     share = SHARE_OF.search(text or "")
     if share:  # "what percent of techs are women": a percentage of something else does not say
@@ -64,8 +81,10 @@ def missing_figure(text: str, facts: Sequence[FactView]) -> bool:
     counted = HOW_MANY.search(text or "")
     if counted:  # "how many openings in Texas": a figure of openings, not Texas's growth in percent
         noun = set(terms(counted.group(1)))
-        return not any(re.search(r"\d", f.answer) and noun <= set(terms(" ".join([f.measure, f.answer, f.unit or ""])))
-                       for f in facts)
+        return not any(
+            re.search(r"\d", f.answer) and noun <= set(terms(" ".join([f.measure, f.answer, f.unit or ""])))
+            for f in facts
+        )
     for asked, given in QUANTITIES:
         if asked.search(text or ""):
             return not any(given.search(f.answer) for f in facts)
@@ -78,40 +97,55 @@ def said(word: str, facts: Sequence[FactView]) -> bool:
 
 
 # "is it available online?", "can I do it part-time?": a yes-or-no about one quality of a program.
-QUALITY = re.compile(r"\b(?:is|are|can|could|do|does)\b.*\b(online|part[- ]time|evenings?|weekends?|accredited)\b",
-                     re.IGNORECASE)
+QUALITY = re.compile(
+    r"\b(?:is|are|can|could|do|does)\b.*\b(online|part[- ]time|evenings?|weekends?|accredited)\b", re.IGNORECASE
+)
 # "per hour", "an hour", "hourly": a figure per unit of time.
 PER_UNIT = re.compile(r"\b(?:per|an|a|each|by the)\s+(hour|week|month)\b|\b(hour|week|month)ly\b", re.IGNORECASE)
 # "how long does a WES evaluation take", "how many hours long is the RHIT exam": what lasts. Not
 # "how long does it take to ...": that asks about a path, named in other words than the facts'.
-HOW_LONG_OF = re.compile(r"\bhow (?:long|many (?:hours|minutes|days|weeks|months|years)(?: long)?)\s+"
-                         r"(?:does|do|is|are|will|would|did|should)\s+(?!(?:it|that|this|they)\s+(?:take|last)\b)"
-                         r"(?!it\b|i\b|you\b|they\b)"
-                         r"(.{2,60}?)\s*(?:\btake\b|\blast\b|\brun\b|\busually\b|\btypically\b|\bnormally\b|[?.!]|$)",
-                         re.IGNORECASE)
+HOW_LONG_OF = re.compile(
+    r"\bhow (?:long|many (?:hours|minutes|days|weeks|months|years)(?: long)?)\s+"
+    r"(?:does|do|is|are|will|would|did|should)\s+(?!(?:it|that|this|they)\s+(?:take|last)\b)"
+    r"(?!it\b|i\b|you\b|they\b)"
+    r"(.{2,60}?)\s*(?:\btake\b|\blast\b|\brun\b|\busually\b|\btypically\b|\bnormally\b|[?.!]|$)",
+    re.IGNORECASE,
+)
 # "how much does that exam cost", "what would the evaluation cost": what is priced.
-COST_OF = re.compile(r"\bhow much\s+(?:does|do|is|are|will|would)\s+(?!it\b|that\s+cost|this\s+cost)(.{2,60}?)\s+"
-                     r"(?:cost|run)\b|\bwhat\s+(?:does|do|will|would)\s+(?!it\b)(.{2,60}?)\s+cost\b", re.IGNORECASE)
+COST_OF = re.compile(
+    r"\bhow much\s+(?:does|do|is|are|will|would)\s+(?!it\b|that\s+cost|this\s+cost)(.{2,60}?)\s+"
+    r"(?:cost|run)\b|\bwhat\s+(?:does|do|will|would)\s+(?!it\b)(.{2,60}?)\s+cost\b",
+    re.IGNORECASE,
+)
 # The words for a course of study, which the facts name in many ways ("the training", "school", "a
 # cert"): a question about how long or how much one is leaves the facts' wording to the ranking.
-PATH_WORDS = frozenset(terms("training school schooling program programme course courses classes class education "
-                             "degree certificate cert associate associates bachelor bachelors study studies diploma "
-                             "qualification"))
+PATH_WORDS = frozenset(
+    terms(
+        "training school schooling program programme course courses classes class education "
+        "degree certificate cert associate associates bachelor bachelors study studies diploma "
+        "qualification"
+    )
+)
 # "what percent of techs are women", "what share of records techs belong to a union": what is counted.
-SHARE_OF = re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction|portion) of (?:all |the )?(.{3,80}?)\s*(?:[?.!]|$)",
-                      re.IGNORECASE)
+SHARE_OF = re.compile(
+    r"\bwhat (?:percent(?:age)?|share|proportion|fraction|portion) of (?:all |the )?(.{3,80}?)\s*(?:[?.!]|$)",
+    re.IGNORECASE,
+)
 # "how many openings", "how many questions": what is counted.
 HOW_MANY = re.compile(r"\bhow many\s+(?:new\s+|more\s+)?([a-z]{3,})\b", re.IGNORECASE)
 
 
 # A name as people write one: capitalised words in a row ("GI Bill", "Oracle Health") or capitals
 # ("SQL"), not the first word of a sentence (capitalised anyway) nor "I".
-NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b(?!I\b|I'm\b|I've\b|I'd\b|I'll\b)"
-                  r"((?:[A-Z][A-Za-z'&-]*)(?: +(?!I\b)(?:[A-Z][A-Za-z'&-]*))*)")
+NAME = re.compile(
+    r"(?<![.?!]\s)(?<!^)\b(?!I\b|I'm\b|I've\b|I'd\b|I'll\b)"
+    r"((?:[A-Z][A-Za-z'&-]*)(?: +(?!I\b)(?:[A-Z][A-Za-z'&-]*))*)"
+)
 
 
-INTRODUCED = re.compile(r"\b(name is|name's|i'm|i am|im|this is|call me|called|from|live in|in|at|for)\s+$",
-                        re.IGNORECASE)
+INTRODUCED = re.compile(
+    r"\b(name is|name's|i'm|i am|im|this is|call me|called|from|live in|in|at|for)\s+$", re.IGNORECASE
+)
 
 
 def unmentioned_names(text: str, named: Iterable[str] = ()) -> List[str]:
@@ -124,7 +158,7 @@ def unmentioned_names(text: str, named: Iterable[str] = ()) -> List[str]:
     text = (text or "").strip()
     for match in NAME.finditer(text):
         name = match.group(1).strip(" .'")
-        if INTRODUCED.search(text[:match.start()]):  # "my name is Maria", "I'm Sam": a person
+        if INTRODUCED.search(text[: match.start()]):  # "my name is Maria", "I'm Sam": a person
             continue
         words = re.findall(r"[A-Za-z][A-Za-z']*", name)
         if name.lower() in skip or not words:
@@ -140,8 +174,7 @@ PERSON_INTRODUCED = re.compile(r"\b(name is|name's|i'm|i am|im|this is|call me|c
 
 # Figures asked in other words than QUANTITIES': pay and growth.
 ASKED_FIGURES = QUANTITIES + (
-    (re.compile(r"\b(pay|paid|salary|salaries|wages?|earn\w*|make|start(ing)? at)\b", re.IGNORECASE),
-     QUANTITIES[0][1]),
+    (re.compile(r"\b(pay|paid|salary|salaries|wages?|earn\w*|make|start(ing)? at)\b", re.IGNORECASE), QUANTITIES[0][1]),
     (re.compile(r"\b(how fast|grow\w*|growth)\b", re.IGNORECASE), QUANTITIES[1][1]),
 )
 
@@ -172,7 +205,7 @@ def names_not_answered(text: str, facts: Sequence[FactView], named: Iterable[str
     for match in NAME.finditer(text):
         name = match.group(1).strip(" .'")
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z']*", name) if not w.isupper()]
-        if not words or name.lower() in skip or PERSON_INTRODUCED.search(text[:match.start()]):
+        if not words or name.lower() in skip or PERSON_INTRODUCED.search(text[: match.start()]):
             continue
         # known words all, and the name's own first word ("Sinclair" of "Sinclair College") unsaid
         if all(w.lower() in known for w in words) and not re.search(rf"\b{re.escape(words[0].lower())}", said):

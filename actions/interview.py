@@ -1,4 +1,5 @@
 """Interview practice: feedback on each answer from what the guides say it should cover."""
+
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answering import Message
 from actions.flows import SKIP, CoachingFormValidation, coaching, fact_messages
 from actions.replies import joined
+
 
 def interview() -> List[Dict[str, Any]]:
     return coaching()["interview"]
@@ -48,8 +50,7 @@ class ValidateInterviewForm(CoachingFormValidation):
     def name(self) -> Text:
         return "validate_interview_form"
 
-    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
-              tracker: Tracker) -> Dict[Text, Any]:
+    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         answer = "" if SKIP.match(str(value)) else str(value)
         if not answer:
             dispatcher.utter_message(response="utter_interview_skipped")
@@ -64,10 +65,9 @@ class ValidateInterviewForm(CoachingFormValidation):
 def interview_summary(scores: Dict[str, List[int]]) -> List[Message]:
     got = sum(s[0] for s in scores.values())
     total = sum(s[1] for s in scores.values()) or 1
-    weakest = min(interview(), key=lambda q: (scores.get(q["slot"], [0, 1])[0] / scores.get(q["slot"], [0, 1])[1]))
+    weakest = min(interview(), key=lambda q: scores.get(q["slot"], [0, 1])[0] / scores.get(q["slot"], [0, 1])[1])
     messages: List[Message] = [
-        {"response": "utter_interview_summary", "covered": got, "total": total,
-         "answered": len(scores)},
+        {"response": "utter_interview_summary", "covered": got, "total": total, "answered": len(scores)},
         {"response": f"utter_interview_topic_{weakest['slot']}"},
     ]
     messages.extend(fact_messages(["job-search-interview-g000"]))
@@ -80,11 +80,8 @@ class ActionInterviewSummary(Action):
     def name(self) -> Text:
         return "action_interview_summary"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         scores = json.loads(tracker.get_slot("interview_scores") or "{}")
         for message in interview_summary(scores):
             dispatcher.utter_message(**message)
         return []
-
-

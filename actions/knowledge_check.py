@@ -5,6 +5,7 @@ unusable database does not stop the server: each question is answered with an ap
 channel's) until the database is built, and the first question after that is answered as usual,
 with no restart, because the store is opened again until it opens.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Job outlook: growth for each period, openings, what drives demand, AI, the 2025 market."""
+
 from __future__ import annotations
 
 from actions.answering import AnswerSpec

@@ -1,4 +1,5 @@
 """The personal plan: five questions, then a plan built from sourced facts; answers can change."""
+
 from __future__ import annotations
 
 import re
@@ -21,13 +22,23 @@ PLAN_CHOICES: Dict[str, Choices] = {
         ("bachelor's", r"bachelor|\bb\.?s\.?c?\b|\bb\.?a\.?\b|four.?year|master|university degree"),
         ("associate", r"associate|\ba\.?a\.?s?\b|two.?year degree"),
         ("certificate", r"certificate|vocational|trade school"),
-        ("some college", r"some college|college (credits|classes|courses)|started college|dropped out|a few (college )?(classes|courses)"
-                         r"|semesters?|community college|didn'?t finish|never finished|year of college"),
+        (
+            "some college",
+            r"some college|college (credits|classes|courses)|started college|dropped out"
+            r"|a few (college )?(classes|courses)"
+            r"|semesters?|community college|didn'?t finish|never finished|year of college",
+        ),
         ("high school", r"high ?school|\bged\b|diploma|secondary|nothing|none|no (degree|college|schooling)"),
     ),
     "plan_experience": (
         ("no", r"^\W*(no|nope|nah|none|never|not)\b|no experience|don'?t have|not yet|zero"),
-        ("yes", r"^\W*(yes|yeah|yep|yup|sure|i do|i have|correct)\b|work(ed|ing)? (in|at|for) (a |an )?(hospital|clinic|healthcare|health care|doctor|medical|pharmacy|nursing)|\bcna\b|nurse|medical assistant|receptionist|front desk|\bemt\b|caregiver|billing|scheduler"),
+        (
+            "yes",
+            r"^\W*(yes|yeah|yep|yup|sure|i do|i have|correct)\b"
+            r"|work(ed|ing)? (in|at|for) (a |an )?"
+            r"(hospital|clinic|healthcare|health care|doctor|medical|pharmacy|nursing)"
+            r"|\bcna\b|nurse|medical assistant|receptionist|front desk|\bemt\b|caregiver|billing|scheduler",
+        ),
     ),
     "plan_pace": (
         ("part-time", r"part|evening|weekend|night|while (i )?work|around (my )?(job|work|kids|family)|slow"),
@@ -35,13 +46,19 @@ PLAN_CHOICES: Dict[str, Choices] = {
     ),
     "plan_budget": (
         ("low", r"low|tight|little|cheap|not much|no money|limited|broke|minimal|small|free|can'?t afford|very few"),
-        ("flexible", r"high|flexible|plenty|not (a|an) (problem|concern|issue)|no limit|can afford|comfortable|large|lots"),
+        (
+            "flexible",
+            r"high|flexible|plenty|not (a|an) (problem|concern|issue)|no limit|can afford|comfortable|large|lots",
+        ),
         ("medium", r"medium|moderate|some|average|middle|reasonable|okay|\bok\b|decent|mid"),
     ),
     "plan_goal": (
         ("fast", r"fast|quick|asap|soon|hired|job now|right away|first job|short|immediately"),
-        ("advance", r"advanc|grow|manag|long.?term|promot|move up|climb|lead|higher|career|rhia|bachelor"
-                    r"|senior|build (up|toward)|eventually|department|supervis|long run"),
+        (
+            "advance",
+            r"advanc|grow|manag|long.?term|promot|move up|climb|lead|higher|career|rhia|bachelor"
+            r"|senior|build (up|toward)|eventually|department|supervis|long run",
+        ),
     ),
 }
 # Words that say which plan answer a message is changing ("actually my budget is low").
@@ -52,6 +69,7 @@ PLAN_TOPICS: Dict[str, str] = {
     "plan_budget": r"budget|afford|money|cost|spend|pay for|\$",
     "plan_goal": r"goal|aim|want to|prefer|priority",
 }
+
 
 def budget_from_amount(message: Dict[str, Any]) -> Optional[str]:
     """A budget given as an amount ("$8,000", "5k") as low, medium or flexible."""
@@ -68,6 +86,7 @@ def plan_value(slot: str, message: Dict[str, Any]) -> Optional[str]:
         return budget_from_amount(message) or read_choice(text, PLAN_CHOICES[slot])
     return read_choice(text, PLAN_CHOICES[slot])
 
+
 PLAN_SLOTS = tuple(PLAN_CHOICES)
 
 
@@ -77,14 +96,17 @@ class ValidatePlanForm(CoachingFormValidation):
     def name(self) -> Text:
         return "validate_plan_form"
 
-    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
-              tracker: Tracker) -> Dict[Text, Any]:
+    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         text = str(value)
         latest = tracker.latest_message or {}
         message = latest if latest.get("text") == text else {"text": text}
         for other in PLAN_SLOTS:  # "actually my budget is low", in answer to another question
-            if other != slot and tracker.get_slot(other) and re.search(PLAN_TOPICS[other], text, re.IGNORECASE) \
-                    and not re.search(PLAN_TOPICS[slot], text, re.IGNORECASE):
+            if (
+                other != slot
+                and tracker.get_slot(other)
+                and re.search(PLAN_TOPICS[other], text, re.IGNORECASE)
+                and not re.search(PLAN_TOPICS[slot], text, re.IGNORECASE)
+            ):
                 changed = plan_value(other, message)
                 if changed:
                     dispatcher.utter_message(response="utter_plan_answer_changed", answer=changed)
@@ -117,12 +139,16 @@ def build_plan(answers: Dict[str, str]) -> Tuple[List[Message], List[str]]:
     the facts behind it left for "tell me more"."""
     plan = coaching()["plan"]
     program, credential = plan_route(answers)
-    messages: List[Message] = [{
-        "response": "utter_plan_intro",
-        "education": answers.get("plan_education"), "experience": answers.get("plan_experience"),
-        "pace": answers.get("plan_pace"), "budget": answers.get("plan_budget"),
-        "goal": "getting hired fast" if answers.get("plan_goal") == "fast" else "moving up over time",
-    }]
+    messages: List[Message] = [
+        {
+            "response": "utter_plan_intro",
+            "education": answers.get("plan_education"),
+            "experience": answers.get("plan_experience"),
+            "pace": answers.get("plan_pace"),
+            "budget": answers.get("plan_budget"),
+            "goal": "getting hired fast" if answers.get("plan_goal") == "fast" else "moving up over time",
+        }
+    ]
     details: List[str] = []
     cited = []
 
@@ -134,16 +160,22 @@ def build_plan(answers: Dict[str, str]) -> Tuple[List[Message], List[str]]:
         messages.append({"text": reply_text(facts, cite=False)})
         details.extend(ids[shown:])
 
-    named = {"certificate": "a certificate program", "associate": "an associate degree",
-             "bachelor's": "a bachelor's degree"}.get(program, program)
+    named = {
+        "certificate": "a certificate program",
+        "associate": "an associate degree",
+        "bachelor's": "a bachelor's degree",
+    }.get(program, program)
     step("utter_plan_program", plan["program_facts"][program], shown=2, program=named)
     if answers.get("plan_pace") == "part-time":
         messages.append({"response": "utter_plan_part_time"})
         details.extend(plan["part_time_facts"])
     if answers.get("plan_budget") == "low" and program != "certificate":
         step("utter_plan_low_budget", plan["low_budget_facts"])
-    step("utter_plan_certification", plan["certification_facts"][credential] + plan["certification_timing_facts"],
-         certification=credential)
+    step(
+        "utter_plan_certification",
+        plan["certification_facts"][credential] + plan["certification_timing_facts"],
+        certification=credential,
+    )
     experience = plan["experience_facts"][answers.get("plan_experience") or "no"]
     step("utter_plan_experience", experience + (plan["fast_facts"] if answers.get("plan_goal") == "fast" else []))
     details.extend(plan["first_job_facts"])
@@ -161,8 +193,7 @@ class ActionMakePlan(Action):
     def name(self) -> Text:
         return "action_make_plan"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         answers = {slot: tracker.get_slot(slot) for slot in PLAN_SLOTS}
         messages, details = build_plan(answers)
         for message in messages:
@@ -176,8 +207,7 @@ class ActionChangeAnswer(Action):
     def name(self) -> Text:
         return "action_change_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         named = [slot for slot in PLAN_SLOTS if re.search(PLAN_TOPICS[slot], text, re.IGNORECASE)]
         if not named:
@@ -196,5 +226,3 @@ class ActionChangeAnswer(Action):
             return [SlotSet(slot, value), SlotSet("more_facts", details or None)]
         # Something is still unanswered (this one, if no new value was given): the plan form asks.
         return [SlotSet(slot, value), FollowupAction("plan_form")]
-
-

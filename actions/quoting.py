@@ -1,5 +1,6 @@
 """Figures a person quotes ("I read they make $37k") traced to the guides, and a sum of their own
 ("3k is my max") set against what school costs."""
+
 from __future__ import annotations
 
 import re
@@ -11,17 +12,22 @@ from knowledge.queries import FactView
 from knowledge.retrieval import ranking_of
 
 # A figure the person heard or read and asks about, not their own budget ("3k is my max").
-CLAIM = re.compile(r"\b(read|heard|saw|seen|found|says?|said|told|claim\w*|quoted?|listed|website|site|blog|"
-                   r"article|post|online|google|true|right|correct|accurate|legit|real|really|still|cousin|"
-                   r"friend|someone|somebody|people say|they say)\b", re.IGNORECASE)
-OWN_MONEY = re.compile(r"\b(my (max|budget|savings)|i (can|could) (spend|afford|pay)|i have|i've got|"
-                       r"budget (is|of)|afford)\b", re.IGNORECASE)
+CLAIM = re.compile(
+    r"\b(read|heard|saw|seen|found|says?|said|told|claim\w*|quoted?|listed|website|site|blog|"
+    r"article|post|online|google|true|right|correct|accurate|legit|real|really|still|cousin|"
+    r"friend|someone|somebody|people say|they say)\b",
+    re.IGNORECASE,
+)
+OWN_MONEY = re.compile(
+    r"\b(my (max|budget|savings)|i (can|could) (spend|afford|pay)|i have|i've got|"
+    r"budget (is|of)|afford)\b",
+    re.IGNORECASE,
+)
 
 
 # A question about what a sum buys ("what could I afford", "is that realistic"), not about
 # something else beside it ("3k is my max, is there any financial aid?").
-AFFORD = re.compile(r"\b(afford\w*|cost\w*|price\w*|cheap\w*|realistic|enough|options?|within|cover)\b",
-                    re.IGNORECASE)
+AFFORD = re.compile(r"\b(afford\w*|cost\w*|price\w*|cheap\w*|realistic|enough|options?|within|cover)\b", re.IGNORECASE)
 
 
 def own_budget(message: Dict[str, Any]) -> Optional[float]:
@@ -57,8 +63,11 @@ def quoted_figures(message: Dict[str, Any]) -> List[Tuple[float, str]]:
     text = message.get("text") or ""
     if not CLAIM.search(text) or OWN_MONEY.search(text):
         return []
-    return [(value, "money") for value in amounts(message)] + [(value, "percent") for value in percentages(message)] \
+    return (
+        [(value, "money") for value in amounts(message)]
+        + [(value, "percent") for value in percentages(message)]
         + [(value, "other") for value in job_counts(message)]
+    )
 
 
 CURRENCIES = ("usd", "cad", "aud", "gbp", "eur", "sek", "brl", "sgd")
@@ -73,8 +82,11 @@ def figure_kind(fact: FactView) -> str:
 QUOTED_AMONG = 25
 
 
-def facts_quoting(figures: Sequence[Tuple[float, str]], message: Optional[Dict[str, Any]] = None,
-                  named: Iterable[Tuple[str, str]] = ()) -> List[FactView]:
+def facts_quoting(
+    figures: Sequence[Tuple[float, str]],
+    message: Optional[Dict[str, Any]] = None,
+    named: Iterable[Tuple[str, str]] = (),
+) -> List[FactView]:
     """The facts that give one of these figures (within MATCH_SHARE): nationwide ones first,
     then the nearest figure. With the message: only a fact about what it is about (among its
     ranking's first QUOTED_AMONG), about the thing it names if it names one ("DC pays 90k" is not
@@ -89,8 +101,13 @@ def facts_quoting(figures: Sequence[Tuple[float, str]], message: Optional[Dict[s
             continue
         if message is not None and figure_kind(fact) == "money" and not (fact.unit or "").lower().startswith("usd"):
             continue
-        gaps = [g for value, kind in figures if kind == figure_kind(fact)
-                for g in [gives_figure(fact, value)] if g is not None]
+        gaps = [
+            g
+            for value, kind in figures
+            if kind == figure_kind(fact)
+            for g in [gives_figure(fact, value)]
+            if g is not None
+        ]
         if gaps:
             found.append((fact.scope_type != "national", min(gaps), fact))
     return [fact for *_, fact in sorted(found, key=lambda t: t[:2])]
@@ -113,4 +130,3 @@ def latest_like(fact: FactView) -> Optional[FactView]:
     same = [f for f in store().topic_facts(fact.topic, aspects) if f.value is not None and f.scope_type == "national"]
     same.sort(key=lambda f: (f.year is None, -(f.year or 0)))
     return same[0] if same and same[0].id != fact.id else None
-

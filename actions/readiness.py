@@ -7,6 +7,7 @@ yet counts half and is offered as a button. The parts, their weights, the steps 
 behind them are in knowledge/coaching.yml (`readiness`). Each assessment's score is kept with the
 conversation (`readiness_scores`), so asking again shows the progress.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,11 +34,17 @@ ASKED_SLOTS = ("plan_education", "plan_experience", "readiness_credential")
 SCORES_SLOT = "readiness_scores"
 
 CREDENTIAL_CHOICES: Choices = (
-    ("studying", r"studying|preparing|prepping|working (on|toward)|in progress|taking (it|the exam)|booked|scheduled"
-                 r"|signed up|enrolled|soon|next (month|week|year)"),
+    (
+        "studying",
+        r"studying|preparing|prepping|working (on|toward)|in progress|taking (it|the exam)|booked|scheduled"
+        r"|signed up|enrolled|soon|next (month|week|year)",
+    ),
     ("no", r"^\W*(no|nope|nah|none|not yet|never)\b|don'?t|do not|haven'?t|have not|not certified"),
-    ("yes", r"^\W*(yes|yeah|yep|yup|i do|i have|i've got|got (it|one))\b|\b(rhit|rhia|cehrs|cca|ccs|cpc|cmaa|ctr|chda)\b"
-            r"|certified|registered|credential|passed"),
+    (
+        "yes",
+        r"^\W*(yes|yeah|yep|yup|i do|i have|i've got|got (it|one))\b|\b(rhit|rhia|cehrs|cca|ccs|cpc|cmaa|ctr|chda)\b"
+        r"|certified|registered|credential|passed",
+    ),
 )
 SKILL_SCORES = {"yes": 1.0, "some": 0.5, "no": 0.0}
 
@@ -131,17 +138,20 @@ def assessment(slots: Dict[str, Any]) -> Tuple[int, str, List[Dict[str, str]]]:
     earlier = slots.get(SCORES_SLOT) or []
     if earlier:
         previous = earlier[-1]
-        lines.append(wording["up" if score > previous else "down" if score < previous else "same"]
-                     .format(previous=previous))
+        lines.append(
+            wording["up" if score > previous else "down" if score < previous else "same"].format(previous=previous)
+        )
     unseen = [p for p in scored if p.score is None]
     if unseen:
         lines.append(wording["unseen"].format(parts=joined([p.spec["seen_as"] for p in unseen])))
-    ranked = sorted((p for p in scored if p.gain > 0), key=lambda p: -p.gain)[:config["steps"]]
+    ranked = sorted((p for p in scored if p.gain > 0), key=lambda p: -p.gain)[: config["steps"]]
     steps = [p.step() for p in ranked] or [(config["done"]["label"], config["done"]["fact"])]
     facts = {f.id: f for f in store().facts_by_id([fact for _, fact in steps])}
     lines.append(wording["steps"] if ranked else wording["done"])
-    lines.extend(f"{number}. {label}: {first_sentence(facts[fact])}" if fact in facts else f"{number}. {label}."
-                 for number, (label, fact) in enumerate(steps, 1))
+    lines.extend(
+        f"{number}. {label}: {first_sentence(facts[fact])}" if fact in facts else f"{number}. {label}."
+        for number, (label, fact) in enumerate(steps, 1)
+    )
     if not earlier:
         lines.append(wording["again"])
     cited = [facts[fact] for _, fact in steps if fact in facts]
@@ -158,8 +168,7 @@ class ValidateReadinessForm(CoachingFormValidation):
     def name(self) -> Text:
         return "validate_readiness_form"
 
-    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
-              tracker: Tracker) -> Dict[Text, Any]:
+    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         text = str(value)
         if slot == "readiness_credential":
             chosen = read_choice(text, CREDENTIAL_CHOICES) or ("no" if SKIP.match(text) else None)
@@ -173,18 +182,19 @@ class ValidateReadinessForm(CoachingFormValidation):
 
 
 class ActionReadiness(Action):
-    """"How ready am I?": asks what is missing (the form), then gives the level and the steps."""
+    """ "How ready am I?": asks what is missing (the form), then gives the level and the steps."""
 
     def name(self) -> Text:
         return "action_readiness"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if any(not tracker.get_slot(slot) for slot in ASKED_SLOTS):
             dispatcher.utter_message(text=settings()["wording"]["asks_first"])
             return [FollowupAction(FORM)]
-        slots = {name: tracker.get_slot(name) for name in
-                 (*ASKED_SLOTS, *(s["slot"] for s in skills()), "interview_scores", RESUME_SLOT, SCORES_SLOT)}
+        slots = {
+            name: tracker.get_slot(name)
+            for name in (*ASKED_SLOTS, *(s["slot"] for s in skills()), "interview_scores", RESUME_SLOT, SCORES_SLOT)
+        }
         score, text, buttons = assessment(slots)
         dispatcher.utter_message(text=text, buttons=buttons)
         return [SlotSet(SCORES_SLOT, [*(slots.get(SCORES_SLOT) or []), score])]

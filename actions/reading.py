@@ -1,6 +1,7 @@
 """What the coach reads when the classifier is unsure: the topic actions by intent, the facts that
 back an intent, the flow likeliest asked for, a figure quoted to check, another language, and the
 words for a clarification."""
+
 from __future__ import annotations
 
 import re
@@ -26,12 +27,14 @@ from actions.work import ActionAnswerWork
 
 
 TOPIC_ACTIONS: Tuple[TopicAnswerAction, ...] = (
-    ActionAnswerSalary(), ActionAnswerOutlook(), ActionAnswerEducation(),
-    ActionAnswerCertification(), ActionAnswerWork(), ActionAnswerCareer(),
+    ActionAnswerSalary(),
+    ActionAnswerOutlook(),
+    ActionAnswerEducation(),
+    ActionAnswerCertification(),
+    ActionAnswerWork(),
+    ActionAnswerCareer(),
 )
-ANSWER_ACTIONS: Dict[str, TopicAnswerAction] = {
-    intent: action for action in TOPIC_ACTIONS for intent in action.specs
-}
+ANSWER_ACTIONS: Dict[str, TopicAnswerAction] = {intent: action for action in TOPIC_ACTIONS for intent in action.specs}
 # Words that say what a topic is about. When the model is unsure, its best guess is
 # answered only if the message also has one of its topic's words.
 TOPIC_WORDS = {
@@ -76,15 +79,19 @@ QUOTED_INTENTS = {"money": "ask_salary", "percent": "ask_outlook", "other": "ask
 CLARIFY_GAP = 0.15
 MIN_CLARIFY_CONFIDENCE = 0.15
 # Flows the coach can start when the user picks them from a clarification.
-FLOW_FORMS = {"start_plan": "plan_form", "start_skills_check": "skills_form",
-              "start_interview_practice": "interview_form"}
+FLOW_FORMS = {
+    "start_plan": "plan_form",
+    "start_skills_check": "skills_form",
+    "start_interview_practice": "interview_form",
+}
 # A flow the classifier finds likeliest, at this confidence or more, is started even when a fact
 # matches the words strongly ("do i even have the right skills? quiz me" names skills, and a
 # skills fact, but asks for the check). Leaving a flow takes one word ("stop").
 FLOW_FIRST = 0.25
 # Plain words for each intent, for clarification buttons (the coach's wording, kept as data).
 INTENT_LABELS: Dict[str, str] = yaml.safe_load(
-    (Path(__file__).with_name("intent_labels.yml")).read_text(encoding="utf-8"))
+    (Path(__file__).with_name("intent_labels.yml")).read_text(encoding="utf-8")
+)
 
 # Words that are common in Spanish, French, German, Portuguese or Italian and rare in English.
 FOREIGN_WORDS = set(
@@ -140,10 +147,16 @@ def intent_by_facts(tracker: Tracker) -> Optional[str]:
     best-ranked fact of its topic together back most, if a fact backs any; else None."""
     message = tracker.latest_message
     best = best_by_topic(message)
-    candidates = [r for r in message.get("intent_ranking") or [] if r.get("name") in ANSWER_ACTIONS
-                  and (r.get("confidence") or 0) >= CANDIDATE_CONFIDENCE][:CANDIDATES]
-    backed = [((r.get("confidence") or 0) + FACT_WEIGHT * best.get(INTENT_TOPICS.get(r["name"]), 0.0), r["name"])
-              for r in candidates if best.get(INTENT_TOPICS.get(r["name"]), 0.0) >= SUPPORT_MIN]
+    candidates = [
+        r
+        for r in message.get("intent_ranking") or []
+        if r.get("name") in ANSWER_ACTIONS and (r.get("confidence") or 0) >= CANDIDATE_CONFIDENCE
+    ][:CANDIDATES]
+    backed = [
+        ((r.get("confidence") or 0) + FACT_WEIGHT * best.get(INTENT_TOPICS.get(r["name"]), 0.0), r["name"])
+        for r in candidates
+        if best.get(INTENT_TOPICS.get(r["name"]), 0.0) >= SUPPORT_MIN
+    ]
     return max(backed)[1] if backed else None
 
 
@@ -151,8 +164,11 @@ def likeliest_flow(tracker: Tracker) -> Optional[str]:
     """The flow the classifier ranks first among what the coach can do, if it is likely enough
     and the words do not match a fact of the conversation's topic ("who checks my education for
     it", while on working in Canada, asks about Canada, not for the skills check)."""
-    ranking = [r for r in tracker.latest_message.get("intent_ranking") or []
-               if r.get("name") in ANSWER_ACTIONS or r.get("name") in FLOW_FORMS]
+    ranking = [
+        r
+        for r in tracker.latest_message.get("intent_ranking") or []
+        if r.get("name") in ANSWER_ACTIONS or r.get("name") in FLOW_FORMS
+    ]
     if not ranking or ranking[0]["name"] not in FLOW_FORMS or (ranking[0].get("confidence") or 0) < FLOW_FIRST:
         return None
     _, topic = meaning_lead(tracker, FOLLOW_UP_MATCH)
@@ -161,8 +177,9 @@ def likeliest_flow(tracker: Tracker) -> Optional[str]:
     return ranking[0]["name"]
 
 
-def meaning_lead(tracker: Tracker, threshold: Optional[float] = None,
-                 exclude: Sequence[str] = ()) -> Tuple[Optional[str], Optional[str]]:
+def meaning_lead(
+    tracker: Tracker, threshold: Optional[float] = None, exclude: Sequence[str] = ()
+) -> Tuple[Optional[str], Optional[str]]:
     """(intent, topic) of the fact the ranking by meaning finds strongly, or (None, None)."""
     lead = strong_lead(tracker.latest_message, threshold, exclude)
     facts = store().facts_by_id([lead[0]]) if lead else []
@@ -170,28 +187,34 @@ def meaning_lead(tracker: Tracker, threshold: Optional[float] = None,
     return (intent, facts[0].topic) if intent in ANSWER_ACTIONS else (None, None)
 
 
-def intent_by_meaning(tracker: Tracker, threshold: Optional[float] = None,
-                      exclude: Sequence[str] = ()) -> Optional[str]:
+def intent_by_meaning(
+    tracker: Tracker, threshold: Optional[float] = None, exclude: Sequence[str] = ()
+) -> Optional[str]:
     """The intent whose topic holds the fact the ranking by meaning finds strongly, if any."""
     return meaning_lead(tracker, threshold, exclude)[0]
 
 
 def close_intents(tracker: Tracker) -> List[str]:
     """The two likeliest intents the coach can act on, when they are too close to call; else []."""
-    ranking = [r for r in tracker.latest_message.get("intent_ranking") or []
-               if r.get("name") in ANSWER_ACTIONS or r.get("name") in FLOW_FORMS]
+    ranking = [
+        r
+        for r in tracker.latest_message.get("intent_ranking") or []
+        if r.get("name") in ANSWER_ACTIONS or r.get("name") in FLOW_FORMS
+    ]
     if len(ranking) < 2:
         return []
     first, second = ranking[0], ranking[1]
-    if (second.get("confidence") or 0) >= MIN_CLARIFY_CONFIDENCE and \
-            (first.get("confidence") or 0) - (second.get("confidence") or 0) < CLARIFY_GAP:
+    if (second.get("confidence") or 0) >= MIN_CLARIFY_CONFIDENCE and (first.get("confidence") or 0) - (
+        second.get("confidence") or 0
+    ) < CLARIFY_GAP:
         return [first["name"], second["name"]]
     return []
 
 
 def clarify_buttons(intents: List[str]) -> List[Dict[str, str]]:
-    buttons = [{"title": INTENT_LABELS.get(i, i.replace("_", " ")), "payload": f'/clarify{{"chosen":"{i}"}}'}
-               for i in intents]
+    buttons = [
+        {"title": INTENT_LABELS.get(i, i.replace("_", " ")), "payload": f'/clarify{{"chosen":"{i}"}}'} for i in intents
+    ]
     return buttons + [{"title": INTENT_LABELS["something_else"], "payload": '/clarify{"chosen":"something_else"}'}]
 
 
@@ -217,7 +240,9 @@ def asked_together(tracker: Tracker) -> Optional[str]:
     """The likelier of the classifier's two best intents when the message asks both together
     (an answer's `together` pattern: "pros and cons"), which answers the other as well."""
     text = tracker.latest_message.get("text") or ""
-    ranked = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    ranked = [
+        r.get("name") for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"
+    ]
     for intent, other in (ranked[:2], ranked[1::-1]) if len(ranked) >= 2 else ():
         if intent in ANSWER_ACTIONS:
             spec = ANSWER_ACTIONS[intent].spec_for(intent)

@@ -1,4 +1,5 @@
 """How facts become the coach's words: the fact's own answer, its list, and where it comes from."""
+
 from __future__ import annotations
 
 import re
@@ -83,15 +84,17 @@ def listed(fact: FactView, room: int) -> List[str]:
 # An answer that ends by pointing at its list ("Their usual tasks are these.", "These are the
 # skills to build."): its bullets are
 # shown even when it is not the lead.
-POINTS_AT_LIST = re.compile(r"(\b(these|the following|a few examples)\W*|:\s*|\bthese are the \w+( \w+){0,3}\W*)$",
-                            re.IGNORECASE)
+POINTS_AT_LIST = re.compile(
+    r"(\b(these|the following|a few examples)\W*|:\s*|\bthese are the \w+( \w+){0,3}\W*)$", re.IGNORECASE
+)
 
 # Said before a nationwide figure shown beside a state's.
 FOR_COMPARISON = "For comparison, the latest nationwide figure:"
 
 
-def reply_text(facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str] = (), intro: str = "",
-               cite: bool = True) -> str:
+def reply_text(
+    facts: Sequence[FactView], note: str = "", lead_ins: Sequence[str] = (), intro: str = "", cite: bool = True
+) -> str:
     """Facts as one short message: an optional first line, each answer (the lead's list as
     bullets, a later one after its lead-in if given), an optional note that reconciles them, and
     one source line."""

@@ -1,4 +1,5 @@
 """Pay: the national figures, and pay by state, country, level, industry or employer."""
+
 from __future__ import annotations
 
 from actions.answering import AnswerSpec

@@ -1,6 +1,7 @@
 """What narrows an answer: the things a question names (a state, a level, a credential...),
 the years a person says they have worked, and what the conversation carried over; and the words
 that show a message leans on the one before."""
+
 from __future__ import annotations
 
 import re
@@ -26,21 +27,28 @@ NATIONWIDE = re.compile(
 
 HOME_COUNTRY = "United States"
 # Words that point back at the thing just talked about.
-POINTER = re.compile(r"(?<!is )(?<!are )\bthere\b(?!\s+(is|are|was|were)\b)"
-                     r"|\b(that (level|state|country|one|credential|job)|at that|this level)\b"
-                     r"|\b(they|them|their)\b(?=.*\b(check|look|want|ask|need|require|accept|recogni[sz]e)\b)",
-                     re.IGNORECASE)
+POINTER = re.compile(
+    r"(?<!is )(?<!are )\bthere\b(?!\s+(is|are|was|were)\b)"
+    r"|\b(that (level|state|country|one|credential|job)|at that|this level)\b"
+    r"|\b(they|them|their)\b(?=.*\b(check|look|want|ask|need|require|accept|recogni[sz]e)\b)",
+    re.IGNORECASE,
+)
 # A message that only makes sense with the last answer: "who gives that one out?", "so what's
 # the newest number", "how long does that exam take".
 BACK_REFERENCE = re.compile(
     r"\b(that|this) (one|level|state|country|credential|certification|cert|exam|test|degree|program|job"
     r"|number|figure)\b|\b(those|these) (ones|numbers|figures)\b"
-    r"|\bthe (newest|latest|most recent|oldest|lowest|highest) (one|number|figure)\b", re.IGNORECASE)
+    r"|\bthe (newest|latest|most recent|oldest|lowest|highest) (one|number|figure)\b",
+    re.IGNORECASE,
+)
 
 # "which countries have visas for that", "where would i find those jobs", "what about from another
 # country?": a message that leans on what was just talked about, so its topic weighs more.
-LEANS_BACK = re.compile(r"\b(for|about|with|of|on|in|like) (that|those|these|them|it)\b|\b(those|these) \w+s\b"
-                        r"|^\W*(ok(ay)?\W+)?(and|what about|how about|same for|what of)\b", re.IGNORECASE)
+LEANS_BACK = re.compile(
+    r"\b(for|about|with|of|on|in|like) (that|those|these|them|it)\b|\b(those|these) \w+s\b"
+    r"|^\W*(ok(ay)?\W+)?(and|what about|how about|same for|what of)\b",
+    re.IGNORECASE,
+)
 
 
 def leans_back(text: str) -> bool:
@@ -75,13 +83,21 @@ def named_values(message: Dict[str, Any], entity: str) -> List[str]:
 
 
 # "what should I work on next", "how do I move up": the level after the person's own.
-NEXT_LEVEL = re.compile(r"\b(next( level| step| stage)?|level up|move up|step up|get promoted|promotion)\b", re.IGNORECASE)
+NEXT_LEVEL = re.compile(
+    r"\b(next( level| step| stage)?|level up|move up|step up|get promoted|promotion)\b", re.IGNORECASE
+)
 
 
 def experience_levels() -> List[FactView]:
     """The career's levels, from the first (junior, from 0 years) up."""
-    return sorted((f for f in store().topic_facts("career_path", ("level",))
-                   if f.scope_type == "experience_level" and f.value is not None), key=lambda f: f.value)
+    return sorted(
+        (
+            f
+            for f in store().topic_facts("career_path", ("level",))
+            if f.scope_type == "experience_level" and f.value is not None
+        ),
+        key=lambda f: f.value,
+    )
 
 
 def level_after(name: str) -> str:
@@ -106,8 +122,9 @@ def stated_level(text: str) -> Optional[str]:
     return levels[at].scope_name
 
 
-def choose_scope(spec: "AnswerSpec", tracker: Tracker, message: Dict[str, Any],
-                 follow_up: bool = False) -> Tuple[Optional[Tuple[str, str]], bool]:
+def choose_scope(
+    spec: "AnswerSpec", tracker: Tracker, message: Dict[str, Any], follow_up: bool = False
+) -> Tuple[Optional[Tuple[str, str]], bool]:
     """What narrows this answer, and whether it was carried over from an earlier turn.
 
     A thing named in the message wins (on a follow-up any kind of thing, the spec's own kinds
@@ -121,9 +138,16 @@ def choose_scope(spec: "AnswerSpec", tracker: Tracker, message: Dict[str, Any],
         values = [v for v in named_values(message, entity) if not (entity == "country" and v == HOME_COUNTRY)]
         # "a nurse in the philippines moving to canada": the place the guides say something about.
         covered = [v for v in values if store().scoped_facts(spec.topic, entity, v)]
-        if values and entity == "experience_level" and NEXT_LEVEL.search(message.get("text") or "") and \
-                re.search(rf"\b(i'?m|i am|im|i'?ve been|ive been|i have been)\s+(a|an)\s+{re.escape(values[0])}",
-                          message.get("text") or "", re.IGNORECASE):
+        if (
+            values
+            and entity == "experience_level"
+            and NEXT_LEVEL.search(message.get("text") or "")
+            and re.search(
+                rf"\b(i'?m|i am|im|i'?ve been|ive been|i have been)\s+(a|an)\s+{re.escape(values[0])}",
+                message.get("text") or "",
+                re.IGNORECASE,
+            )
+        ):
             # "I'm a junior tech, what should I work on next": the level after the person's own.
             return (entity, level_after(values[0])), False
         if values:

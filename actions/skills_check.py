@@ -1,4 +1,5 @@
 """The skills check: a self-assessment on the skills the guides name, ending with the gaps."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text, Tuple
@@ -13,11 +14,18 @@ from actions.replies import joined, source_line, words
 from actions.store import store
 
 SKILL_CHOICES: Choices = (
-    ("some", r"some|bit|little|kind of|sort of|kinda|sorta|barely|basic|a few|okay|\bok\b|partly|learning|rusty"
-             r"|so.?so|a little"),
+    (
+        "some",
+        r"some|bit|little|kind of|sort of|kinda|sorta|barely|basic|a few|okay|\bok\b|partly|learning|rusty"
+        r"|so.?so|a little",
+    ),
     ("no", r"^\W*(no|nope|nah|not|never|none|zero)\b|don'?t|no idea|not yet|not really|haven'?t"),
-    ("yes", r"^\W*(yes|yeah|yep|yup|sure|definitely|absolutely|of course)\b|confident|strong|good|great|fluent|expert|i know|very|daily|every day|lots"
-            r"|fine|comfortable|no problem|careful"),
+    (
+        "yes",
+        r"^\W*(yes|yeah|yep|yup|sure|definitely|absolutely|of course)\b"
+        r"|confident|strong|good|great|fluent|expert|i know|very|daily|every day|lots"
+        r"|fine|comfortable|no problem|careful",
+    ),
 )
 
 
@@ -35,8 +43,7 @@ class ValidateSkillsForm(CoachingFormValidation):
     def name(self) -> Text:
         return "validate_skills_form"
 
-    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
-              tracker: Tracker) -> Dict[Text, Any]:
+    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         chosen = read_choice(str(value), SKILL_CHOICES) or ("no" if SKIP.match(str(value)) else None)
         if chosen:
             return {slot: chosen}
@@ -68,8 +75,10 @@ def skills_result(answers: Dict[str, str]) -> Tuple[List[Message], List[str]]:
                 room -= words(fact.answer)
             else:
                 details.append(fact.id)
-    lines = [f"• {gap['label']}" + (": " + " ".join(f.answer for f in kept) if kept else "")
-             for gap, kept in zip(gaps, shown)]
+    lines = [
+        f"• {gap['label']}" + (": " + " ".join(f.answer for f in kept) if kept else "")
+        for gap, kept in zip(gaps, shown)
+    ]
     messages.append({"text": "\n".join(lines + [source_line([f for kept in shown for f in kept])])})
     messages.append({"response": "utter_skills_more" if details else "utter_skills_next"})
     return messages, details
@@ -81,12 +90,9 @@ class ActionSkillsResult(Action):
     def name(self) -> Text:
         return "action_skills_result"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         answers = {s["slot"]: tracker.get_slot(s["slot"]) for s in skills()}
         messages, details = skills_result(answers)
         for message in messages:
             dispatcher.utter_message(**message)
         return [SlotSet("more_facts", details or None)]
-
-

@@ -1,4 +1,5 @@
 """The action server's one knowledge store and vocabulary, opened once and shared."""
+
 from __future__ import annotations
 
 from functools import lru_cache

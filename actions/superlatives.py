@@ -6,6 +6,7 @@ The kind is named in the question, or, for "which one", is the kind of the facts
 showed. Figures are compared only in one unit: countries' pay, in seven currencies, is not
 ranked. The guides often list only the top few of a kind, so the reply says how many it compared.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -22,14 +23,18 @@ from knowledge.retrieval import question_parts
 HIGHEST = re.compile(r"\b(most|highest|best|top|biggest|largest|fastest|greatest)\b", re.IGNORECASE)
 LOWEST = re.compile(r"\b(lowest|least|worst|smallest|slowest|cheapest|bottom)\b", re.IGNORECASE)
 WHICH = re.compile(r"\b(which|what|where|who)\b", re.IGNORECASE)
-KIND = re.compile(r"\b(" + "|".join(sorted(map(re.escape, KIND_WORDS), key=len, reverse=True)) + r")\b",
-                  re.IGNORECASE)
+KIND = re.compile(r"\b(" + "|".join(sorted(map(re.escape, KIND_WORDS), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 # "which one", "which of them": the kind of what was just shown.
 ONE_OF_THOSE = re.compile(r"\bwhich (one|of (them|those|these))\b|\bwho\b", re.IGNORECASE)
 # What each topic's figures are called in the first line.
 WHAT = {"salary": "pay", "outlook": "growth"}
-KINDS = {"state": "states", "country": "countries", "industry": "industries",
-         "experience_level": "experience levels", "employer": "employers"}
+KINDS = {
+    "state": "states",
+    "country": "countries",
+    "industry": "industries",
+    "experience_level": "experience levels",
+    "employer": "employers",
+}
 HIGH_WORDS = {"salary": "pays the most", "outlook": "grows the fastest"}
 LOW_WORDS = {"salary": "pays the least", "outlook": "grows the slowest"}
 
@@ -76,8 +81,9 @@ def asked(text: str, topic: Optional[str], shown: Sequence[str]) -> Optional[Dic
     return {"topic": topic, "kind": kind, "lowest": bool(lowest)}
 
 
-def superlative(text: str, topic: Optional[str] = None,
-                shown: Sequence[str] = ()) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
+def superlative(
+    text: str, topic: Optional[str] = None, shown: Sequence[str] = ()
+) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
     """The reply to a superlative question (to each, in a message asking two: "which state pays
     the most, and which is growing fastest?") and the last fact it gives; ([], None) when the
     message, or one of its questions, is not one or the guides have nothing to rank."""
@@ -91,16 +97,26 @@ def superlative(text: str, topic: Optional[str] = None,
     return messages, fact
 
 
-def one_superlative(text: str, topic: Optional[str], shown: Sequence[str]) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
+def one_superlative(
+    text: str, topic: Optional[str], shown: Sequence[str]
+) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
     question = asked(text, topic, shown)
     facts = comparable(question["topic"], question["kind"]) if question else []
     if not facts:
         return [], None
     pick = (min if question["lowest"] else max)(facts, key=lambda f: f.value)
     words = (LOW_WORDS if question["lowest"] else HIGH_WORDS)[question["topic"]]
-    return [{"response": "utter_superlative", "count": len(facts), "kind": KINDS.get(question["kind"], question["kind"]),
-             "what": WHAT[question["topic"]], "name": pick.scope_name, "words": words},
-            {"text": reply_text([pick])}], pick
+    return [
+        {
+            "response": "utter_superlative",
+            "count": len(facts),
+            "kind": KINDS.get(question["kind"], question["kind"]),
+            "what": WHAT[question["topic"]],
+            "name": pick.scope_name,
+            "words": words,
+        },
+        {"text": reply_text([pick])},
+    ], pick
 
 
 # "anything cheaper than a 2 year degree?", "a less expensive option than the associate's":
@@ -121,23 +137,32 @@ def comparative(text: str, shown: Sequence[str] = ()) -> Tuple[List[Dict[str, An
     # The programs' figures (the reply names programs).
     facts = [f for f in store().facts_with_values() if f.aspect == aspect and f.scope_type == "degree_type"]
     than = re.split(r"\bthan\b", text, maxsplit=1, flags=re.IGNORECASE)
-    named = [n.lower() for kind in {f.scope_type for f in facts}
-             for n in vocabulary().find_in_text(kind, than[1] if len(than) > 1 else "")]
-    reference = [f for f in facts if f.scope_name.lower() in named] or \
-        [f for f in store().facts_by_id(list(shown)) if f.aspect == aspect and f.value is not None]
+    named = [
+        n.lower()
+        for kind in {f.scope_type for f in facts}
+        for n in vocabulary().find_in_text(kind, than[1] if len(than) > 1 else "")
+    ]
+    reference = [f for f in facts if f.scope_name.lower() in named] or [
+        f for f in store().facts_by_id(list(shown)) if f.aspect == aspect and f.value is not None
+    ]
     if not reference:
         return [], None
     ref = reference[0]
-    lower = sorted((f for f in facts if f.scope_type == ref.scope_type and f.unit == ref.unit and f.value < ref.value),
-                   key=lambda f: f.value)
+    lower = sorted(
+        (f for f in facts if f.scope_type == ref.scope_type and f.unit == ref.unit and f.value < ref.value),
+        key=lambda f: f.value,
+    )
     if not lower:
         return [], None
-    return [{"response": "utter_lower", "name": lower[0].scope_name, "words": LOWER_WORDS[aspect],
-             "than": ref.scope_name}, {"text": reply_text([lower[0]])}], lower[0]
+    return [
+        {"response": "utter_lower", "name": lower[0].scope_name, "words": LOWER_WORDS[aspect], "than": ref.scope_name},
+        {"text": reply_text([lower[0]])},
+    ], lower[0]
 
 
-def ranked_answer(text: str, topic: Optional[str] = None,
-                  shown: Sequence[str] = ()) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
+def ranked_answer(
+    text: str, topic: Optional[str] = None, shown: Sequence[str] = ()
+) -> Tuple[List[Dict[str, Any]], Optional[FactView]]:
     """A superlative's, a comparative's, the career ladder's or a level's reply (how long it takes
     to reach it), if the message asks one."""
     messages, fact = superlative(text, topic, shown)

@@ -1,5 +1,6 @@
 """The topic actions' common Rasa action: a question answered from the facts (`actions/answering.py`),
 with the conversation's topic, place and offers kept in its slots."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import (AnswerSpec, ELLIPTICAL, INTENT_ACTIONS, INTENT_TOPICS, compose, intent_for_topic,
-                               keyword_matches)
+from actions.answering import (
+    AnswerSpec,
+    ELLIPTICAL,
+    INTENT_ACTIONS,
+    INTENT_TOPICS,
+    compose,
+    intent_for_topic,
+    keyword_matches,
+)
 from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
 from actions.scope import POINTER, SCOPE_KINDS, choose_scope, named_values
@@ -40,12 +48,14 @@ class TopicAnswerAction(Action):
     @staticmethod
     def previous_has_facts(previous: str, message: Dict[str, Any]) -> bool:
         topic = INTENT_TOPICS[previous]
-        return any(store().scoped_facts(topic, kind, value)
-                   for kind in SCOPE_KINDS for value in named_values(message, kind))
+        return any(
+            store().scoped_facts(topic, kind, value) for kind in SCOPE_KINDS for value in named_values(message, kind)
+        )
 
     @staticmethod
-    def about_remembered_scope(tracker: Tracker, spec: AnswerSpec, message: Dict[str, Any],
-                               follow_up: bool) -> Optional[str]:
+    def about_remembered_scope(
+        tracker: Tracker, spec: AnswerSpec, message: Dict[str, Any], follow_up: bool
+    ) -> Optional[str]:
         """The intent of another topic whose keywords the message uses about the thing the
         conversation is on, when the message points back at it ("they", "there") and the
         classifier is unsure: "do they check my school papers" after Australia's pay is about
@@ -53,23 +63,39 @@ class TopicAnswerAction(Action):
         remembered = tracker.get_slot("scope")
         confidence = float((message.get("intent") or {}).get("confidence") or 0)
         text = message.get("text") or ""
-        if follow_up or not remembered or remembered in spec.scopes or confidence >= REROUTE_BELOW or \
-                not POINTER.search(text) or not tracker.get_slot(remembered):
+        if (
+            follow_up
+            or not remembered
+            or remembered in spec.scopes
+            or confidence >= REROUTE_BELOW
+            or not POINTER.search(text)
+            or not tracker.get_slot(remembered)
+        ):
             return None
-        return next((intent for intent, other, _ in keyword_matches(text)
-                     if other.topic != spec.topic and remembered in other.scopes), None)
+        return next(
+            (
+                intent
+                for intent, other, _ in keyword_matches(text)
+                if other.topic != spec.topic and remembered in other.scopes
+            ),
+            None,
+        )
 
     def spec_for(self, intent: Optional[str]) -> AnswerSpec:
         return self.specs.get(intent or "") or next(iter(self.specs.values()))
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         return self.answer(dispatcher, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[str],
-               message: Optional[Dict[str, Any]] = None, follow_up: bool = False,
-               exclude: Sequence[str] = ()) -> List[EventType]:
+    def answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        intent: Optional[str],
+        message: Optional[Dict[str, Any]] = None,
+        follow_up: bool = False,
+        exclude: Sequence[str] = (),
+    ) -> List[EventType]:
         """Answers a user message (the latest by default) as the given intent.
 
         `follow_up` marks a message such as "and in Hawaii?" that asks the previous question
@@ -87,11 +113,21 @@ class TopicAnswerAction(Action):
         if top:  # "which industry pays the most?", "and which one was the lowest?"
             for reply in ranked_reply:
                 dispatcher.utter_message(**reply)
-            return [SlotSet("topic", top.topic), SlotSet("last_intent", intent_for_topic(top.topic)),
-                    SlotSet("scope", None), SlotSet("more_facts", None), SlotSet("last_facts", [top.id])]
+            return [
+                SlotSet("topic", top.topic),
+                SlotSet("last_intent", intent_for_topic(top.topic)),
+                SlotSet("scope", None),
+                SlotSet("more_facts", None),
+                SlotSet("last_facts", [top.id]),
+            ]
         previous = tracker.get_slot("last_intent")
-        if not follow_up and ELLIPTICAL.search(text) and previous in INTENT_ACTIONS and \
-                INTENT_TOPICS[previous] != spec.topic and self.previous_has_facts(previous, message):
+        if (
+            not follow_up
+            and ELLIPTICAL.search(text)
+            and previous in INTENT_ACTIONS
+            and INTENT_TOPICS[previous] != spec.topic
+            and self.previous_has_facts(previous, message)
+        ):
             # Context as a prior: the previous question's topic has facts for what is named now.
             return INTENT_ACTIONS[previous]().answer(dispatcher, tracker, previous, message, follow_up=True)
         rerouted = self.about_remembered_scope(tracker, spec, message, follow_up)
@@ -106,17 +142,31 @@ class TopicAnswerAction(Action):
                 for reply in listed:
                     dispatcher.utter_message(**reply)
                 intent = intent if intent in self.specs else next(iter(self.specs))
-                return [SlotSet("topic", spec.topic), SlotSet("last_intent", intent), SlotSet("scope", None),
-                        SlotSet("more_facts", None), SlotSet("last_facts", None)]
+                return [
+                    SlotSet("topic", spec.topic),
+                    SlotSet("last_intent", intent),
+                    SlotSet("scope", None),
+                    SlotSet("more_facts", None),
+                    SlotSet("last_facts", None),
+                ]
         scope, carried = choose_scope(spec, tracker, message, follow_up)
         # An elliptical follow-up ("and managers?") is ranked on words that say little: the
         # previous question's topic and the named thing answer it, not the ranking.
-        both = [other for pattern, other in spec.together
-                if other in self.specs and re.search(pattern, text, re.IGNORECASE)]
+        both = [
+            other for pattern, other in spec.together if other in self.specs and re.search(pattern, text, re.IGNORECASE)
+        ]
         # "the pros and cons": each side's own headline, not a fact about both ranked first.
-        answer = compose(spec, text, scope, carried, message=message, context_topic=tracker.get_slot("topic"),
-                         exclude=exclude, ranked=not follow_up and not both,
-                         shown_before=tracker.get_slot("last_facts") or [])
+        answer = compose(
+            spec,
+            text,
+            scope,
+            carried,
+            message=message,
+            context_topic=tracker.get_slot("topic"),
+            exclude=exclude,
+            ranked=not follow_up and not both,
+            shown_before=tracker.get_slot("last_facts") or [],
+        )
         for other in both:
             answer.messages.extend(compose(self.specs[other], text, None).messages)
         if not answer.messages:
@@ -135,8 +185,14 @@ class TopicAnswerAction(Action):
             SlotSet("topic", answer.topic or spec.topic),
             SlotSet("more_facts", answer.more or None),
             SlotSet("last_facts", answer.shown or None),
-            SlotSet("last_intent", intent_for_topic(answer.topic) if answer.topic else
-                    intent if intent in self.specs else next(iter(self.specs))),
+            SlotSet(
+                "last_intent",
+                intent_for_topic(answer.topic)
+                if answer.topic
+                else intent
+                if intent in self.specs
+                else next(iter(self.specs)),
+            ),
             SlotSet("scope", answer.scope[0] if answer.scope else None),
         ]
         if answer.scope:

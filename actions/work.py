@@ -1,4 +1,5 @@
 """The job itself: what it is, duties, skills, tools, where and how the work is done, pros and cons."""
+
 from __future__ import annotations
 
 from actions.answering import AnswerSpec
@@ -35,7 +36,10 @@ class ActionAnswerWork(TopicAnswerAction):
             keywords=((r"\b(activities|on (a|my) resume|resume examples?)\b", ("work_activities",)),),
         ),
         "ask_role_difference": AnswerSpec(
-            topic="duties", aspects=("role_difference",), limit=3, this_career_only=False,
+            topic="duties",
+            aspects=("role_difference",),
+            limit=3,
+            this_career_only=False,
             keywords=((r"\b(differ\w*|diff|vs\.?|versus|compared?( with| to)?)\b", ("role_difference",)),),
         ),
         "ask_skills": AnswerSpec(

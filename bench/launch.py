@@ -1,6 +1,7 @@
 """Starts one bot for a benchmark: Redis (when it needs one), its action server (when it has
 one) and the Rasa server, timing the start from process start to the first REST reply, and
 reading each process's resident memory."""
+
 from __future__ import annotations
 
 import json
@@ -108,9 +109,16 @@ class Running:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup: Dict[str, float] = {}
-        self.env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                        SANIC_HOST="127.0.0.1", SQLALCHEMY_SILENCE_UBER_WARNING="1",
-                        PYTHONWARNINGS="ignore::DeprecationWarning", ENABLE_API="0", **bot.env)
+        self.env = dict(
+            os.environ,
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SANIC_HOST="127.0.0.1",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            PYTHONWARNINGS="ignore::DeprecationWarning",
+            ENABLE_API="0",
+            **bot.env,
+        )
         # As scripts/run.sh: Sanic closes an idle connection after 5 s by default, and Rasa then
         # fails the next action call on that pooled connection (a lost reply under load).
         self.env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "120")
@@ -125,15 +133,25 @@ class Running:
         if self.bot.has_actions:
             actions_port = self.start_actions()
             # the bot's own action endpoint settings, at the bench's action server
-            endpoints["action_endpoint"] = dict(endpoints.get("action_endpoint") or {},
-                                                url=f"http://127.0.0.1:{actions_port}/webhook")
+            endpoints["action_endpoint"] = dict(
+                endpoints.get("action_endpoint") or {}, url=f"http://127.0.0.1:{actions_port}/webhook"
+            )
         endpoints_file = self.work / "endpoints.yml"
         endpoints_file.write_text(yaml.safe_dump(endpoints))
         # As `make run` starts it (scripts/serve.py: `rasa run` with the HTTP API off, and without
         # TensorFlow for a model that has no TensorFlow component); the stock bot's model has some.
-        command = [str(BIN / "python"), str(ROOT / "scripts" / "serve.py"), "--model", str(self.bot.model),
-                   "--interface", "127.0.0.1", "--port", str(self.port),
-                   "--endpoints", str(endpoints_file)]
+        command = [
+            str(BIN / "python"),
+            str(ROOT / "scripts" / "serve.py"),
+            "--model",
+            str(self.bot.model),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--endpoints",
+            str(endpoints_file),
+        ]
         if self.bot.credentials:
             command += ["--credentials", str(self.bot.credentials)]
         started = time.perf_counter()
@@ -156,8 +174,7 @@ class Running:
         """Starts the action server and waits for its health check; returns its port."""
         port = port or free_port()
         started = time.perf_counter()
-        self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(port),
-                                "--actions", "actions"])
+        self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"])
         self._wait(lambda: http_status(f"http://127.0.0.1:{port}/health")[0] == 200, "action server")
         self.startup["actions_ready_s"] = round(time.perf_counter() - started, 1)
         return port
@@ -171,8 +188,7 @@ class Running:
         if not server:
             raise RuntimeError("redis-server is not installed (apt-get install -y redis-server)")
         port = free_port()
-        self._spawn("redis", [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no"])
+        self._spawn("redis", [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         self._wait(lambda: _redis_ping(port), "redis")
         for key in ("lock_store", "tracker_store"):
             kind = str(endpoints.get(key, {}).get("type") or "")
@@ -181,16 +197,18 @@ class Running:
 
     def _spawn(self, name: str, command: List[str]) -> None:
         with open(self.work / f"{name}.log", "ab") as log:
-            self.processes[name] = subprocess.Popen(command, cwd=self.bot.project, env=self.env,
-                                                    stdout=log, stderr=subprocess.STDOUT)
+            self.processes[name] = subprocess.Popen(
+                command, cwd=self.bot.project, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
 
     def _wait(self, check, what: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
                 if process.poll() is not None:
-                    raise RuntimeError(f"{what}: {name} exited with {process.returncode}; "
-                                       f"see {self.work / (name + '.log')}")
+                    raise RuntimeError(
+                        f"{what}: {name} exited with {process.returncode}; see {self.work / (name + '.log')}"
+                    )
             if check():
                 return
             time.sleep(0.1)

@@ -8,6 +8,7 @@ out, is not a 200, or is an empty list of messages.
 
     .venv/bin/python bench/load.py --url http://127.0.0.1:5005 --bot coach -c 1 10 50
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,19 +55,27 @@ class Tally:
 
     def summary(self, seconds: float, concurrency: int) -> dict:
         answered = len(self.latencies)
-        figures = {"concurrency": concurrency, "seconds": round(seconds, 1), "answered": answered,
-                   "lost": sum(self.lost.values()), "lost_by_cause": dict(self.lost),
-                   "messages_per_s": round(answered / seconds, 2) if seconds else 0.0}
+        figures = {
+            "concurrency": concurrency,
+            "seconds": round(seconds, 1),
+            "answered": answered,
+            "lost": sum(self.lost.values()),
+            "lost_by_cause": dict(self.lost),
+            "messages_per_s": round(answered / seconds, 2) if seconds else 0.0,
+        }
         if answered:
             ms = [latency * 1000 for latency in self.latencies]
-            figures.update(p50_ms=round(percentile(ms, 0.50)), p95_ms=round(percentile(ms, 0.95)),
-                           p99_ms=round(percentile(ms, 0.99)), mean_ms=round(statistics.mean(ms)),
-                           max_ms=round(max(ms)))
+            figures.update(
+                p50_ms=round(percentile(ms, 0.50)),
+                p95_ms=round(percentile(ms, 0.95)),
+                p99_ms=round(percentile(ms, 0.99)),
+                mean_ms=round(statistics.mean(ms)),
+                max_ms=round(max(ms)),
+            )
         return figures
 
 
-async def send(client: aiohttp.ClientSession, url: str, sender: str, text: str, tally: Tally,
-               counting: bool) -> None:
+async def send(client: aiohttp.ClientSession, url: str, sender: str, text: str, tally: Tally, counting: bool) -> None:
     started = time.perf_counter()
     cause = None
     try:
@@ -76,8 +85,7 @@ async def send(client: aiohttp.ClientSession, url: str, sender: str, text: str, 
                 cause = "error"
             else:
                 messages = json.loads(body)
-                if not messages or not any(m.get("text") or m.get("image") or m.get("custom")
-                                            for m in messages):
+                if not messages or not any(m.get("text") or m.get("image") or m.get("custom") for m in messages):
                     cause = "empty"
     except asyncio.TimeoutError:
         cause = "timeout"
@@ -92,8 +100,9 @@ async def send(client: aiohttp.ClientSession, url: str, sender: str, text: str, 
         tally.latencies.append(time.perf_counter() - started)
 
 
-async def user(client: aiohttp.ClientSession, url: str, scripts: itertools.cycle, tally: Tally,
-               warm_until: float, stop_at: float) -> None:
+async def user(
+    client: aiohttp.ClientSession, url: str, scripts: itertools.cycle, tally: Tally, warm_until: float, stop_at: float
+) -> None:
     while time.perf_counter() < stop_at:
         sender = uuid.uuid4().hex
         for text in next(scripts):
@@ -103,8 +112,7 @@ async def user(client: aiohttp.ClientSession, url: str, scripts: itertools.cycle
             await send(client, url, sender, text, tally, counting=now >= warm_until)
 
 
-async def closed_loop(base_url: str, bot: str, concurrency: int, seconds: float,
-                      warmup: float = 3.0) -> dict:
+async def closed_loop(base_url: str, bot: str, concurrency: int, seconds: float, warmup: float = 3.0) -> dict:
     """Runs `concurrency` users for warmup + seconds; counts the messages sent after the warm-up.
 
     A message counts when it was sent inside the measured window; the window closes when its last
@@ -120,8 +128,17 @@ async def closed_loop(base_url: str, bot: str, concurrency: int, seconds: float,
         warm_until = started + warmup
         stop_at = warm_until + seconds
         # Each user starts at a different conversation so the mix is even from the first second.
-        users = [user(client, url, itertools.islice(itertools.cycle(scripts), i % len(scripts), None),
-                      tally, warm_until, stop_at) for i in range(concurrency)]
+        users = [
+            user(
+                client,
+                url,
+                itertools.islice(itertools.cycle(scripts), i % len(scripts), None),
+                tally,
+                warm_until,
+                stop_at,
+            )
+            for i in range(concurrency)
+        ]
         await asyncio.gather(*users)
         measured = time.perf_counter() - warm_until
     figures = tally.summary(measured, concurrency)
@@ -129,8 +146,14 @@ async def closed_loop(base_url: str, bot: str, concurrency: int, seconds: float,
     return figures
 
 
-def run(base_url: str, bot: str, levels: Sequence[int], seconds: float, warmup: float = 3.0,
-        cpu: Optional[Callable[[], Dict[str, float]]] = None) -> List[dict]:
+def run(
+    base_url: str,
+    bot: str,
+    levels: Sequence[int],
+    seconds: float,
+    warmup: float = 3.0,
+    cpu: Optional[Callable[[], Dict[str, float]]] = None,
+) -> List[dict]:
     """Each level in turn; with `cpu` (CPU seconds by process so far), also the CPU ms each
     server process spent per message, a figure that other load on the machine disturbs less."""
     results = []
@@ -141,12 +164,16 @@ def run(base_url: str, bot: str, levels: Sequence[int], seconds: float, warmup: 
             after = cpu()
             figures["cpu_ms_per_message"] = {
                 name: round((after[name] - before.get(name, 0.0)) * 1000 / figures["sent_with_warmup"], 1)
-                for name in after}
-        print(f"  {bot} C={level:<3} {figures['messages_per_s']:7.2f} msg/s  "
-              f"p50 {figures.get('p50_ms', '-')} ms  p95 {figures.get('p95_ms', '-')} ms  "
-              f"p99 {figures.get('p99_ms', '-')} ms  lost {figures['lost']} of "
-              f"{figures['answered'] + figures['lost']}  CPU ms/message "
-              f"{figures.get('cpu_ms_per_message', '-')}", flush=True)
+                for name in after
+            }
+        print(
+            f"  {bot} C={level:<3} {figures['messages_per_s']:7.2f} msg/s  "
+            f"p50 {figures.get('p50_ms', '-')} ms  p95 {figures.get('p95_ms', '-')} ms  "
+            f"p99 {figures.get('p99_ms', '-')} ms  lost {figures['lost']} of "
+            f"{figures['answered'] + figures['lost']}  CPU ms/message "
+            f"{figures.get('cpu_ms_per_message', '-')}",
+            flush=True,
+        )
         results.append(figures)
     return results
 

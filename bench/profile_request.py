@@ -9,6 +9,7 @@ played one at a time.
 
     .venv/bin/python bench/profile_request.py [--model models/coach.tar.gz] [--rounds 2] [--actions-server]
 """
+
 from __future__ import annotations
 
 import time
@@ -48,7 +49,9 @@ def timed_sync(label_of):
                 return function(self, *args, **kwargs)
             finally:
                 record(label_of(self), wall, cpu)
+
         return timed
+
     return wrap
 
 
@@ -61,7 +64,9 @@ def timed_async(label):
                 return await function(*args, **kwargs)
             finally:
                 record(label, wall, cpu)
+
         return timed
+
     return wrap
 
 
@@ -95,8 +100,9 @@ async def play(bot, rounds: int) -> int:
     return sent
 
 
-async def profile(model: Path, endpoints_file: Path, rounds: int, imported: float,
-                  functions: int = 0, sort: str = "tottime") -> Dict:
+async def profile(
+    model: Path, endpoints_file: Path, rounds: int, imported: float, functions: int = 0, sort: str = "tottime"
+) -> Dict:
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
@@ -125,32 +131,56 @@ async def profile(model: Path, endpoints_file: Path, rounds: int, imported: floa
         pstats.Stats(profiler).sort_stats(sort).print_stats(functions)
     else:
         sent = await play(bot, rounds)
-    per_message = {label: {"wall_ms": round(sum(values) * 1000 / sent, 1),
-                           "cpu_ms": round(sum(CPU[label]) * 1000 / sent, 1)}
-                   for label, values in TIMES.items()}
-    return {"startup": {"imports_s": round(imported, 1), "model_load_s": round(loaded, 1),
-                        "first_message_ms": round(timings[0] * 1000),
-                        "second_message_ms": round(timings[1] * 1000)},
-            "messages": sent,
-            "per_message": dict(sorted(per_message.items(), key=lambda item: -item[1]["cpu_ms"]))}
+    per_message = {
+        label: {"wall_ms": round(sum(values) * 1000 / sent, 1), "cpu_ms": round(sum(CPU[label]) * 1000 / sent, 1)}
+        for label, values in TIMES.items()
+    }
+    return {
+        "startup": {
+            "imports_s": round(imported, 1),
+            "model_load_s": round(loaded, 1),
+            "first_message_ms": round(timings[0] * 1000),
+            "second_message_ms": round(timings[1] * 1000),
+        },
+        "messages": sent,
+        "per_message": dict(sorted(per_message.items(), key=lambda item: -item[1]["cpu_ms"])),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "coach.tar.gz")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--functions", type=int, default=0, metavar="N",
-                        help="also print the N functions with the most own time (cProfile)")
-    parser.add_argument("--actions-server", action="store_true",
-                        help="run the actions in an action server of their own (ACTIONS=server), "
-                             "not in this process as scripts/serve.py does by default")
-    parser.add_argument("--actions-url", metavar="URL",
-                        help="use this running action server (to profile it: start it under "
-                             "`python -m cProfile -o FILE -m rasa_sdk --actions actions`)")
-    parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"),
-                        help="order of --functions: own time, or time including callees")
-    parser.add_argument("--with-tensorflow", action="store_true",
-                        help="load TensorFlow even for a model without it (scripts/serve.py does not)")
+    parser.add_argument(
+        "--functions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print the N functions with the most own time (cProfile)",
+    )
+    parser.add_argument(
+        "--actions-server",
+        action="store_true",
+        help="run the actions in an action server of their own (ACTIONS=server), "
+        "not in this process as scripts/serve.py does by default",
+    )
+    parser.add_argument(
+        "--actions-url",
+        metavar="URL",
+        help="use this running action server (to profile it: start it under "
+        "`python -m cProfile -o FILE -m rasa_sdk --actions actions`)",
+    )
+    parser.add_argument(
+        "--sort",
+        default="tottime",
+        choices=("tottime", "cumulative"),
+        help="order of --functions: own time, or time including callees",
+    )
+    parser.add_argument(
+        "--with-tensorflow",
+        action="store_true",
+        help="load TensorFlow even for a model without it (scripts/serve.py does not)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     sys.path.insert(0, str(ROOT))
@@ -166,6 +196,7 @@ def main() -> int:
 
     import rasa.core.agent  # noqa: F401  (the imports `rasa run` makes, timed)
     import rasa.core.run  # noqa: F401
+
     imported = time.perf_counter() - STARTED
     import logging
 
@@ -180,6 +211,7 @@ def main() -> int:
 
     work = ROOT / "bench" / "results" / "logs" / "profile"
     from run import coach_endpoints
+
     # The scratch tracker store (and with --actions-server the action server) as `make bench`
     # starts them; the Rasa server's part runs here, in this process, so its parts can be timed.
     actions = Running(Bot("profile", ROOT, args.model, "hello"), work)

@@ -4,6 +4,7 @@ Run with `make bench-train` (or as part of `make bench`). It trains into a tempo
 never touches models/. Each training first takes the training lock, so it neither shares the
 cores with another training nor counts the time spent waiting for one.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -20,15 +21,20 @@ TRAIN_LOCK = Path(os.environ.get("TRAIN_LOCK", "/tmp/coach-train.lock"))
 
 
 def train(out: Path, cache: Path) -> float:
-    env = dict(os.environ, RASA_CACHE_DIRECTORY=str(cache), RASA_TELEMETRY_ENABLED="false",
-               TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(os.environ, RASA_CACHE_DIRECTORY=str(cache), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     with open(TRAIN_LOCK, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the same lock `flock` takes in `make train`
         started = time.perf_counter()
         # A fresh --out folder has no earlier model to compare with, so Rasa trains, reusing
         # whatever its cache holds (--force would skip the cache too).
-        subprocess.run([str(RASA), "train", "--out", str(out)], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(RASA), "train", "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         return time.perf_counter() - started
 
 

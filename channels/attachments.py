@@ -8,6 +8,7 @@ nothing and logs no part of the file: a refusal names the reason only.
 Plain text (.txt) is read as UTF-8 (or Latin-1); .pdf with pypdf; .docx with python-docx (its
 paragraphs and its tables' cells, in order). What is read is cut at the message limit.
 """
+
 from __future__ import annotations
 
 import io

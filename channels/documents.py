@@ -12,6 +12,7 @@ counts and section names, never a word of the text itself. Rasa stores that mess
 answer from it (`actions/documents.py`), and the text is gone when the turn ends: it is not in the
 conversation, the logs or the feedback tables.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,7 @@ from knowledge.applications import CHECKED_INTENT, METADATA_KEY, applications
 logger = logging.getLogger(__name__)
 
 # The actions that ask for a document, and which: the next long message is then one.
-ASKING_ACTIONS = {"action_ask_resume": "resume", "action_ask_posting": "posting",
-                  "action_ask_letter": "letter"}
+ASKING_ACTIONS = {"action_ask_resume": "resume", "action_ask_posting": "posting", "action_ask_letter": "letter"}
 # A line that is a heading: a few words, maybe followed by a colon, nothing else.
 HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z &/'\u2019]{1,40}?)\s*:?\s*$")
 # A figure in a line of results ("300 charts", "15%"), not a year or a phone number.
@@ -54,8 +54,10 @@ def lemmas(doc) -> List[str]:
     return [token.lemma_.lower() for token in doc]
 
 
-READINGS = {"folded": (lemmas, lambda doc: [t.lower_ for t in doc]),
-            "cased": (lambda doc: [t.text for t in doc], lambda doc: [t.lemma_ for t in doc])}
+READINGS = {
+    "folded": (lemmas, lambda doc: [t.lower_ for t in doc]),
+    "cased": (lambda doc: [t.text for t in doc], lambda doc: [t.lemma_ for t in doc]),
+}
 
 
 class DocumentReader:
@@ -89,8 +91,9 @@ class DocumentReader:
                     self.matchers[family].add(entry["name"], docs)
         self.verbs = {str(v).lower() for v in self.settings["action_verbs"]}
         self.posting_headings = {str(h).lower() for h in self.settings.get("posting_sections", [])}
-        self.headings_map = {str(word).lower(): section for section, words in self.settings["sections"].items()
-                             for word in words}
+        self.headings_map = {
+            str(word).lower(): section for section, words in self.settings["sections"].items() for word in words
+        }
 
     def matches(self, doc) -> Dict[str, List[str]]:
         """Each thing employers look for that the document names, with the curated phrases found."""
@@ -126,11 +129,15 @@ class DocumentReader:
         folded = " ".join(t.lower_ for t in doc)
         role = next((r for r in letter["roles"] if re.search(rf"\b{re.escape(str(r).lower())}\b", folded)), "")
         employer = bool(EMPLOYER.search(text))
-        return {"kind": "letter", "role": bool(role), "employer": employer,
-                "shows": [n for n in letter["shows"] if n in seen],
-                "missing": [n for n in letter["shows"] if n not in seen],
-                "seen": {n: seen[n] for n in letter["shows"] if n in seen},
-                "words": sum(1 for token in doc if token.is_alpha)}
+        return {
+            "kind": "letter",
+            "role": bool(role),
+            "employer": employer,
+            "shows": [n for n in letter["shows"] if n in seen],
+            "missing": [n for n in letter["shows"] if n not in seen],
+            "seen": {n: seen[n] for n in letter["shows"] if n in seen},
+            "words": sum(1 for token in doc if token.is_alpha),
+        }
 
     def read_posting(self, text: str) -> Dict[str, Any]:
         """What a job posting asks for of what employers look for, in its own words."""
@@ -140,8 +147,11 @@ class DocumentReader:
     @staticmethod
     def headings(text: str) -> List[str]:
         """The lines of `text` that read as headings, lowercased, in order ("what we're looking for")."""
-        return [match.group(1).strip().lower().replace("\u2019", "'")
-                for match in map(HEADING.match, text.splitlines()) if match]
+        return [
+            match.group(1).strip().lower().replace("\u2019", "'")
+            for match in map(HEADING.match, text.splitlines())
+            if match
+        ]
 
     def sections(self, text: str) -> List[str]:
         """The resume parts its headings name, in order, each once."""
@@ -163,9 +173,13 @@ class DocumentReader:
         content = [line for line in text.splitlines() if line.strip() and not HEADING.match(line)]
         # A line of experience that starts with a verb ("Scanned 300 charts"), read in its line.
         starts = (BULLET.sub("", line).strip() for line in content)  # lowercased: "Kept" is no name
-        verbs = sum(1 for parsed in self.nlp.pipe((line[:1].lower() + line[1:] for line in starts),
-                                                  disable=["ner", "amounts"])  # lemmas only
-                    if len(parsed) and parsed[0].is_alpha and parsed[0].lemma_.lower() in self.verbs)
+        verbs = sum(
+            1
+            for parsed in self.nlp.pipe(
+                (line[:1].lower() + line[1:] for line in starts), disable=["ner", "amounts"]
+            )  # lemmas only
+            if len(parsed) and parsed[0].is_alpha and parsed[0].lemma_.lower() in self.verbs
+        )
         return {
             "kind": "resume",
             "shows": [name for name in order if seen.get(name)],
@@ -229,6 +243,11 @@ async def take(message: UserMessage, agent: Any) -> UserMessage:
         findings = {"kind": kind, "unreadable": True}
     metadata = dict(message.metadata or {})
     metadata[METADATA_KEY] = findings
-    return UserMessage(f"/{CHECKED_INTENT}", message.output_channel, message.sender_id,
-                       input_channel=message.input_channel, message_id=message.message_id,
-                       metadata=metadata)
+    return UserMessage(
+        f"/{CHECKED_INTENT}",
+        message.output_channel,
+        message.sender_id,
+        input_channel=message.input_channel,
+        message_id=message.message_id,
+        metadata=metadata,
+    )

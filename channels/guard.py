@@ -9,6 +9,7 @@
   `StoreUnavailable`, which the channel turns into a clear "try again" (REST: a 503), instead
   of Rasa's fallback to an empty conversation kept in memory.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,10 +28,11 @@ logger = logging.getLogger(__name__)
 # Shown when a turn produced no message; domain.yml's `utter_action_server_down`, if it has
 # one, is used instead.
 APOLOGY_RESPONSE = "utter_action_server_down"
-APOLOGY = ("Sorry, I couldn't look that up just now: part of me is not answering. "
-           "Please ask again in a moment.")
-STORE_UNAVAILABLE = ("The coach cannot reach its conversation store right now, so this message "
-                     "was not taken. Please send it again in a moment.")
+APOLOGY = "Sorry, I couldn't look that up just now: part of me is not answering. Please ask again in a moment."
+STORE_UNAVAILABLE = (
+    "The coach cannot reach its conversation store right now, so this message "
+    "was not taken. Please send it again in a moment."
+)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
@@ -48,8 +50,7 @@ MAX_METADATA_BYTES = 4096
 # Characters an identifier may not hold: they are written into the log, where a line feed or
 # carriage return forges a log line, other control characters (C0, DEL, C1) garble it, and the
 # bidirectional controls (U+202E and the rest) show it in another order than it was written.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                           "\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_BREAKS = frozenset("\u2028\u2029")  # Unicode's line and paragraph separators
 
 
@@ -85,8 +86,7 @@ def message_problem(message: Any) -> Optional[Text]:
     if not isinstance(message, str):
         return "'message' is required and must be a string"
     if len(message) > MAX_MESSAGE_CHARS:
-        return (f"'message' is longer than {MAX_MESSAGE_CHARS:,} characters: "
-                "please ask your question in fewer words")
+        return f"'message' is longer than {MAX_MESSAGE_CHARS:,} characters: please ask your question in fewer words"
     return None
 
 
@@ -97,20 +97,22 @@ def metadata_problem(metadata: Any) -> Optional[Text]:
     if metadata and nesting(metadata) > MAX_METADATA_DEPTH:
         return f"'metadata' nests more than {MAX_METADATA_DEPTH} levels deep"
     if metadata and _serialised_size(metadata) > MAX_METADATA_BYTES:
-        return (f"'metadata' is larger than {MAX_METADATA_BYTES:,} bytes as JSON: "
-                "send only what the coach needs with each message")
+        return (
+            f"'metadata' is larger than {MAX_METADATA_BYTES:,} bytes as JSON: "
+            "send only what the coach needs with each message"
+        )
     return None
 
 
 def _serialised_size(metadata: Dict[Text, Any]) -> int:
     """Bytes of `metadata` as JSON, as it is stored with the message."""
-    return len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":"), default=str)
-               .encode("utf-8", "surrogatepass"))
+    return len(
+        json.dumps(metadata, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8", "surrogatepass")
+    )
 
 
 def _unprintable(character: Text) -> bool:
-    return (unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS
-            or character in _LINE_BREAKS)
+    return unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS or character in _LINE_BREAKS
 
 
 def id_problem(name: Text, value: Any) -> Optional[Text]:
@@ -121,8 +123,7 @@ def id_problem(name: Text, value: Any) -> Optional[Text]:
         return f"'{name}' is not valid Unicode text"
     unprintable = next((c for c in value if _unprintable(c)), None)
     if unprintable is not None:
-        return (f"'{name}' holds a control character (U+{ord(unprintable):04X}): "
-                "use printable characters only")
+        return f"'{name}' holds a control character (U+{ord(unprintable):04X}): use printable characters only"
     return None
 
 
@@ -136,9 +137,14 @@ def store_errors() -> tuple:
     import sqlalchemy.exc
     from rasa.core.lock_store import LockError
 
-    return (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-            redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, LockError,
-            ConnectionError)
+    return (
+        sqlalchemy.exc.OperationalError,
+        sqlalchemy.exc.InterfaceError,
+        redis.exceptions.ConnectionError,
+        redis.exceptions.TimeoutError,
+        LockError,
+        ConnectionError,
+    )
 
 
 def apology(agent: Any) -> Text:
@@ -186,8 +192,11 @@ def _watch_tracker_store(agent: Any) -> None:
     the turn see the failure and end with StoreUnavailable instead.
     """
     store = getattr(agent, "tracker_store", None)
-    if store is not None and hasattr(store, "_on_tracker_store_error") \
-            and store._on_tracker_store_error is not _note_store_failure:
+    if (
+        store is not None
+        and hasattr(store, "_on_tracker_store_error")
+        and store._on_tracker_store_error is not _note_store_failure
+    ):
         store._on_tracker_store_error = _note_store_failure
 
 
@@ -204,13 +213,13 @@ def watching_stores(agent: Any, sender_id: Text) -> Iterator[None]:
     finally:
         _store_failures.reset(token)
     if failures:
-        logger.error("turn for conversation %s not recorded, a store is unavailable: %s",
-                     sender_id, _first_line(failures[0]))
+        logger.error(
+            "turn for conversation %s not recorded, a store is unavailable: %s", sender_id, _first_line(failures[0])
+        )
         raise StoreUnavailable(STORE_UNAVAILABLE) from failures[0]
 
 
-async def handle_turn(on_new_message: Handler, message: UserMessage,
-                      agent: Optional[Any] = None) -> None:
+async def handle_turn(on_new_message: Handler, message: UserMessage, agent: Optional[Any] = None) -> None:
     """Runs one turn; apologises if it said nothing; raises StoreUnavailable if a store is down."""
     sent = _count_messages(message.output_channel)
     with watching_stores(agent, message.sender_id):
@@ -222,8 +231,7 @@ async def handle_turn(on_new_message: Handler, message: UserMessage,
         except Exception:  # noqa: BLE001  (any other failure: logged, and the user still gets a reply)
             logger.exception("turn for conversation %s failed", message.sender_id)
     if not sent:
-        logger.warning("turn for conversation %s produced no message; sending an apology",
-                       message.sender_id)
+        logger.warning("turn for conversation %s produced no message; sending an apology", message.sender_id)
         await message.output_channel.send_text_message(message.sender_id, apology(agent))
 
 

@@ -20,6 +20,7 @@ Settings (environment, read when a channel starts):
   COACH_RATE_PER_ADDRESS        messages per window from one client address (default 120)
   COACH_MAX_REQUEST_BYTES       largest request body the Rasa server reads (default 1,000,000)
 """
+
 from __future__ import annotations
 
 import math
@@ -43,8 +44,9 @@ MAX_REQUEST_BYTES = 1_000_000
 # is a full one, so forgetting never refuses anybody).
 MAX_BUCKETS = 100_000
 
-RATE_LIMITED = ("You are sending messages faster than I can answer them. Please wait {seconds} "
-                "second{s} and send it again.")
+RATE_LIMITED = (
+    "You are sending messages faster than I can answer them. Please wait {seconds} second{s} and send it again."
+)
 
 
 def rate_limited_message(seconds: int) -> Text:
@@ -71,8 +73,13 @@ def max_request_bytes() -> int:
 class TokenBuckets:
     """One token bucket per key, each holding `capacity` tokens and refilling over `window` s."""
 
-    def __init__(self, capacity: float, window: float, clock: Callable[[], float] = time.monotonic,
-                 max_buckets: int = MAX_BUCKETS) -> None:
+    def __init__(
+        self,
+        capacity: float,
+        window: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_buckets: int = MAX_BUCKETS,
+    ) -> None:
         self.capacity = capacity
         self.rate = capacity / window
         self.clock = clock
@@ -104,8 +111,10 @@ class RateLimits:
     @classmethod
     def from_environment(cls, clock: Callable[[], float] = time.monotonic) -> "RateLimits":
         window = _setting("COACH_RATE_WINDOW", RATE_WINDOW)
-        return cls(TokenBuckets(_setting("COACH_RATE_PER_CONVERSATION", RATE_PER_CONVERSATION), window, clock),
-                   TokenBuckets(_setting("COACH_RATE_PER_ADDRESS", RATE_PER_ADDRESS), window, clock))
+        return cls(
+            TokenBuckets(_setting("COACH_RATE_PER_CONVERSATION", RATE_PER_CONVERSATION), window, clock),
+            TokenBuckets(_setting("COACH_RATE_PER_ADDRESS", RATE_PER_ADDRESS), window, clock),
+        )
 
     def admit(self, conversation: Text, address: Optional[Text]) -> int:
         """0 if a message may be taken now (and counts it), else whole seconds to wait."""
@@ -122,4 +131,3 @@ class RateLimits:
 def cap_request_body(app: Any) -> None:
     """Has the Sanic app refuse (413) a request body larger than COACH_MAX_REQUEST_BYTES."""
     app.config.REQUEST_MAX_SIZE = min(app.config.REQUEST_MAX_SIZE, max_request_bytes())
-

@@ -13,6 +13,7 @@ and a server that dies still frees the conversation within one lifetime.
 endpoints.yml names `channels.locks.CoachInMemoryLockStore`; deploy/endpoints.yml names
 `channels.locks.CoachRedisLockStore` with Redis's settings.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,9 @@ class RenewedTickets(LockStore):
     """A lock store whose tickets live while their turn does (mixed into a concrete store)."""
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = WAIT_SECONDS) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = WAIT_SECONDS
+    ) -> AsyncGenerator[TicketLock, None]:
         ticket = self.issue_ticket(conversation_id, lock_lifetime)
         renewing = asyncio.ensure_future(self._keep_renewing(conversation_id, ticket, lock_lifetime))
         try:

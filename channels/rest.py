@@ -11,6 +11,7 @@ for it and then gets its replies.
 `POST /webhooks/rest/document-text` gives the text of an attached .txt, .pdf or .docx (field
 `file`, multipart) for the widget to send as a message; it stores nothing (channels/attachments.py).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.attachments import AttachmentError, extract_text
-from channels.guard import (StoreUnavailable, handle_turn, id_problem, message_problem, metadata_problem,
-                            readable, watching_stores)
+from channels.guard import (
+    StoreUnavailable,
+    handle_turn,
+    id_problem,
+    message_problem,
+    metadata_problem,
+    readable,
+    watching_stores,
+)
 from channels.limits import RateLimits, cap_request_body, rate_limited_message
 from channels.sessions import reserved_id_problem
 
@@ -113,20 +121,25 @@ class CoachRestInput(RestInput):
             message_id = self._extract_message_id(request)
             wait = limits.admit(sender_id or DEFAULT_SENDER_ID, request.remote_addr or request.ip)
             if wait:
-                return response.json({"status": "rate limited", "message": rate_limited_message(wait)},
-                                     status=429, headers={"Retry-After": str(wait)})
+                return response.json(
+                    {"status": "rate limited", "message": rate_limited_message(wait)},
+                    status=429,
+                    headers={"Retry-After": str(wait)},
+                )
             agent = request.app.ctx.agent
             collector = CollectingOutputChannel()
-            message = UserMessage(text, collector, sender_id, input_channel=input_channel,
-                                  metadata=metadata, message_id=message_id)
+            message = UserMessage(
+                text, collector, sender_id, input_channel=input_channel, metadata=metadata, message_id=message_id
+            )
             try:
                 if message_id:
                     await handle_turn(lambda m: _once(agent, m, on_new_message), message, agent)
                 else:
                     await handle_turn(on_new_message, message, agent)
             except StoreUnavailable as error:
-                return response.json({"status": "unavailable", "message": str(error)}, status=503,
-                                     headers={"Retry-After": "2"})
+                return response.json(
+                    {"status": "unavailable", "message": str(error)}, status=503, headers={"Retry-After": "2"}
+                )
             return response.json(collector.messages)
 
         @webhook.route("/document-text", methods=["POST"])
@@ -134,15 +147,18 @@ class CoachRestInput(RestInput):
             """The text of an attached file, for the widget to send as a message (channels/attachments.py)."""
             wait = limits.admit(DOCUMENT_SENDER, request.remote_addr or request.ip)
             if wait:
-                return response.json({"status": "rate limited", "message": rate_limited_message(wait)},
-                                     status=429, headers={"Retry-After": str(wait)})
+                return response.json(
+                    {"status": "rate limited", "message": rate_limited_message(wait)},
+                    status=429,
+                    headers={"Retry-After": str(wait)},
+                )
             upload = (request.files or {}).get("file")
             if not upload:
-                return response.json({"message": "Send the file as multipart form data, field 'file'."},
-                                     status=400)
+                return response.json({"message": "Send the file as multipart form data, field 'file'."}, status=400)
             try:  # a PDF can take a while: not on the event loop, which serves every conversation
                 text = await asyncio.get_running_loop().run_in_executor(
-                    None, extract_text, upload.name or "", upload.body or b"")
+                    None, extract_text, upload.name or "", upload.body or b""
+                )
             except AttachmentError as error:
                 return response.json({"message": str(error)}, status=415)
             return response.json({"text": text})
@@ -150,8 +166,7 @@ class CoachRestInput(RestInput):
         return webhook
 
 
-async def _once(agent: Any, message: UserMessage,
-                on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+async def _once(agent: Any, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
     """The turn, unless the conversation already took this message id: then its replies again.
 
     What `agent.handle_message` does (the processor's turn under the conversation's lock), with
@@ -172,11 +187,10 @@ async def _replay(agent: Any, message: UserMessage) -> bool:
     if tracker is None:
         return False
     events = list(tracker.events)
-    taken = [i for i, e in enumerate(events)
-             if isinstance(e, UserUttered) and e.message_id == message.message_id]
+    taken = [i for i, e in enumerate(events) if isinstance(e, UserUttered) and e.message_id == message.message_id]
     if not taken:
         return False
-    for event in events[taken[-1] + 1:]:
+    for event in events[taken[-1] + 1 :]:
         if isinstance(event, UserUttered):
             break
         if isinstance(event, BotUttered):

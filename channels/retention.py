@@ -21,6 +21,7 @@ The feedback tables (knowledge/feedback.py) lose their rows older than the cut-o
 
     python -m channels.retention [--days N] [--endpoints endpoints.yml]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,11 +74,12 @@ def prune_conversations(store: Any, cutoff: float) -> Pruned:
         candidates = [row[0] for row in session.execute(_inactive_since(events, cutoff))]
     deleted = 0
     for start in range(0, len(candidates), SENDERS_A_STATEMENT):
-        deleted += _delete_inactive(store, candidates[start:start + SENDERS_A_STATEMENT], cutoff)
+        deleted += _delete_inactive(store, candidates[start : start + SENDERS_A_STATEMENT], cutoff)
     # No lock needed: a turn counts and adds to its latest session only, which stays.
     with store.session_scope() as session:
-        earlier = session.execute(sa.delete(events).where(events.c.timestamp < _latest_old_session_start(
-            events, cutoff))).rowcount
+        earlier = session.execute(
+            sa.delete(events).where(events.c.timestamp < _latest_old_session_start(events, cutoff))
+        ).rowcount
         session.commit()
     return Pruned(deleted, earlier)
 
@@ -107,13 +109,22 @@ def _latest_old_session_start(events: sa.Table, cutoff: float) -> Any:
     (Rasa's own session boundary: the session_started event): every event before it belongs to
     an earlier session, all of whose events are older than the cut-off."""
     recent, starts = events.alias("recent"), events.alias("starts")
-    first_recent = (sa.select(sa.func.min(recent.c.timestamp))
-                    .where(recent.c.sender_id == events.c.sender_id, recent.c.timestamp >= cutoff)
-                    .correlate(events).scalar_subquery())
-    return (sa.select(sa.func.max(starts.c.timestamp))
-            .where(starts.c.sender_id == events.c.sender_id, starts.c.type_name == "session_started",
-                   starts.c.timestamp <= first_recent)
-            .correlate(events).scalar_subquery())
+    first_recent = (
+        sa.select(sa.func.min(recent.c.timestamp))
+        .where(recent.c.sender_id == events.c.sender_id, recent.c.timestamp >= cutoff)
+        .correlate(events)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(sa.func.max(starts.c.timestamp))
+        .where(
+            starts.c.sender_id == events.c.sender_id,
+            starts.c.type_name == "session_started",
+            starts.c.timestamp <= first_recent,
+        )
+        .correlate(events)
+        .scalar_subquery()
+    )
 
 
 def tracker_store(endpoints: str) -> Any:
@@ -143,8 +154,10 @@ def _prune_conversations(endpoints: str, cutoff: float, days: int) -> str:
     finally:
         if store is not None:
             store.engine.dispose()
-    return (f"conversations: {pruned.conversations} deleted whole, {pruned.session_events} events of "
-            f"sessions ended more than {days} days ago deleted")
+    return (
+        f"conversations: {pruned.conversations} deleted whole, {pruned.session_events} events of "
+        f"sessions ended more than {days} days ago deleted"
+    )
 
 
 def _prune_feedback(cutoff: datetime, days: int) -> str:

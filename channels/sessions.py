@@ -20,6 +20,7 @@ The secret is COACH_SESSION_SECRET from the environment (every replica of a depl
 given the same one), else one generated once into build/session-secret (mode 0600) and read
 back after a restart, so a visitor's conversation outlives the server's restarts.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -80,8 +81,9 @@ class SessionIds:
         if not isinstance(session_id, str) or session_id.count(_SEPARATOR) != 1:
             return False
         token, signature = session_id.split(_SEPARATOR)
-        return bool(token) and hmac.compare_digest(signature.encode("utf-8", "replace"),
-                                                   self._signature(token).encode("utf-8"))
+        return bool(token) and hmac.compare_digest(
+            signature.encode("utf-8", "replace"), self._signature(token).encode("utf-8")
+        )
 
 
 def _stored_secret(path: Path) -> bytes:
@@ -98,8 +100,7 @@ def _stored_secret(path: Path) -> bytes:
             handle.write(secrets.token_hex(32))
         try:
             os.link(draft, path)
-            logger.info("made a session secret in %s (set %s to share one between servers)",
-                        path, SECRET_ENV)
+            logger.info("made a session secret in %s (set %s to share one between servers)", path, SECRET_ENV)
         except FileExistsError:
             pass
         finally:

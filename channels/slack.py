@@ -14,6 +14,7 @@ one. Each turn now runs through `channels/guard.py`'s `handle_turn`: a turn that
 gets the apology, and a turn the conversation or lock store could not serve is logged and
 answered in Slack with the store's "send it again" message.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,15 +52,20 @@ EVENTLESS_CALLBACKS = {"app_rate_limited"}
 class CoachSlackBot(SlackBot):
     """Rasa's Slack output channel, posting to `api_url` (Slack's own by default)."""
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None,
-                 thread_id: Optional[Text] = None, proxy: Optional[Text] = None,
-                 api_url: Text = SLACK_API_URL) -> None:
+    def __init__(
+        self,
+        token: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        api_url: Text = SLACK_API_URL,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
 
     async def _post_message(self, channel: Text, **kwargs: Any) -> None:
         if channel.startswith(SLACK_NAMESPACE):  # a conversation id, when Slack gave no channel
-            channel = channel[len(SLACK_NAMESPACE):]
+            channel = channel[len(SLACK_NAMESPACE) :]
         # Rasa sends as_user=True, a legacy argument that Slack may refuse from the bot token of
         # an app made today (invalid_arguments); a bot token posts as the app anyway.
         kwargs.pop("as_user", None)
@@ -108,8 +114,12 @@ class SharedSeenMessages:
         try:
             return bool(self.client.set(name, 1, nx=True, ex=self.seconds))
         except redis.exceptions.RedisError as error:
-            logger.error("Slack message %s checked in this process only, Redis is unavailable (%s: %s)",
-                         key, error.__class__.__name__, error)
+            logger.error(
+                "Slack message %s checked in this process only, Redis is unavailable (%s: %s)",
+                key,
+                error.__class__.__name__,
+                error,
+            )
             return self.local.add(key)
 
 
@@ -189,10 +199,8 @@ class CoachSlackInput(SlackInput):
         # Retries are told apart by the message they carry (above), for every retry reason.
         self.errors_ignore_retry = ()
 
-    def get_output_channel(self, channel: Optional[Text] = None,
-                           thread_id: Optional[Text] = None) -> OutputChannel:
-        return CoachSlackBot(self.slack_token, channel or self.slack_channel, thread_id,
-                             self.proxy, self.api_url)
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
+        return CoachSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
 
     def get_metadata(self, request: Request) -> Dict[Text, Any]:
         """Rasa's metadata, except that a direct message not in a thread is answered in the
@@ -230,8 +238,7 @@ class CoachSlackInput(SlackInput):
         client = shared_client(agent)
         self._shared_seen = SharedSeenMessages(client, self.seen) if client is not None else None
 
-    async def _take_turn(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                         message: UserMessage) -> None:
+    async def _take_turn(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> None:
         """One turn, guarded; a store outage is answered in Slack (Rasa runs this in the background,
         where an exception would reach no one)."""
         try:
@@ -256,9 +263,10 @@ class CoachSlackInput(SlackInput):
             _check_form_body(request)
             return None
         if content_type != "application/json":
-            return response.text("the body must be application/json or "
-                                 "application/x-www-form-urlencoded",
-                                 status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+            return response.text(
+                "the body must be application/json or application/x-www-form-urlencoded",
+                status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            )
         body = _json_body(request)
         if body.get("type") == "url_verification":
             return response.json({"challenge": body["challenge"]})
@@ -269,15 +277,15 @@ class CoachSlackInput(SlackInput):
             return None
         key = (event.get("channel"), event.get("ts") or body.get("event_id"))
         if not (self._shared_seen or self.seen).add(key):
-            logger.info(f"Slack message {key} already taken (retry "
-                        f"{request.headers.get(self.retry_num_header)}, "
-                        f"{request.headers.get(self.retry_reason_header)}): not answered again")
+            logger.info(
+                f"Slack message {key} already taken (retry "
+                f"{request.headers.get(self.retry_num_header)}, "
+                f"{request.headers.get(self.retry_reason_header)}): not answered again"
+            )
             return response.text("already answered", headers={"X-Slack-No-Retry": "1"})
         return None
 
     def _will_answer(self, body: Dict[Text, Any]) -> bool:
         """Whether Rasa's handler passes this event to the dialogue (its own two checks)."""
         channel = (body.get("event") or {}).get("channel")
-        return bool(self._is_user_message(body)) and self._is_supported_channel(
-            body, {"out_channel": channel})
-
+        return bool(self._is_user_message(body)) and self._is_supported_channel(body, {"out_channel": channel})

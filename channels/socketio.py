@@ -30,6 +30,7 @@ and silence in the widget; so is a message over the rate limit (`channels/limits
 turn is not run. A turn that produced nothing gets the apology; a turn the conversation store
 could not take gets a message asking to send it again.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio.exceptions import ConnectionRefusedError
 
-from channels.guard import (StoreUnavailable, guarded, id_problem, message_problem, metadata_problem,
-                            readable)
+from channels.guard import StoreUnavailable, guarded, id_problem, message_problem, metadata_problem, readable
 from channels.limits import RateLimits, cap_request_body, rate_limited_message
 from channels.sessions import SOCKET_NAMESPACE, SessionIds, conversation_id
 
@@ -51,8 +51,9 @@ logger = logging.getLogger(__name__)
 
 NOT_THIS_SESSION = "this 'session_id' was not given to this connection (send session_request first)"
 ORIGIN_REFUSED = "{origin} may not open a socket to the coach: it is not one of the allowed origins"
-ORIGIN_NOT_ALLOWED = ("socket.io connection from origin %r refused: it is not one of the allowed origins "
-                      "(add it to CORS_ORIGINS)")
+ORIGIN_NOT_ALLOWED = (
+    "socket.io connection from origin %r refused: it is not one of the allowed origins (add it to CORS_ORIGINS)"
+)
 MAX_NOTED_ORIGINS = 100  # origins logged as refused, each once, so that no one can fill the log
 
 
@@ -65,9 +66,11 @@ HARD_BREAK = "  \n"
 
 def survives_markdown(text: Text) -> Text:
     """`text` that a Markdown renderer shows line for line as it is written (see the docstring)."""
+
     def one(part: Text) -> Text:
         part = QUOTE_MARKER.sub(r"\1\\>", MARKDOWN_MARKER.sub("\\1\u00a0", part))
         return HARD_BREAK.join(part.split("\n"))
+
     return "\n\n".join(one(part) for part in text.split("\n\n"))
 
 
@@ -77,8 +80,9 @@ class CoachSocketIOOutput(SocketIOOutput):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await super().send_text_message(recipient_id, survives_markdown(text), **kwargs)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         await super().send_text_with_buttons(recipient_id, survives_markdown(text), buttons, **kwargs)
 
 
@@ -117,7 +121,7 @@ class CoachSocketIOInput(SocketIOInput):
 
     def _problem(self, data: Any) -> Optional[Text]:
         if not isinstance(data, dict):
-            return "the message must be an object: {\"message\": \"...\", \"session_id\": \"...\"}"
+            return 'the message must be an object: {"message": "...", "session_id": "..."}'
         problem = message_problem(data.get("message", ""))
         if problem:
             return problem
@@ -145,8 +149,11 @@ class CoachSocketIOInput(SocketIOInput):
         self._refused_origins: Set[Text] = set()
         self.sio.eio.handle_request = self._noting_refused_origins(self.sio.eio.handle_request)
         webhook.listener("before_server_start")(self._start)
-        for event, handler in (("connect", self._connect), ("session_request", self._session_request),
-                               (self.user_message_evt, self._handle_message)):
+        for event, handler in (
+            ("connect", self._connect),
+            ("session_request", self._session_request),
+            (self.user_message_evt, self._handle_message),
+        ):
             self.sio.on(event, namespace=self.namespace)(handler)
         return webhook
 
@@ -160,6 +167,7 @@ class CoachSocketIOInput(SocketIOInput):
         A browser opens a socket with long-polling requests whose answers it then withholds from
         a page whose origin CORS does not allow, so such a page never gets as far as `_connect`
         and its socket fails in the visitor's browser alone; this names it in the server's log."""
+
         async def handle(request: Any, *args: Any, **kwargs: Any) -> Any:
             origin = request.headers.get("origin")
             if origin and origin not in self._refused_origins and len(self._refused_origins) < MAX_NOTED_ORIGINS:
@@ -167,6 +175,7 @@ class CoachSocketIOInput(SocketIOInput):
                     self._refused_origins.add(origin)
                     logger.warning(ORIGIN_NOT_ALLOWED, origin)
             return await handle_request(request, *args, **kwargs)
+
         return handle
 
     async def _say(self, sid: Text, text: Text) -> None:
@@ -214,8 +223,13 @@ class CoachSocketIOInput(SocketIOInput):
             logger.info("socket.io message from %s over the rate limit", sid)
             await self._say(sid, rate_limited_message(wait))
             return
-        message = UserMessage(data["message"], CoachSocketIOOutput(self.sio, self.bot_message_evt), sender_id,
-                              input_channel=self.name(), metadata=data.get(self.metadata_key))
+        message = UserMessage(
+            data["message"],
+            CoachSocketIOOutput(self.sio, self.bot_message_evt),
+            sender_id,
+            input_channel=self.name(),
+            metadata=data.get(self.metadata_key),
+        )
         try:
             await self._turn(message)
         except StoreUnavailable as error:
@@ -234,5 +248,4 @@ def _environ(request: Any) -> Dict[Text, Text]:
 def _address(environ: Dict) -> Optional[Text]:
     """The client's address as Sanic sees it (the forwarded one when Sanic is told to trust it)."""
     request = environ.get("sanic.request")
-    return (getattr(request, "remote_addr", None) or getattr(request, "ip", None)
-            or environ.get("REMOTE_ADDR"))
+    return getattr(request, "remote_addr", None) or getattr(request, "ip", None) or environ.get("REMOTE_ADDR")

@@ -62,6 +62,7 @@ conditions. `possible_keys` checks only the rules whose latest state could fit t
 latest (a rule that requires another previous action or intent cannot), found in an index by
 those two, then filters turn by turn as Rasa does and stops once no rule is left.
 """
+
 from __future__ import annotations
 
 import copy
@@ -182,8 +183,9 @@ def run_order(runner: DaskGraphRunner, targets: Tuple[Text, ...]) -> Tuple[Tuple
     return cache[targets]
 
 
-def run_in_order(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
-                 targets: Optional[Any] = None) -> Dict[Text, Any]:
+def run_in_order(
+    self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[Any] = None
+) -> Dict[Text, Any]:
     """Same contract as `DaskGraphRunner.run`: each target's name and output."""
     run_targets = tuple(targets if targets else self._graph_schema.target_names)
     order = run_order(self, run_targets)
@@ -192,7 +194,8 @@ def run_in_order(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None
         if isinstance(value, str) and any(value == node for node, _ in order):
             raise GraphRunError(
                 f"Input value '{value}' clashes with a node name. Make sure that none of the input "
-                f"names passed to the `run` method are the same as node names in the graph schema.")
+                f"names passed to the `run` method are the same as node names in the graph schema."
+            )
         values[name] = (name, value)
     try:
         for name, needs in order:
@@ -205,10 +208,13 @@ def run_in_order(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None
 @lru_cache(maxsize=None)  # one entry per rule key of the loaded model(s)
 def reversed_rule_states(rule_key: Text) -> Tuple[Dict[Text, Dict[Text, Any]], ...]:
     """A rule's states newest first, each list value a tuple (as `_does_rule_match_state` compares)."""
-    return tuple({kind: {key: tuple(value) if isinstance(value, list) else value
-                         for key, value in sub_state.items()}
-                  for kind, sub_state in state.items()}
-                 for state in reversed(RulePolicy._rule_key_to_state(rule_key)))
+    return tuple(
+        {
+            kind: {key: tuple(value) if isinstance(value, list) else value for key, value in sub_state.items()}
+            for kind, sub_state in state.items()
+        }
+        for state in reversed(RulePolicy._rule_key_to_state(rule_key))
+    )
 
 
 def rule_state_matches(rule_state: Dict[Text, Dict[Text, Any]], conversation_state: Dict[Text, Any]) -> bool:
@@ -310,5 +316,17 @@ def uninstall() -> None:
         del Slot.__copy__
 
 
-__all__ = ["ValidationError", "copy_slot", "install", "is_rule_applicable", "possible_keys", "uninstall", "reply_validator", "resolve_by_type",
-           "run_in_order", "run_order", "valid_by_event_type", "validate_action_result"]
+__all__ = [
+    "ValidationError",
+    "copy_slot",
+    "install",
+    "is_rule_applicable",
+    "possible_keys",
+    "uninstall",
+    "reply_validator",
+    "resolve_by_type",
+    "run_in_order",
+    "run_order",
+    "valid_by_event_type",
+    "validate_action_result",
+]

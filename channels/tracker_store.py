@@ -36,6 +36,7 @@
 
 endpoints.yml and deploy/endpoints.yml name it: `type: channels.tracker_store.CoachSQLTrackerStore`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -118,8 +119,9 @@ class CoachSQLTrackerStore(SQLTrackerStore):
             # SQLAlchemy gives a SQLite file no pool: each of a message's three transactions
             # would open the file, set the pragmas and close it again (2 ms a message).
             # A file does not go away as a server does, so no pre-ping either.
-            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2,
-                                           connect_args={"check_same_thread": False})
+            self.engine = sa.create_engine(
+                url, poolclass=sa.pool.QueuePool, pool_size=2, connect_args={"check_same_thread": False}
+            )
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         if self.engine.dialect.name == "sqlite":
@@ -142,16 +144,22 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         compiling them for each call cost more than running them (SQLAlchemy's cache keys)."""
         event = self.SQLEvent.__table__.c
         sender = sa.bindparam("sender_id")
-        session_start = (sa.select(sa.func.max(event.timestamp))
-                         .where(event.sender_id == sender, event.type_name == SessionStarted.type_name)
-                         .scalar_subquery())
+        session_start = (
+            sa.select(sa.func.max(event.timestamp))
+            .where(event.sender_id == sender, event.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
         every = sa.select(event.id, event.data).where(event.sender_id == sender)
         latest = every.where(sa.or_(event.timestamp >= session_start, session_start.is_(None)))
-        return {"last_id": sa.select(sa.func.max(event.id)).where(event.sender_id == sender),
-                "all_sessions": every.order_by(event.id), "latest_session": latest.order_by(event.id),
-                "stored_since": sa.select(event.type_name, event.timestamp)
-                .where(event.sender_id == sender, event.timestamp >= sa.bindparam("since")),
-                "insert": sa.insert(self.SQLEvent.__table__)}
+        return {
+            "last_id": sa.select(sa.func.max(event.id)).where(event.sender_id == sender),
+            "all_sessions": every.order_by(event.id),
+            "latest_session": latest.order_by(event.id),
+            "stored_since": sa.select(event.type_name, event.timestamp).where(
+                event.sender_id == sender, event.timestamp >= sa.bindparam("since")
+            ),
+            "insert": sa.insert(self.SQLEvent.__table__),
+        }
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -190,8 +198,7 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         while len(self._sessions) > REMEMBERED_CONVERSATIONS:
             self._sessions.popitem(last=False)
 
-    async def _retrieve(self, sender_id: Text,
-                        fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         events = await self._off_the_loop(lambda: self._read(sender_id, fetch_events_from_all_sessions))
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
@@ -201,8 +208,7 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         with self._transaction() as session:
             events = None if all_sessions else self._remembered(session, sender_id)
             if events is None:
-                rows = session.execute(self._events_statement(all_sessions),
-                                       {"sender_id": sender_id}).all()
+                rows = session.execute(self._events_statement(all_sessions), {"sender_id": sender_id}).all()
                 events = [json.loads(row.data) for row in rows]
                 if not all_sessions:
                     self._remember(sender_id, rows[-1].id if rows else None, events)
@@ -212,21 +218,25 @@ class CoachSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         await self._off_the_loop(lambda: self._write(tracker))
 
-    def _unsaved(self, session: Any, tracker: DialogueStateTracker,
-                 remembered: Optional[List[Dict[str, Any]]]) -> List[Any]:
+    def _unsaved(
+        self, session: Any, tracker: DialogueStateTracker, remembered: Optional[List[Dict[str, Any]]]
+    ) -> List[Any]:
         """The tracker's events that are not stored yet."""
         events = tracker.events
         known = len(remembered) if remembered is not None else -1
-        if 0 <= known <= len(events) and (
-                known == 0 or _same_event(events[known - 1], remembered[-1])):
+        if 0 <= known <= len(events) and (known == 0 or _same_event(events[known - 1], remembered[-1])):
             return list(itertools.islice(events, known, None))  # the usual turn: no copy of the rest
         if not events:
             return []
         # A tracker read before another turn was saved, or one this process did not read: keep
         # every event of it that is not stored, whatever else was stored meanwhile.
         first = events[0].timestamp
-        stored = Counter(tuple(row) for row in session.execute(
-            self._statements["stored_since"], {"sender_id": tracker.sender_id, "since": first}).all())
+        stored = Counter(
+            tuple(row)
+            for row in session.execute(
+                self._statements["stored_since"], {"sender_id": tracker.sender_id, "since": first}
+            ).all()
+        )
         unsaved = []
         for event in events:
             key = (event.type_name, event.timestamp)
@@ -235,8 +245,12 @@ class CoachSQLTrackerStore(SQLTrackerStore):
             else:
                 unsaved.append(event)
         if remembered is not None and unsaved:
-            logger.warning("conversation %s: another turn was saved while this one ran; its %d new "
-                           "events are added after that turn's", tracker.sender_id, len(unsaved))
+            logger.warning(
+                "conversation %s: another turn was saved while this one ran; its %d new "
+                "events are added after that turn's",
+                tracker.sender_id,
+                len(unsaved),
+            )
         return unsaved
 
     def _write(self, tracker: DialogueStateTracker) -> None:
@@ -250,10 +264,16 @@ class CoachSQLTrackerStore(SQLTrackerStore):
                 data = event.as_dict()
                 stored_json = json.dumps(data)
                 added.append(json.loads(stored_json))  # as a later read would give it
-                rows.append({"sender_id": sender_id, "type_name": event.type_name,
-                             "timestamp": data.get("timestamp"),
-                             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                             "action_name": data.get("name"), "data": stored_json})
+                rows.append(
+                    {
+                        "sender_id": sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        "action_name": data.get("name"),
+                        "data": stored_json,
+                    }
+                )
             if rows:
                 session.execute(self._statements["insert"], rows)
                 if appended and not any(r["type_name"] == SessionStarted.type_name for r in rows):

@@ -1,4 +1,5 @@
 """The coach's own Rasa components (named in config.yml as `components.<module>.<class>`)."""
+
 from __future__ import annotations
 
 import hashlib

@@ -8,6 +8,7 @@ of crfsuite's crf1d_model.c and cqdb.c) and kept as arrays and JSON; at predicti
 marginals are computed here, by the scaled forward-backward of crfsuite's crf1d_context.c.
 They equal crfsuite's own to rounding (tests/components/test_stored.py compares them).
 """
+
 from __future__ import annotations
 
 import struct
@@ -37,30 +38,45 @@ def _strings(model: bytes, start: int, count: int) -> List[str]:
     for offset in offsets:
         _id, size = struct.unpack_from("<iI", model, start + offset)
         begin = start + offset + 8
-        strings.append(model[begin:begin + size - 1].decode("utf-8"))  # size counts the final NUL
+        strings.append(model[begin : begin + size - 1].decode("utf-8"))  # size counts the final NUL
     return strings
 
 
 class CRFWeights:
     """A CRF's labels, attributes, state weights (attribute x label) and transitions (label x label)."""
 
-    def __init__(self, labels: Sequence[str], attributes: Sequence[str], state: sp.csr_matrix,
-                 transitions: np.ndarray) -> None:
+    def __init__(
+        self, labels: Sequence[str], attributes: Sequence[str], state: sp.csr_matrix, transitions: np.ndarray
+    ) -> None:
         self.labels = list(labels)
         self.attribute_ids: Dict[str, int] = {name: i for i, name in enumerate(attributes)}
         self.state = sp.csr_matrix(state, dtype=np.float64)
         self.transitions = np.asarray(transitions, dtype=np.float64)
         self.exp_transitions = np.exp(self.transitions)
-        if self.state.shape != (len(attributes), len(self.labels)) or \
-                self.transitions.shape != (len(self.labels), len(self.labels)):
+        if self.state.shape != (len(attributes), len(self.labels)) or self.transitions.shape != (
+            len(self.labels),
+            len(self.labels),
+        ):
             raise ValueError("the CRF's weights do not fit its labels and attributes")
 
     @classmethod
     def from_crfsuite(cls, path: Path) -> "CRFWeights":
         """Reads the model file crfsuite wrote in training (trusted: this process wrote it)."""
         model = path.read_bytes()
-        (magic, _size, kind, _version, _features, labels, attributes, off_features, off_labels,
-         off_attrs, _off_labelrefs, _off_attrrefs) = HEADER.unpack_from(model)
+        (
+            magic,
+            _size,
+            kind,
+            _version,
+            _features,
+            labels,
+            attributes,
+            off_features,
+            off_labels,
+            off_attrs,
+            _off_labelrefs,
+            _off_attrrefs,
+        ) = HEADER.unpack_from(model)
         chunk, _chunk_size, features = FEATURE_CHUNK.unpack_from(model, off_features)
         if magic != b"lCRF" or kind != b"FOMC" or chunk != b"FEAT":
             raise ValueError(f"{path} is not a crfsuite CRF model")
@@ -68,7 +84,8 @@ class CRFWeights:
         transitions = np.zeros((labels, labels))
         for number in range(features):
             kind, source, target, weight = FEATURE.unpack_from(
-                model, off_features + FEATURE_CHUNK.size + number * FEATURE.size)
+                model, off_features + FEATURE_CHUNK.size + number * FEATURE.size
+            )
             if kind == STATE:
                 rows.append(source)
                 columns.append(target)
@@ -80,8 +97,12 @@ class CRFWeights:
 
     def arrays(self) -> Dict[str, np.ndarray]:
         state = self.state.tocoo()
-        return {"state_attribute": state.row.astype(np.int64), "state_label": state.col.astype(np.int64),
-                "state_weight": state.data, "transitions": self.transitions}
+        return {
+            "state_attribute": state.row.astype(np.int64),
+            "state_label": state.col.astype(np.int64),
+            "state_weight": state.data,
+            "transitions": self.transitions,
+        }
 
     def names(self) -> Dict[str, List[str]]:
         return {"labels": self.labels, "attributes": list(self.attribute_ids)}
@@ -90,9 +111,16 @@ class CRFWeights:
     def from_arrays(cls, arrays: Dict[str, np.ndarray], names: Dict[str, List[str]]) -> "CRFWeights":
         labels, attributes = [str(n) for n in names["labels"]], [str(n) for n in names["attributes"]]
         rows, columns = arrays["state_attribute"], arrays["state_label"]
-        if rows.dtype.kind not in "iu" or columns.dtype.kind not in "iu" or (
-                len(rows) and (rows.min() < 0 or rows.max() >= len(attributes)
-                               or columns.min() < 0 or columns.max() >= len(labels))):
+        if (
+            rows.dtype.kind not in "iu"
+            or columns.dtype.kind not in "iu"
+            or (
+                len(rows)
+                and (
+                    rows.min() < 0 or rows.max() >= len(attributes) or columns.min() < 0 or columns.max() >= len(labels)
+                )
+            )
+        ):
             raise ValueError("the CRF's state weights name attributes or labels it does not have")
         state = sp.csr_matrix((arrays["state_weight"], (rows, columns)), shape=(len(attributes), len(labels)))
         return cls(labels, attributes, state, arrays["transitions"])

@@ -10,6 +10,7 @@ again in the action server.
 The knowledge files are an input of the model: editing a fact trains this component again
 (`fingerprint_addon` hashes them), and nothing else.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -59,8 +60,11 @@ def last_noun_phrase(doc, text: str, part: str) -> str:
     if doc is None or start < 0:
         return ""
     tokens = [t for t in doc if start <= t.idx < start + len(part) and not t.is_punct]
-    if tokens and not any(t.pos_ == "VERB" for t in tokens) and \
-            any(t.lower_ in ("do", "does", "did") for t in tokens[:3]):
+    if (
+        tokens
+        and not any(t.pos_ == "VERB" for t in tokens)
+        and any(t.lower_ in ("do", "does", "did") for t in tokens[:3])
+    ):
         tokens = tokens[:-1]  # "what does a senior coder earn": the last word is the verb, whatever its tag
         return first_phrase(doc, tokens)
     return trailing_phrase(doc, tokens) or first_phrase(doc, tokens)
@@ -74,7 +78,7 @@ def first_phrase(doc, tokens) -> str:
             run.append(token)
             continue
         if any(t.pos_ in ("NOUN", "PROPN") for t in run) and len(run) <= MAX_PHRASE_WORDS:
-            return doc.text[run[0].idx:run[-1].idx + len(run[-1].text)]
+            return doc.text[run[0].idx : run[-1].idx + len(run[-1].text)]
         run = []
     return ""
 
@@ -89,7 +93,7 @@ def trailing_phrase(doc, tokens) -> str:
         phrase.pop(0)
     if not phrase or len(phrase) > MAX_PHRASE_WORDS or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
         return ""
-    return doc.text[phrase[0].idx:phrase[-1].idx + len(phrase[-1].text)]
+    return doc.text[phrase[0].idx : phrase[-1].idx + len(phrase[-1].text)]
 
 
 def knowledge_fingerprint(facts_dir: Path) -> str:
@@ -119,12 +123,14 @@ class FactRanker(GraphComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """This code, the encoder's and the knowledge files."""
         facts_dir = ROOT / (config.get("facts_dir") or "knowledge/facts")
-        return code_fingerprint(__file__, code_fingerprint(str(ROOT / "components" / "minilm.py")),
-                                code_fingerprint(str(ROOT / "knowledge" / "retrieval.py")),
-                                knowledge_fingerprint(facts_dir))
+        return code_fingerprint(
+            __file__,
+            code_fingerprint(str(ROOT / "components" / "minilm.py")),
+            code_fingerprint(str(ROOT / "knowledge" / "retrieval.py")),
+            knowledge_fingerprint(facts_dir),
+        )
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 index=None) -> None:
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, index=None) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
@@ -140,8 +146,13 @@ class FactRanker(GraphComponent):
         return cls._encoders[key]
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FactRanker":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FactRanker":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -154,8 +165,14 @@ class FactRanker(GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "FactRanker":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "FactRanker":
         from knowledge.retrieval import FactIndex
 
         # A message's products are small: one BLAS thread does them faster than two, and leaves
@@ -180,12 +197,17 @@ class FactRanker(GraphComponent):
             text = (message.get(TEXT) or "")[:MAX_CHARS]
             if not text.strip():
                 continue
-            parts = completed_parts(question_parts(text)[:MAX_PARTS],
-                                    lambda part: last_noun_phrase(message.get(SPACY_DOCS[TEXT]), text, part))
+            parts = completed_parts(
+                question_parts(text)[:MAX_PARTS],
+                lambda part: last_noun_phrase(message.get(SPACY_DOCS[TEXT]), text, part),
+            )
             vectors = self.encoder.embed([without_career_name(t) for t in [text] + parts])
             ranked = self.index.rank(text, vectors[0], int(self._config["top"]))
             message.set(FACTS_KEY, as_output(ranked), add_to_output=True)
             if parts:  # a message asking two things: each part ranked on its own too
-                message.set(PARTS_KEY, [as_output(self.index.rank(part, vector, PART_TOP))
-                                        for part, vector in zip(parts, vectors[1:])], add_to_output=True)
+                message.set(
+                    PARTS_KEY,
+                    [as_output(self.index.rank(part, vector, PART_TOP)) for part, vector in zip(parts, vectors[1:])],
+                    add_to_output=True,
+                )
         return messages

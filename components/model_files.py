@@ -6,6 +6,7 @@ with `allow_pickle=False` (numpy then refuses any array that would need pickle t
 and the rest in JSON. Models of the older format kept pickles (joblib files); unpickling one
 runs whatever code it names, so those files are refused unopened, with a word to retrain.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,9 @@ def load_arrays(path: Path, component: str) -> Dict[str, np.ndarray]:
     except (ValueError, OSError, zipfile.BadZipFile, AttributeError, TypeError) as error:
         # numpy raises ValueError for a pickle (a pickled file, or an object array inside the
         # archive); a single .npy array instead of an archive has no `with` (AttributeError).
-        raise ModelFileError(f"{component}: {path.name} is not an archive of plain arrays ({error}). "
-                               f"{RETRAIN}") from error
+        raise ModelFileError(
+            f"{component}: {path.name} is not an archive of plain arrays ({error}). {RETRAIN}"
+        ) from error
 
 
 def save_json(path: Path, data: Any) -> None:

@@ -11,6 +11,7 @@ vectors beside them added nothing (README, Measured understanding).
 `scripts/install_sentence_vectors.sh` puts the weights and the tokenizer in
 `<venv>/share/wordllama`; `model_dir` in the config points elsewhere.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,7 @@ class SentenceVectors:
         weights, tokenizer = model_dir / WEIGHTS_FILE, model_dir / TOKENIZER_FILE
         if not weights.exists() or not tokenizer.exists():
             raise FileNotFoundError(
-                f"No sentence vectors in {model_dir}: run scripts/install_sentence_vectors.sh "
-                f"(make install does)."
+                f"No sentence vectors in {model_dir}: run scripts/install_sentence_vectors.sh (make install does)."
             )
         table = load_file(str(weights))["embedding.weight"]
         # The first dimensions carry the most (the model was trained to be cut this way).
@@ -108,8 +108,13 @@ class SentenceVectorFeaturizer(DenseFeaturizer, GraphComponent):
         return code_fingerprint(__file__, stamp)
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceVectorFeaturizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceVectorFeaturizer":
         return cls(config, execution_context.node_name)
 
     @classmethod

@@ -7,6 +7,7 @@ placed before the recognizer, with the patterns of `knowledge/amounts.yml`, mark
 MONEY; the recognizer keeps them and finds the rest. SpacyDocEntityExtractor, below, passes
 the entities of that same document to the actions (actions/quantities.py reads their values).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,7 +45,9 @@ def amount_patterns(path: Path = AMOUNTS_FILE) -> List[Dict[str, Any]]:
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MODEL_LOADER, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
-    is_trainable=False, model_from="SpacyNLP")
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
 class SpacyNLP(spacy_utils.SpacyNLP):
     """SpacyNLP whose spaCy pipeline also marks the amounts of knowledge/amounts.yml.
 
@@ -60,8 +63,13 @@ class SpacyNLP(spacy_utils.SpacyNLP):
         return {**spacy_utils.SpacyNLP.get_default_config(), "exclude": list(EXCLUDED)}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SpacyNLP":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SpacyNLP":
         config = {**cls.get_default_config(), **config}
         model = cls.load_model(config.get("model"), config["exclude"])
         cls.ensure_proper_language_model(model.model)
@@ -99,7 +107,8 @@ class SpacyDocEntityExtractor(SpacyEntityExtractor):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:  # no document for this message (an empty text): nothing to find
                 continue
-            found = self.filter_irrelevant_entities(self.add_extractor_name(self._extract_entities(doc)),
-                                                    self._config["dimensions"])
+            found = self.filter_irrelevant_entities(
+                self.add_extractor_name(self._extract_entities(doc)), self._config["dimensions"]
+            )
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

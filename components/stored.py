@@ -9,6 +9,7 @@ and JSON (components/crf_weights.py, components/model_files.py), and the margina
 from them equal crfsuite's. Nothing in the model can run code when it is loaded; a model of
 the older format, which pickled sklearn-crfsuite's CRF objects, is refused.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,13 @@ class StoredCRFEntityExtractor(CRFEntityExtractor):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        return code_fingerprint(__file__, *(code_fingerprint(str(Path(__file__).with_name(module)))
-                                            for module in ("crf_weights.py", "model_files.py")))
+        return code_fingerprint(
+            __file__,
+            *(
+                code_fingerprint(str(Path(__file__).with_name(module)))
+                for module in ("crf_weights.py", "model_files.py")
+            ),
+        )
 
     def persist(self, dataset: List[List[CRFToken]]) -> None:
         with self._model_storage.write_to(self._resource) as model_dir:
@@ -77,8 +83,14 @@ class StoredCRFEntityExtractor(CRFEntityExtractor):
         return taggers
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "StoredCRFEntityExtractor":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "StoredCRFEntityExtractor":
         try:
             with model_storage.read_from(resource) as model_dir:
                 if not (model_dir / CRF_ORDER_FILE).exists() and not (model_dir / PICKLED_FILE).exists():

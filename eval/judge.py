@@ -6,6 +6,7 @@ one string is two alternatives too), `expect_all` lists strings that must all be
 names a kind instead (`expect_kind`): the reply must then say what that kind of reply says,
 by the patterns below, which describe the coach's replies of each kind in general words.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,8 @@ from typing import Dict, List, Tuple
 KIND_PATTERNS: Dict[str, str] = {
     # The guides have nothing on it: said plainly, with no guess.
     "no_info": r"(don't|do not|doesn't|does not|didn't) (give|cover|have|say|list|mention|include)"
-               r"|\bno (figure|data|facts?|numbers?)\b|won't guess|not (in|covered)|nothing (on|about)"
-               r"|rather not guess|can't say|don't know",
+    r"|\bno (figure|data|facts?|numbers?)\b|won't guess|not (in|covered)|nothing (on|about)"
+    r"|rather not guess|can't say|don't know",
     # Another career: declined, this career offered instead.
     "other_career": r"only coach on|can't tell you about being|only (know|cover)|outside what i know",
     "small_talk:greet": r"\b(hi|hello|hey|welcome)\b",
@@ -47,7 +48,9 @@ class Turn:
     @classmethod
     def of(cls, data: dict, turn_id: str) -> "Turn":
         return cls(
-            id=turn_id, category=str(data.get("category") or "plain"), text=str(data.get("text") or ""),
+            id=turn_id,
+            category=str(data.get("category") or "plain"),
+            text=str(data.get("text") or ""),
             expect=tuple(str(e) for e in data.get("expect") or ()),
             expect_all=tuple(str(e) for e in data.get("expect_all") or ()),
             forbid=tuple(str(e) for e in data.get("forbid") or ()),

@@ -8,6 +8,7 @@ message, and its reply judged as `make eval` judges it. Conversations are left o
 the real dialogue. `--half` keeps one of two fixed halves of the set (by a hash of the id), so
 that weights tried on one half can be checked on the other.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,13 @@ def main(argv: List[str] = None) -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / "results" / "eval" / "parses.json")
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--questions", type=Path, help="another set's folder (default: eval/questions)")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="try another value of a weight in actions/choosing.py")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="try another value of a weight in actions/choosing.py",
+    )
     args = parser.parse_args(argv)
 
     from rasa_sdk import Tracker
@@ -108,11 +114,20 @@ def main(argv: List[str] = None) -> int:
         if action_name and action_name.startswith("utter_"):
             dispatcher.utter_message(response=action_name)
         elif action_name:
-            tracker = Tracker("offline", {}, message, [{"event": "user", "text": turn.text, "parse_data": message}],
-                              False, None, {}, "action_listen")
+            tracker = Tracker(
+                "offline",
+                {},
+                message,
+                [{"event": "user", "text": turn.text, "parse_data": message}],
+                False,
+                None,
+                {},
+                "action_listen",
+            )
             result = registry[action_name].run(dispatcher, tracker, {})
             if inspect.iscoroutine(result):
                 import asyncio
+
                 asyncio.run(result)
         reply = "\n".join(render(m) if (m.get("text") or m.get("response")) else "" for m in dispatcher.messages)
         reply += "\n" + "\n".join(f"[{b.get('title')}]" for m in dispatcher.messages for b in m.get("buttons") or [])

@@ -12,6 +12,7 @@ conversation turn by turn in one; the reply's text (all its messages, and its bu
 passes when it holds what `eval/judge.py` asks of it. The report gives the pass rate per category
 and overall, and the reply length per turn, and is saved in results/eval/ with every failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,9 @@ def load_set(folder: Path = QUESTIONS) -> List[List[Turn]]:
         for question in data.get("questions") or []:
             conversations.append([Turn.of(question, question["id"])])
         for conversation in data.get("conversations") or []:
-            conversations.append([Turn.of(turn, f"{conversation['id']}.t{i + 1}")
-                                  for i, turn in enumerate(conversation["turns"])])
+            conversations.append(
+                [Turn.of(turn, f"{conversation['id']}.t{i + 1}") for i, turn in enumerate(conversation["turns"])]
+            )
     return conversations
 
 
@@ -71,12 +73,20 @@ def run_conversation(coach: Coach, turns: List[Turn]) -> List[dict]:
             messages = [{"text": f"<request failed: {error}>"}]
         text = reply_text(messages)
         verdict = judge(turn, text)
-        results.append({
-            "id": turn.id, "category": turn.category, "text": turn.text, "reply": text,
-            "passed": verdict.passed, "scored": verdict.scored, "why": verdict.why,
-            "messages": len([m for m in messages if m.get("text")]), "words": words_in(messages),
-            "flow": turn.category == "flow" or turn.kind.startswith("flow") or turn.category == "answer_to_coach",
-        })
+        results.append(
+            {
+                "id": turn.id,
+                "category": turn.category,
+                "text": turn.text,
+                "reply": text,
+                "passed": verdict.passed,
+                "scored": verdict.scored,
+                "why": verdict.why,
+                "messages": len([m for m in messages if m.get("text")]),
+                "words": words_in(messages),
+                "flow": turn.category == "flow" or turn.kind.startswith("flow") or turn.category == "answer_to_coach",
+            }
+        )
     return results
 
 
@@ -100,14 +110,19 @@ def report(results: List[dict], fingerprint: str) -> Dict:
         "turns": len(scored),
         "passed": sum(r["passed"] for r in scored),
         "overall": sum(r["passed"] for r in scored) / max(1, len(scored)),
-        "categories": {c: {"turns": len(v), "passed": sum(v), "rate": sum(v) / len(v)}
-                       for c, v in sorted(by_category.items())},
-        "words": {"median": statistics.median(words) if words else 0, "p95": percentile(words, 0.95),
-                  "max": max(words, default=0)},
-        "words_outside_flows": {"median": statistics.median(answer_words) if answer_words else 0,
-                                "p95": percentile(answer_words, 0.95)},
-        "messages": {"median": statistics.median(messages) if messages else 0,
-                     "p95": percentile(messages, 0.95)},
+        "categories": {
+            c: {"turns": len(v), "passed": sum(v), "rate": sum(v) / len(v)} for c, v in sorted(by_category.items())
+        },
+        "words": {
+            "median": statistics.median(words) if words else 0,
+            "p95": percentile(words, 0.95),
+            "max": max(words, default=0),
+        },
+        "words_outside_flows": {
+            "median": statistics.median(answer_words) if answer_words else 0,
+            "p95": percentile(answer_words, 0.95),
+        },
+        "messages": {"median": statistics.median(messages) if messages else 0, "p95": percentile(messages, 0.95)},
     }
 
 
@@ -118,8 +133,10 @@ def print_report(summary: Dict) -> None:
         print(f"{category:<16} {row['turns']:>6} {row['passed']:>7} {row['rate']:>7.1%}")
     print(f"{'overall':<16} {summary['turns']:>6} {summary['passed']:>7} {summary['overall']:>7.1%}")
     w, wa, m = summary["words"], summary["words_outside_flows"], summary["messages"]
-    print(f"words a turn: median {w['median']:.0f}, 95th percentile {w['p95']:.0f}, longest {w['max']}"
-          f" (outside the flows: median {wa['median']:.0f}, 95th percentile {wa['p95']:.0f})")
+    print(
+        f"words a turn: median {w['median']:.0f}, 95th percentile {w['p95']:.0f}, longest {w['max']}"
+        f" (outside the flows: median {wa['median']:.0f}, 95th percentile {wa['p95']:.0f})"
+    )
     print(f"messages a turn: median {m['median']:.0f}, 95th percentile {m['p95']:.0f}")
 
 
@@ -146,10 +163,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="ids starting with this (repeatable)")
     parser.add_argument("--show", action="store_true", help="print every turn and its reply")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--questions", type=Path, default=QUESTIONS,
-                        help="the folder of the set to ask (default: eval/questions)")
-    parser.add_argument("--min-overall", type=float, default=0.0,
-                        help="exit 1 when the overall pass rate is below this")
+    parser.add_argument(
+        "--questions", type=Path, default=QUESTIONS, help="the folder of the set to ask (default: eval/questions)"
+    )
+    parser.add_argument(
+        "--min-overall", type=float, default=0.0, help="exit 1 when the overall pass rate is below this"
+    )
     args = parser.parse_args(argv)
 
     conversations = load_set(args.questions)
@@ -161,6 +180,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         coach = Coach(int(args.url.rsplit(":", 1)[1].strip("/")))
     else:
         from knowledge.loader import database_url
+
         work = Path(tempfile.mkdtemp(prefix="coach-eval-"))
         servers = Servers(work, database_url()).start()
         coach = servers.coach
@@ -178,8 +198,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     print_report(summary)
     if not args.only:
         save(results, summary, args.out)
-        print(f"saved in {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
-              f" ({summary['seconds']} s)")
+        print(
+            f"saved in {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
+            f" ({summary['seconds']} s)"
+        )
     return 1 if summary["overall"] < args.min_overall else 0
 
 

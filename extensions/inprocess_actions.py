@@ -20,6 +20,7 @@ exception a 500, each raised as the `ClientResponseError` Rasa's endpoint would 
 keep actions apart, deploy/); `install()` makes the action endpoint the Rasa server reads from
 endpoints.yml an `InProcessActions` for the package `actions`.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,21 +58,28 @@ class InProcessActions(EndpointConfig):
             self._executor = executor
         return self._executor
 
-    async def request(self, method: Text = "post", subpath: Optional[Text] = None,
-                      content_type: Optional[Text] = "application/json", compress: bool = False,
-                      **kwargs: Any) -> Optional[Any]:
+    async def request(
+        self,
+        method: Text = "post",
+        subpath: Optional[Text] = None,
+        content_type: Optional[Text] = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Optional[Any]:
         from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
         call = _round_trip(kwargs.get("json"))
         try:
             result = await self.executor.run(call)
         except ActionExecutionRejection as error:
-            raise ClientResponseError(400, "Bad Request", json.dumps(
-                {"error": error.message, "action_name": error.action_name}))
+            raise ClientResponseError(
+                400, "Bad Request", json.dumps({"error": error.message, "action_name": error.action_name})
+            )
         except ActionNotFoundException as error:
             logger.error(error)
-            raise ClientResponseError(404, "Not Found", json.dumps(
-                {"error": error.message, "action_name": error.action_name}))
+            raise ClientResponseError(
+                404, "Not Found", json.dumps({"error": error.message, "action_name": error.action_name})
+            )
         except Exception as error:  # as the SDK's server answers an action that raised
             logger.exception("the custom action %s raised", (call or {}).get("next_action"))
             raise ClientResponseError(500, "Internal Server Error", json.dumps({"error": str(error)}))

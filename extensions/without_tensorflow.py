@@ -17,6 +17,7 @@ loudly, never quietly wrong.
 `scripts/serve.py` installs it before Rasa is imported, and only when the model it serves names
 no component that runs TensorFlow (`needs_tensorflow`); a model it cannot read gets the real one.
 """
+
 from __future__ import annotations
 
 import importlib.abc
@@ -29,8 +30,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Optional
 
 # The packages replaced, and the version the stand-in reports (Rasa 3.6's pin).
-PACKAGES = ("tensorflow", "tensorflow_addons", "tensorflow_hub", "tensorflow_text", "tensorflow_probability",
-            "keras")
+PACKAGES = ("tensorflow", "tensorflow_addons", "tensorflow_hub", "tensorflow_text", "tensorflow_probability", "keras")
 VERSION = "2.12.0"
 
 # Rasa 3.6's components that run TensorFlow; a model holding one is served with the real package.
@@ -51,7 +51,8 @@ class TensorFlowNotLoaded(RuntimeError):
 def _refuse(what: str) -> TensorFlowNotLoaded:
     return TensorFlowNotLoaded(
         f"{what}: TensorFlow is not loaded in this process (extensions/without_tensorflow.py), because "
-        "the model it serves has no TensorFlow component; serve this model without the stand-in.")
+        "the model it serves has no TensorFlow component; serve this model without the stand-in."
+    )
 
 
 def _is_special(name: str) -> bool:
@@ -90,8 +91,9 @@ _CLASSES: Dict[str, type] = {}
 def stand_in(qualname: str) -> type:
     """The stand-in class for a dotted TensorFlow name ("tensorflow.keras.layers.Layer")."""
     if qualname not in _CLASSES:
-        _CLASSES[qualname] = _StandInType(qualname.rsplit(".", 1)[-1], (StandIn,),
-                                          {"__qualname__": qualname, "_stand_in": True})
+        _CLASSES[qualname] = _StandInType(
+            qualname.rsplit(".", 1)[-1], (StandIn,), {"__qualname__": qualname, "_stand_in": True}
+        )
     return _CLASSES[qualname]
 
 
@@ -124,8 +126,10 @@ _FINDER = _Finder()
 def install() -> bool:
     """Puts the stand-in in front of the real packages; False when TensorFlow is already loaded
     in this process (then it stays, and nothing changes)."""
-    if any(name.split(".")[0] in PACKAGES and not isinstance(module, StandInModule)
-           for name, module in list(sys.modules.items())):
+    if any(
+        name.split(".")[0] in PACKAGES and not isinstance(module, StandInModule)
+        for name, module in list(sys.modules.items())
+    ):
         return False
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)

@@ -3,6 +3,7 @@
 Shared by the channel that reads a pasted document (channels/documents.py) and the actions that
 answer it (actions/documents.py), with the two names of the hand-over between them.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -14,6 +14,7 @@ conversation carries on. The curators' queries do raise, so a report is never si
     python -m knowledge.feedback unanswered [--limit N]   # the most frequent unanswered questions
     python -m knowledge.feedback ratings                  # thumbs up and down by intent and topic
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,21 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable, List, Optional, Tuple
 
-from sqlalchemy import (Column, DateTime, Float, Index, Integer, String, case, delete, func, inspect,
-                        select, text, update)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    case,
+    delete,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
@@ -192,33 +206,59 @@ class FeedbackStore:
         return True
 
     # -- writing (never raises) ----------------------------------------------------------
-    def record_unanswered(self, text: Optional[str], reason: str, intent: Optional[str] = None,
-                          confidence: Optional[float] = None,
-                          entities: Optional[Iterable[Entity]] = None) -> bool:
+    def record_unanswered(
+        self,
+        text: Optional[str],
+        reason: str,
+        intent: Optional[str] = None,
+        confidence: Optional[float] = None,
+        entities: Optional[Iterable[Entity]] = None,
+    ) -> bool:
         """Keeps a question the coach could not answer; False when it could not be stored.
         `entities`: the named entities the NLU found in `text`, if it read it."""
         kept = scrub(text, entities=entities)
         if not kept:
             return False  # an empty message teaches nothing
         row = UnansweredQuestion(
-            asked_at=_now(), text=kept, normalized=normalize(kept)[:MAX_TEXT], reason=_label(reason) or "unknown",
-            intent=_label(intent), confidence=_confidence(confidence),
+            asked_at=_now(),
+            text=kept,
+            normalized=normalize(kept)[:MAX_TEXT],
+            reason=_label(reason) or "unknown",
+            intent=_label(intent),
+            confidence=_confidence(confidence),
         )
         return self._write(lambda: self._insert(row))
 
-    def record_rating(self, positive: bool, intent: Optional[str], topic: Optional[str],
-                      question: Optional[str], answer: Optional[str] = None,
-                      entities: Optional[Iterable[Entity]] = None) -> bool:
+    def record_rating(
+        self,
+        positive: bool,
+        intent: Optional[str],
+        topic: Optional[str],
+        question: Optional[str],
+        answer: Optional[str] = None,
+        entities: Optional[Iterable[Entity]] = None,
+    ) -> bool:
         """Keeps a thumbs up or down on an answer; False when it could not be stored. A rating
         of an `answer` already rated replaces the earlier one. `entities`: as record_unanswered's."""
-        row = AnswerRating(rated_at=_now(), rating=POSITIVE if positive else NEGATIVE, intent=_label(intent),
-                           topic=_label(topic), question=scrub(question, entities=entities) or None, answer=answer)
+        row = AnswerRating(
+            rated_at=_now(),
+            rating=POSITIVE if positive else NEGATIVE,
+            intent=_label(intent),
+            topic=_label(topic),
+            question=scrub(question, entities=entities) or None,
+            answer=answer,
+        )
         return self._write(lambda: self._insert(row) if answer is None else self._replace_rating(row))
 
     def _replace_rating(self, row: AnswerRating) -> bool:
         """Updates the answer's rating, or inserts it; the unique index settles a race of two."""
-        changes = {"rated_at": row.rated_at, "rating": row.rating, "intent": row.intent,
-                   "topic": row.topic, "question": row.question}
+        changes = {
+            "rated_at": row.rated_at,
+            "rating": row.rating,
+            "intent": row.intent,
+            "topic": row.topic,
+            "question": row.question,
+        }
         statement = update(AnswerRating).where(AnswerRating.answer == row.answer).values(**changes)
         for _attempt in range(2):
             with Session(self.engine) as session, session.begin():
@@ -245,8 +285,9 @@ class FeedbackStore:
         with Session(self.engine) as session:
             rows = session.execute(statement).all()
             reasons = self._reasons(session, [row.normalized for row in rows])
-        return [UnansweredCount(row.normalized, row.count, row.last_seen, reasons.get(row.normalized, ""))
-                for row in rows]
+        return [
+            UnansweredCount(row.normalized, row.count, row.last_seen, reasons.get(row.normalized, "")) for row in rows
+        ]
 
     @staticmethod
     def _reasons(session: Session, questions: List[str]) -> dict:
@@ -272,8 +313,10 @@ class FeedbackStore:
             .order_by(down.desc(), up.desc(), AnswerRating.intent)
         )
         with Session(self.engine) as session:
-            return [RatingCount(row.intent, row.topic, int(row.up or 0), int(row.down or 0))
-                    for row in session.execute(statement)]
+            return [
+                RatingCount(row.intent, row.topic, int(row.up or 0), int(row.down or 0))
+                for row in session.execute(statement)
+            ]
 
     # -- retention (channels/retention.py) -----------------------------------------------
     def prune(self, before: datetime) -> Tuple[int, int]:
@@ -302,10 +345,8 @@ def _add_answer_key(engine: Engine) -> None:
     with engine.begin() as connection:
         if "answer" not in columns:
             connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN answer VARCHAR({ANSWER_KEY_CHARS})"))
-        latest = (select(func.max(AnswerRating.id)).where(AnswerRating.answer.is_not(None))
-                  .group_by(AnswerRating.answer))
-        connection.execute(delete(AnswerRating).where(AnswerRating.answer.is_not(None),
-                                                      AnswerRating.id.not_in(latest)))
+        latest = select(func.max(AnswerRating.id)).where(AnswerRating.answer.is_not(None)).group_by(AnswerRating.answer)
+        connection.execute(delete(AnswerRating).where(AnswerRating.answer.is_not(None), AnswerRating.id.not_in(latest)))
     ONE_RATING_PER_ANSWER.create(engine, checkfirst=True)
 
 
@@ -339,8 +380,9 @@ def _print_ratings(store: FeedbackStore) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m knowledge.feedback",
-                                     description="What users told the coach, for curators.")
+    parser = argparse.ArgumentParser(
+        prog="python -m knowledge.feedback", description="What users told the coach, for curators."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     unanswered = commands.add_parser("unanswered", help="the most frequent questions the coach could not answer")
     unanswered.add_argument("--limit", type=int, default=20, help="how many questions (default 20)")
@@ -356,8 +398,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         else:
             _print_ratings(store)
     except (SQLAlchemyError, OSError) as error:
-        print(f"feedback: the database at {masked_url(store.url)} cannot be read ({error.__class__.__name__}: "
-              f"{str(error).splitlines()[0]})", file=sys.stderr)
+        print(
+            f"feedback: the database at {masked_url(store.url)} cannot be read ({error.__class__.__name__}: "
+            f"{str(error).splitlines()[0]})",
+            file=sys.stderr,
+        )
         return 1
     finally:
         store.dispose()

@@ -4,6 +4,7 @@
 are sound does it replace the database's content, in one transaction, so a malformed file
 never leaves a half-loaded store. Building twice gives the same content.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,7 +40,7 @@ def masked_url(url: Union[str, URL]) -> str:
 def make_engine(url: Optional[str] = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     # pool_pre_ping: a database server that restarted costs no question (a stale pooled
     # connection is replaced before use instead of failing the first query).
     return create_engine(url, future=True, pool_pre_ping=True)
@@ -49,10 +50,20 @@ def _rows(fact: FactRecord) -> Fact:
     entries = [FactEntry(kind="item", position=i, text=t) for i, t in enumerate(fact.items)]
     entries += [FactEntry(kind="point", position=i, text=t) for i, t in enumerate(fact.points)]
     return Fact(
-        id=fact.id, topic=fact.topic, aspect=fact.aspect, measure=fact.measure,
-        value=fact.value, value_max=fact.value_max, unit=fact.unit,
-        scope_type=fact.scope_type, scope_name=fact.scope_name, period=fact.period,
-        year=fact.year, answer=fact.answer, seq=fact.seq, source_key=fact.source,
+        id=fact.id,
+        topic=fact.topic,
+        aspect=fact.aspect,
+        measure=fact.measure,
+        value=fact.value,
+        value_max=fact.value_max,
+        unit=fact.unit,
+        scope_type=fact.scope_type,
+        scope_name=fact.scope_name,
+        period=fact.period,
+        year=fact.year,
+        answer=fact.answer,
+        seq=fact.seq,
+        source_key=fact.source,
         entries=entries,
     )
 
@@ -72,9 +83,7 @@ def build(
             session.execute(delete(FactEntry))
             session.execute(delete(Fact))
             session.execute(delete(Source))
-            session.add_all(
-                Source(key=s.key, file=s.file, title=s.title, period=s.period) for s in sources.values()
-            )
+            session.add_all(Source(key=s.key, file=s.file, title=s.title, period=s.period) for s in sources.values())
             session.flush()
             session.add_all(_rows(f) for f in facts)
     finally:

@@ -1,4 +1,5 @@
 """SQLAlchemy tables of the knowledge store (SQLAlchemy 1.4, 2.0 style)."""
+
 from __future__ import annotations
 
 from typing import List
@@ -41,9 +42,7 @@ class Fact(Base):
     source_key = Column(String(16), ForeignKey("sources.key"), nullable=False)
 
     source = relationship(Source, lazy="joined")
-    entries = relationship(
-        "FactEntry", order_by="FactEntry.position", lazy="selectin", cascade="all, delete-orphan"
-    )
+    entries = relationship("FactEntry", order_by="FactEntry.position", lazy="selectin", cascade="all, delete-orphan")
 
     @property
     def items(self) -> List[str]:
@@ -63,5 +62,3 @@ class FactEntry(Base):
     kind = Column(String(8), primary_key=True)
     position = Column(Integer, primary_key=True)
     text = Column(Text, nullable=False)
-
-

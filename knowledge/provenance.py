@@ -3,6 +3,7 @@ and no answer copies a guide's sentences.
 
 Run it with `python -m knowledge.provenance`; it exits non-zero naming each failing fact.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,7 +60,7 @@ class Guide:
         self.numbers = numbers_in(text)
         self.squashed = f" {_squash(text)} "
         words = words_in(text)
-        self.runs = {tuple(words[i:i + COPIED_RUN_WORDS]) for i in range(len(words) - COPIED_RUN_WORDS + 1)}
+        self.runs = {tuple(words[i : i + COPIED_RUN_WORDS]) for i in range(len(words) - COPIED_RUN_WORDS + 1)}
 
     def has_item(self, item: str) -> bool:
         return f" {_squash(item)} " in self.squashed
@@ -76,9 +77,7 @@ def load_guides(sources: Dict[str, SourceRecord], directory: Optional[Path] = No
     for key, source in sources.items():
         path = directory / source.file
         if not path.is_file():
-            raise FileNotFoundError(
-                f"guide {source.file} for source {key} not found in {directory} (set SEEDS_DIR)"
-            )
+            raise FileNotFoundError(f"guide {source.file} for source {key} not found in {directory} (set SEEDS_DIR)")
         guides[key] = Guide(source, _guide_text(str(path)))
     return guides
 
@@ -101,7 +100,7 @@ def copied_runs(text: str, items: Iterable[str], guide: "Guide") -> List[str]:
     words = words_in(text)
     found = []
     for i in range(len(words) - COPIED_RUN_WORDS + 1):
-        run = tuple(words[i:i + COPIED_RUN_WORDS])
+        run = tuple(words[i : i + COPIED_RUN_WORDS])
         neutral = sum(w in item_words or w.isdigit() or w == "percent" for w in run)  # names and figures
         if run in guide.runs and neutral * 2 < len(run):
             found.append(" ".join(run))

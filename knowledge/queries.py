@@ -11,6 +11,7 @@ write-ahead log) has another modification time or size, checked on every query (
 a database server, for at most `KNOWLEDGE_CACHE_SECONDS` (60 by default; 0 turns remembering
 off). An in-memory SQLite database is never remembered.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,6 @@ from sqlalchemy.sql import Select
 
 from knowledge.loader import make_engine
 from knowledge.models import Fact, Source
-
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,20 @@ class FactView:
 
 def _view(fact: Fact) -> FactView:
     return FactView(
-        id=fact.id, topic=fact.topic, aspect=fact.aspect, measure=fact.measure,
-        answer=fact.answer, value=fact.value, value_max=fact.value_max, unit=fact.unit,
-        scope_type=fact.scope_type, scope_name=fact.scope_name, period=fact.period,
-        year=fact.year, items=tuple(fact.items), points=tuple(fact.points),
+        id=fact.id,
+        topic=fact.topic,
+        aspect=fact.aspect,
+        measure=fact.measure,
+        answer=fact.answer,
+        value=fact.value,
+        value_max=fact.value_max,
+        unit=fact.unit,
+        scope_type=fact.scope_type,
+        scope_name=fact.scope_name,
+        period=fact.period,
+        year=fact.year,
+        items=tuple(fact.items),
+        points=tuple(fact.points),
         source=SourceView(fact.source.key, fact.source.title, fact.source.period),
     )
 
@@ -84,8 +94,11 @@ class KnowledgeStore:
         self._lock = threading.Lock()
         database = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
         self._file = database if database and database != ":memory:" and not database.startswith("file:") else None
-        self._seconds = 0.0 if self.engine.url.get_backend_name() == "sqlite" and not self._file \
+        self._seconds = (
+            0.0
+            if self.engine.url.get_backend_name() == "sqlite" and not self._file
             else float(os.environ.get("KNOWLEDGE_CACHE_SECONDS", "60"))
+        )
 
     # -- building blocks -------------------------------------------------------------
     def _database_version(self) -> Any:
@@ -172,8 +185,10 @@ class KnowledgeStore:
 
     def scoped_facts(self, topic: str, scope_type: str, scope_name: str) -> List[FactView]:
         """What a topic says about one named thing (a state, a country, a level...), newest first."""
-        return self._facts(("scoped_facts", topic, scope_type, scope_name.lower()),
-                           lambda: self._newest_first(self._select(topic, None, scope_type, scope_name)))
+        return self._facts(
+            ("scoped_facts", topic, scope_type, scope_name.lower()),
+            lambda: self._newest_first(self._select(topic, None, scope_type, scope_name)),
+        )
 
     def facts_by_id(self, ids: Sequence[str]) -> List[FactView]:
         """The facts with these ids, in the order asked (unknown ids are left out)."""
@@ -182,13 +197,14 @@ class KnowledgeStore:
 
     def facts_with_values(self) -> List[FactView]:
         """Every fact that carries a figure (value), newest first."""
-        return self._facts("facts_with_values",
-                           lambda: self._newest_first(select(Fact).where(Fact.value.is_not(None))))
+        return self._facts("facts_with_values", lambda: self._newest_first(select(Fact).where(Fact.value.is_not(None))))
 
     def facts_about(self, scope_type: str, scope_name: str) -> List[FactView]:
         """Every fact, of any topic, scoped to one named thing."""
-        return self._facts(("facts_about", scope_type, scope_name.lower()),
-                           lambda: self._newest_first(self._select(None, None, scope_type, scope_name)))
+        return self._facts(
+            ("facts_about", scope_type, scope_name.lower()),
+            lambda: self._newest_first(self._select(None, None, scope_type, scope_name)),
+        )
 
     def scope_names(self, topic: str, scope_type: str) -> List[str]:
         """The names a topic has facts for, in the curators' order (e.g. the states with pay data)."""
@@ -198,6 +214,7 @@ class KnowledgeStore:
             .group_by(Fact.scope_name)
             .order_by("first")
         )
+
         def names() -> Tuple[str, ...]:
             with Session(self.engine) as session:
                 return tuple(row.scope_name for row in session.execute(statement))

@@ -13,6 +13,7 @@ Two readers side by side, each catching what the other misses:
 Each becomes a placeholder: [email], [address], [date], [name], [place]. Figures, years and
 places the coach answers about are kept. Without spaCy (not installed) the patterns still run.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,22 +34,32 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _AT = r"(?:\(at\)|\[at\]|\{at\}|\bat\b)"
 _DOT = r"(?:\(dot\)|\[dot\]|\{dot\}|\bdot\b)"
 # Not followed by another "at": in "mail me at jane.doe at gmail dot com" the address is the last part.
-SPELLED_EMAIL = re.compile(rf"\b[\w.+-]+\s*{_AT}\s*[\w-]+(?:\s*{_DOT}\s*[\w-]+|\.[a-z]{{2,}}\b)+(?!\s*{_AT})",
-                           re.IGNORECASE)
-STREET_SUFFIX = (r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
-                 r"terrace|circle|highway|hwy|parkway|pkwy|square|sq")
+SPELLED_EMAIL = re.compile(
+    rf"\b[\w.+-]+\s*{_AT}\s*[\w-]+(?:\s*{_DOT}\s*[\w-]+|\.[a-z]{{2,}}\b)+(?!\s*{_AT})", re.IGNORECASE
+)
+STREET_SUFFIX = (
+    r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
+    r"terrace|circle|highway|hwy|parkway|pkwy|square|sq"
+)
 STREET_ADDRESS = re.compile(
     rf"\b\d{{1,6}}\s+(?:[\w.'-]+\s+){{0,3}}[\w.'-]+\s+(?:{STREET_SUFFIX})\b\.?(?:\s+(?:n|s|e|w|ne|nw|se|sw)\b\.?)?"
     r"(?:,?\s*(?:apt|apartment|suite|unit|#)\.?\s*\w+)?"
-    r"|\bp\.?\s*o\.?\s*box\s+\d+", re.IGNORECASE)
+    r"|\bp\.?\s*o\.?\s*box\s+\d+",
+    re.IGNORECASE,
+)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 WHOLE_DATE = re.compile(
     rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})\b|\b(?:19|20)\d\d-\d{{1,2}}-\d{{1,2}}\b"
-    rf"|\b{_MONTH}\s+{_DAY},?\s+\d{{4}}\b|\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}\b", re.IGNORECASE)
+    rf"|\b{_MONTH}\s+{_DAY},?\s+\d{{4}}\b|\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
 # "my name is Jane Doe": the name, one or two words, whatever their case.
-GIVEN_NAME = re.compile(r"\b(my name is|my name's|i am called|i'm called)\s+([a-z'-]+)(\s+(?!(?:and|but|i|im|i'm|from|"
-                        r"in|at|with|how|what|can|do|is|the|a)\b)[a-z'-]+)?", re.IGNORECASE)
+GIVEN_NAME = re.compile(
+    r"\b(my name is|my name's|i am called|i'm called)\s+([a-z'-]+)(\s+(?!(?:and|but|i|im|i'm|from|"
+    r"in|at|with|how|what|can|do|is|the|a)\b)[a-z'-]+)?",
+    re.IGNORECASE,
+)
 BIRTH = re.compile(r"\b(?:born|birth|birthday|d\.?o\.?b\b)", re.IGNORECASE)
 
 # The named entities replaced, and by what; GPE only when it is no country or US state.
@@ -83,8 +94,12 @@ def redact(text: str, entities: Optional[Iterable[Entity]] = None) -> str:
 def _shaped(text: str) -> List[Span]:
     """What the patterns find: e-mail addresses, street addresses, whole dates, a given name."""
     spans: List[Span] = []
-    for pattern, placeholder in ((EMAIL, "[email]"), (SPELLED_EMAIL, "[email]"),
-                                 (STREET_ADDRESS, "[address]"), (WHOLE_DATE, "[date]")):
+    for pattern, placeholder in (
+        (EMAIL, "[email]"),
+        (SPELLED_EMAIL, "[email]"),
+        (STREET_ADDRESS, "[address]"),
+        (WHOLE_DATE, "[date]"),
+    ):
         for match in pattern.finditer(text):
             _add(spans, (match.start(), match.end(), placeholder))
     for match in GIVEN_NAME.finditer(text):

@@ -13,6 +13,7 @@ question is ranked against them in two ways, and the two are added:
 The index is built when the model is trained (components/fact_ranker.py) and stored with it;
 the actions weigh the ranking with the intent's topic, the entities and the conversation.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,15 +46,18 @@ STOPWORDS = frozenset(
 )
 # The career's own name says nothing about which fact is wanted: every fact is about it.
 CAREER_NAME = re.compile(
-    r"\b(medical records?|health information|health info|records?|medical record)\s+(technicians?|techs?|specialists?)\b"
+    r"\b(medical records?|health information|health info|records?|medical record)"
+    r"\s+(technicians?|techs?|specialists?)\b"
     r"|\b(mrts?|hits?|rhits?)\s+(technicians?|techs?)\b|\b(medical records?|records) (jobs?|careers?|work|field)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 # "I meant the office programs, not the EHR": what was meant, without what was not.
 CORRECTED = re.compile(r"\b(meant|was asking about|was talking about)\b", re.IGNORECASE)
-NOT_MEANT = re.compile(r"(,\s*|\s+)(and\s+)?(not|rather than|instead of)\s+(the\s+|a\s+|an\s+)?[^,.;!?]{1,40}",
-                       re.IGNORECASE)
+NOT_MEANT = re.compile(
+    r"(,\s*|\s+)(and\s+)?(not|rather than|instead of)\s+(the\s+|a\s+|an\s+)?[^,.;!?]{1,40}", re.IGNORECASE
+)
 
 
 def without_career_name(text: str) -> str:
@@ -62,15 +66,23 @@ def without_career_name(text: str) -> str:
     correction, what was not meant is left out too ("i meant the visa, not school")."""
     corrected = CORRECTED.search(text or "")
     if corrected:
-        text = text[:corrected.end()] + NOT_MEANT.sub("", text[corrected.end():])
+        text = text[: corrected.end()] + NOT_MEANT.sub("", text[corrected.end() :])
     stripped = " ".join(CAREER_NAME.sub(" ", text or "").split())
     return stripped if len(terms(stripped)) >= 2 else text
 
 
 def stem(word: str) -> str:
     """A crude English stem, enough to join "certifications"/"certified" and "paying"/"pays"."""
-    for suffix, keep in (("ications", 4), ("ication", 4), ("ies", 3), ("ing", 4), ("ed", 4), ("es", 4),
-                         ("s", 3), ("ly", 4)):
+    for suffix, keep in (
+        ("ications", 4),
+        ("ication", 4),
+        ("ies", 3),
+        ("ing", 4),
+        ("ed", 4),
+        ("es", 4),
+        ("s", 3),
+        ("ly", 4),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
@@ -117,8 +129,14 @@ class Ranked:
 class FactIndex:
     """The facts' document vectors and word weights, ranked against a question."""
 
-    def __init__(self, ids: List[str], doc_owner: np.ndarray, vectors: np.ndarray,
-                 doc_terms: List[Counter], idf: Dict[str, float]):
+    def __init__(
+        self,
+        ids: List[str],
+        doc_owner: np.ndarray,
+        vectors: np.ndarray,
+        doc_terms: List[Counter],
+        idf: Dict[str, float],
+    ):
         self.ids = ids
         self.doc_owner = doc_owner  # document row -> fact index
         self.vectors = vectors  # one unit row a document
@@ -137,13 +155,20 @@ class FactIndex:
                 postings.setdefault(term, []).append(i)
         self.postings = {term: np.array(facts, dtype=np.int64) for term, facts in postings.items()}
         owner = np.asarray(self.doc_owner)
-        ordered = len(owner) > 0 and bool(np.all(np.diff(owner) >= 0)) and \
-            np.array_equal(np.unique(owner), np.arange(len(self.ids)))
+        ordered = (
+            len(owner) > 0
+            and bool(np.all(np.diff(owner) >= 0))
+            and np.array_equal(np.unique(owner), np.arange(len(self.ids)))
+        )
         self.doc_starts = np.flatnonzero(np.r_[True, np.diff(owner) != 0]) if ordered else None
 
     @classmethod
-    def build(cls, embed: Callable[[List[str]], np.ndarray], facts: Optional[List[FactRecord]] = None,
-              facts_dir: Path = FACTS_DIR) -> "FactIndex":
+    def build(
+        cls,
+        embed: Callable[[List[str]], np.ndarray],
+        facts: Optional[List[FactRecord]] = None,
+        facts_dir: Path = FACTS_DIR,
+    ) -> "FactIndex":
         facts = facts if facts is not None else load_facts(facts_dir)
         labels = topic_labels()
         texts: List[str] = []
@@ -200,10 +225,15 @@ class FactIndex:
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         np.savez(folder / "vectors.npz", vectors=self.vectors, doc_owner=self.doc_owner)
-        (folder / "index.json").write_text(json.dumps({
-            "ids": self.ids, "idf": self.idf,
-            "fact_terms": [sorted(t) for t in self.fact_terms],
-        }))
+        (folder / "index.json").write_text(
+            json.dumps(
+                {
+                    "ids": self.ids,
+                    "idf": self.idf,
+                    "fact_terms": [sorted(t) for t in self.fact_terms],
+                }
+            )
+        )
 
     @classmethod
     def load(cls, folder: Path) -> "FactIndex":
@@ -218,15 +248,19 @@ class FactIndex:
         return index
 
 
-QUESTION_START = (r"(how|what|whats|what's|when|where|which|who|why|do|does|did|is|are|can|could|will|would|"
-                  r"should|shall|any|and|also|plus)")
+QUESTION_START = (
+    r"(how|what|whats|what's|when|where|which|who|why|do|does|did|is|are|can|could|will|would|"
+    r"should|shall|any|and|also|plus)"
+)
 SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
 # "... and how long does it take", ", also what does it cost": a second question joined on.
-JOINED_QUESTION = re.compile(rf"(?:,\s*|\s+)(?:and|also|plus|,)\s+(?=(?:also\s+)?{QUESTION_START}\b)"
-                             rf"|,\s*(?=(?:is|are|do|does|can|could|how|what|which|where|when|who|why|will|should)\b)"
-                             # ", and after school how long ...": a short lead-in before the question word
-                             rf"|,\s*and\s+(?=(?:(?!how|what|which)\w+\s+){{1,2}}(?:how|what|which)\b)",
-                             re.IGNORECASE)
+JOINED_QUESTION = re.compile(
+    rf"(?:,\s*|\s+)(?:and|also|plus|,)\s+(?=(?:also\s+)?{QUESTION_START}\b)"
+    rf"|,\s*(?=(?:is|are|do|does|can|could|how|what|which|where|when|who|why|will|should)\b)"
+    # ", and after school how long ...": a short lead-in before the question word
+    rf"|,\s*and\s+(?=(?:(?!how|what|which)\w+\s+){{1,2}}(?:how|what|which)\b)",
+    re.IGNORECASE,
+)
 
 
 # The words of a question that compares what the sentence before it names (as `terms` gives them).
@@ -252,8 +286,11 @@ def question_parts(text: str, min_words: int = 3) -> List[str]:
 
 # "... and from a medical coder?": a part that is only a preposition and what follows it, asked
 # of the part before ("how does a records tech differ from a manager?").
-ELLIPTIC_PART = re.compile(r"^(?:and|or|but|also|what about|how about)\s+(from|for|in|with|to|about|than|at|of|as)\s+"
-                           r"(.+?)[\s?.!]*$", re.IGNORECASE)
+ELLIPTIC_PART = re.compile(
+    r"^(?:and|or|but|also|what about|how about)\s+(from|for|in|with|to|about|than|at|of|as)\s+"
+    r"(.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
 # "... and what kind of jobs does it open up?": a part that points back at the part before.
 POINTS_BACK = re.compile(r"\b(it|they|them|those|these)\b", re.IGNORECASE)
 # Words that name no thing a pronoun could stand for ("what's the difference?", "the best part").
@@ -272,7 +309,7 @@ def completed_parts(parts: List[str], phrase_of: Optional[Callable[[str], str]] 
         if elliptic:
             at = [m.end() for m in re.finditer(rf"\b{elliptic.group(1)}\b", previous, re.IGNORECASE)]
             if at:
-                part = f"{previous[:at[-1]].rstrip(' ,?')} {elliptic.group(2)}?"
+                part = f"{previous[: at[-1]].rstrip(' ,?')} {elliptic.group(2)}?"
         elif previous and phrase_of and POINTS_BACK.search(part):
             phrase = phrase_of(previous)
             if phrase and set(terms(phrase)) - NO_REFERENT:

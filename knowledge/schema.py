@@ -4,6 +4,7 @@ Facts live in `knowledge/facts/<topic>.yml`, one file a topic; the guides they c
 live in `knowledge/sources.yml`. Validation reads every file before anything is
 written, and reports each problem with the file and the entry it is in.
 """
+
 from __future__ import annotations
 
 import re
@@ -101,8 +102,19 @@ class FactRecord:
 
 
 FACT_FIELDS = {
-    "id", "aspect", "measure", "answer", "source", "value", "value_max", "unit",
-    "scope", "period", "year", "items", "points",
+    "id",
+    "aspect",
+    "measure",
+    "answer",
+    "source",
+    "value",
+    "value_max",
+    "unit",
+    "scope",
+    "period",
+    "year",
+    "items",
+    "points",
     # How people ask for the fact, in their words: read by the ranking (knowledge/retrieval.py),
     # never shown; scripts/check_nlu.py keeps them apart from the evaluation questions.
     "asked_as",
@@ -140,8 +152,10 @@ def load_sources(path: Path = SOURCES_FILE) -> Dict[str, SourceRecord]:
             problems.append(f"{where}: duplicate key {entry['key']!r}")
             continue
         sources[entry["key"]] = SourceRecord(
-            key=str(entry["key"]), file=str(entry["file"]),
-            title=str(entry["title"]), period=str(entry["period"]),
+            key=str(entry["key"]),
+            file=str(entry["file"]),
+            title=str(entry["title"]),
+            period=str(entry["period"]),
         )
     if problems:
         raise KnowledgeError(problems)
@@ -196,14 +210,24 @@ def _fact(entry: Any, topic: str, seq: int, file: str, sources: Dict[str, Source
     if (value is not None) != bool(entry.get("unit")):
         raise ValueError("a value needs a unit, and a unit needs a value")
     return FactRecord(
-        id=str(entry["id"]), topic=topic, aspect=str(entry["aspect"]),
-        measure=str(entry["measure"]).strip(), answer=" ".join(str(entry["answer"]).split()),
-        source=str(entry["source"]), value=value, value_max=value_max,
-        unit=entry.get("unit"), scope_type=scope["type"], scope_name=str(scope["name"]),
-        period=str(entry["period"]) if entry.get("period") else None, year=year,
-        items=_strings(entry.get("items"), "items"), points=_strings(entry.get("points"), "points"),
+        id=str(entry["id"]),
+        topic=topic,
+        aspect=str(entry["aspect"]),
+        measure=str(entry["measure"]).strip(),
+        answer=" ".join(str(entry["answer"]).split()),
+        source=str(entry["source"]),
+        value=value,
+        value_max=value_max,
+        unit=entry.get("unit"),
+        scope_type=scope["type"],
+        scope_name=str(scope["name"]),
+        period=str(entry["period"]) if entry.get("period") else None,
+        year=year,
+        items=_strings(entry.get("items"), "items"),
+        points=_strings(entry.get("points"), "points"),
         asked_as=_strings(entry.get("asked_as"), "asked_as"),
-        seq=seq, file=file,
+        seq=seq,
+        file=file,
     )
 
 

@@ -4,6 +4,7 @@
 people write it. The same file generates the NLU synonyms and lookup tables
 (`python -m knowledge.vocabulary --write-nlu`), so the two never drift apart.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -63,36 +64,49 @@ class Vocabulary:
         career = rf"(?P<career>{names})(?:e?s)?"
         a = r"(?:an?\s+|the\s+)?"
         # Only where the career is the subject of the question, not "do I work with nurses".
-        self._other_career_questions = [
-            re.compile(p, re.IGNORECASE) for p in (
-                rf"\b(?:become|becoming|work as|working as|career as|job as)\s+{a}{career}\b",
-                rf"\bhow much (?:do|does|can|would|will)\s+{a}{career}\s+(?:make|earn|get|be paid)",
-                rf"\b{career}(?:'s)?\s+(?:salary|salaries|pay|wages?|income|outlook|duties|jobs?)\b",
-                # "is pharmacy tech a good career?", "would phlebotomy be a better job"
-                rf"\b(?:is|are|would|could)\s+(?:being\s+)?{a}{career}\s+(?:be\s+)?(?:a\s+|an\s+)?"
-                rf"(?:good|bad|great|decent|solid|better|smart|worthwhile)\s+(?:career|job|field|choice|option|path)",
-                rf"\bwhat (?:do|does)\s+{a}{career}\s+(?:do|make|earn)\b",
-                rf"\b(?:salary|pay|wages?|income)\s+(?:of|for)\s+{a}{career}\b",
-                # "what software do radiology technologists use", "what's the shift schedule like for ER nurses"
-                rf"\b(?:do|does)\s+{a}(?:\w+\s+)?{career}\s+(?:use|need|learn|study)\b",
-                rf"\b(?:schedules?|shifts?|hours|software|tools|days?)\b(?:\s+\w+){{0,2}}\s+(?:for|of)\s+{a}(?:\w+\s+)?"
-                rf"{career}\s*\??\s*$",
-            )
-        ] if names else []
+        self._other_career_questions = (
+            [
+                re.compile(p, re.IGNORECASE)
+                for p in (
+                    rf"\b(?:become|becoming|work as|working as|career as|job as)\s+{a}{career}\b",
+                    rf"\bhow much (?:do|does|can|would|will)\s+{a}{career}\s+(?:make|earn|get|be paid)",
+                    rf"\b{career}(?:'s)?\s+(?:salary|salaries|pay|wages?|income|outlook|duties|jobs?)\b",
+                    # "is pharmacy tech a good career?", "would phlebotomy be a better job"
+                    rf"\b(?:is|are|would|could)\s+(?:being\s+)?{a}{career}\s+(?:be\s+)?(?:a\s+|an\s+)?"
+                    rf"(?:good|bad|great|decent|solid|better|smart|worthwhile)\s+(?:career|job|field|choice|option|path)",
+                    rf"\bwhat (?:do|does)\s+{a}{career}\s+(?:do|make|earn)\b",
+                    rf"\b(?:salary|pay|wages?|income)\s+(?:of|for)\s+{a}{career}\b",
+                    # "what software do radiology technologists use", "what's the shift schedule like for ER nurses"
+                    rf"\b(?:do|does)\s+{a}(?:\w+\s+)?{career}\s+(?:use|need|learn|study)\b",
+                    rf"\b(?:schedules?|shifts?|hours|software|tools|days?)\b(?:\s+\w+){{0,2}}\s+(?:for|of)\s+{a}(?:\w+\s+)?"
+                    rf"{career}\s*\??\s*$",
+                )
+            ]
+            if names
+            else []
+        )
         # Any question that names another career and nothing of this one ("what skills does a
         # welder need"), unless the person names it as their own past or present job.
         # "a doctors office", "a small doctor's practice": a workplace, not the career
-        self._other_career_named = re.compile(rf"\b{career}\b(?!(?:'s|s'|')?\s+(?:offices?|practices?|clinics?)\b)",
-                                              re.IGNORECASE) if names else None
+        self._other_career_named = (
+            re.compile(rf"\b{career}\b(?!(?:'s|s'|')?\s+(?:offices?|practices?|clinics?)\b)", re.IGNORECASE)
+            if names
+            else None
+        )
         plain_career = rf"(?:{names})(?:e?s)?"
-        self._own_job = re.compile(
-            rf"\b(?:i'?m|i am|im|i was|i've been|ive been|i used to be|used to work as|worked as|my job as|"
-            rf"i work as|currently)\s+{a}(?:\w+\s+)?{plain_career}\b"
-            rf"|\bwork(?:ing|ed)?\s+(?:\w+\s+){{0,2}}as\s+{a}(?:\w+\s+)?{plain_career}\b"
-            rf"|\b(?:former|ex-?|retired|burned out|burnt out|tired)\s+{plain_career}\b"
-            rf"|\b(?:from|leaving|left|quit|after|instead of|than|like|vs\.?|versus|or|with|alongside|to|and)\s+"
-            rf"(?:\w+\s+){{0,2}}{plain_career}",
-            re.IGNORECASE) if names else None
+        self._own_job = (
+            re.compile(
+                rf"\b(?:i'?m|i am|im|i was|i've been|ive been|i used to be|used to work as|worked as|my job as|"
+                rf"i work as|currently)\s+{a}(?:\w+\s+)?{plain_career}\b"
+                rf"|\bwork(?:ing|ed)?\s+(?:\w+\s+){{0,2}}as\s+{a}(?:\w+\s+)?{plain_career}\b"
+                rf"|\b(?:former|ex-?|retired|burned out|burnt out|tired)\s+{plain_career}\b"
+                rf"|\b(?:from|leaving|left|quit|after|instead of|than|like|vs\.?|versus|or|with|alongside|to|and)\s+"
+                rf"(?:\w+\s+){{0,2}}{plain_career}",
+                re.IGNORECASE,
+            )
+            if names
+            else None
+        )
 
     @property
     def entities(self) -> List[str]:
@@ -142,8 +156,11 @@ class Vocabulary:
                 taken.append(span)
                 found.append((match.start(), name))
         # A misspelt value beside a well-spelt one counts too ("a senoir tech ... from a junior one").
-        found += [(start, name) for start, name in self._misspelt_in_text(entity, text or "")
-                  if not any(start in t for t in taken)]
+        found += [
+            (start, name)
+            for start, name in self._misspelt_in_text(entity, text or "")
+            if not any(start in t for t in taken)
+        ]
         seen: List[str] = []
         for _, name in sorted(found):
             if name not in seen:
@@ -158,9 +175,9 @@ class Vocabulary:
         for size in (3, 2, 1):
             for i in range(len(words) - size + 1):
                 # Words spelt right are not a misspelling of anything: "a degree" is not "AS degree".
-                if all(w.lower().strip("'.") in known for _, w in words[i:i + size]):
+                if all(w.lower().strip("'.") in known for _, w in words[i : i + size]):
                     continue
-                key = _key(" ".join(w for _, w in words[i:i + size]))
+                key = _key(" ".join(w for _, w in words[i : i + size]))
                 name = self._close(entity, key) if len(key) >= 5 else None
                 if name:
                     found.append((words[i][0], name))
@@ -216,7 +233,9 @@ class Vocabulary:
 # Words that put a question on this career even when another is named ("nurse to medical records").
 THIS_CAREER = re.compile(
     r"\b(medical records?|health information|health info|records? tech|\bhit\b|\bhim\b|rhit|rhia|coder|coding"
-    r"|registrar|ehr|this (job|career|field|role|work)|records)\b", re.IGNORECASE)
+    r"|registrar|ehr|this (job|career|field|role|work)|records)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ Otherwise the action server and the Rasa server are started on free ports for th
 question (most of a minute) and stopped after. Exit status: 0 with a reply, 1 when there is
 none (a server failed, the request was refused), 2 for a missing question.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,7 @@ def reply_lines(messages: List[dict]) -> List[str]:
 def ask(coach: Coach, question: str, sender: str) -> int:
     status, payload = coach.raw(json.dumps({"sender": sender, "message": question}).encode())
     if status != 200:
-        print(f"ask: the coach answered {status}: {payload[:300].decode(errors='replace')}",
-              file=sys.stderr)
+        print(f"ask: the coach answered {status}: {payload[:300].decode(errors='replace')}", file=sys.stderr)
         return 1
     lines = reply_lines(json.loads(payload))
     if not lines:
@@ -61,8 +61,12 @@ def ask_a_new_coach(question: str, sender: str, port: int) -> int:
     knowledge = os.environ.get("KNOWLEDGE_DB_URL", f"sqlite:///{ROOT / 'build' / 'knowledge.db'}")
     with tempfile.TemporaryDirectory(prefix="coach-ask-") as work:
         servers = Servers(Path(work), knowledge)
-        print(f"ask: no coach on localhost:{port}; starting one for this question on ports "
-              f"{servers.rasa_port} and {servers.actions_port} ...", file=sys.stderr, flush=True)
+        print(
+            f"ask: no coach on localhost:{port}; starting one for this question on ports "
+            f"{servers.rasa_port} and {servers.actions_port} ...",
+            file=sys.stderr,
+            flush=True,
+        )
         try:
             servers.start()
             return ask(servers.coach, question, sender)
@@ -76,8 +80,12 @@ def ask_a_new_coach(question: str, sender: str, port: int) -> int:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("question", nargs="?", default="")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 5005),
-                        help="where a running coach is looked for (default $PORT or 5005)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT") or 5005),
+        help="where a running coach is looked for (default $PORT or 5005)",
+    )
     parser.add_argument("--sender", default="", help="conversation id (default: a new one)")
     args = parser.parse_args(argv)
     if not args.question.strip():

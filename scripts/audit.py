@@ -9,6 +9,7 @@ none has a known vulnerability not assessed in docs/audit.md; 1 when one is not 
 when a package could not be checked by any service (offline, or the service refused), because
 "no known vulnerabilities" would then be untrue.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,10 +31,26 @@ VERDICT_ROW = re.compile(r"^\|\s*`?([A-Z]+-[\w-]+)`?\s*\|[^|]*\|[^|]*\|\s*([^|]+
 def ask(pip_audit: str, service: str) -> Tuple[Dict[str, dict], Dict[str, str]]:
     """(vulnerable packages by name, reasons by name for packages the service could not check)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
-        error = subprocess.run([pip_audit, "--requirement", str(LOCK), "--no-deps", "--disable-pip",
-                        "--vulnerability-service", service, "--progress-spinner", "off",
-                        "--format", "json", "--output", report.name],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
+        error = subprocess.run(
+            [
+                pip_audit,
+                "--requirement",
+                str(LOCK),
+                "--no-deps",
+                "--disable-pip",
+                "--vulnerability-service",
+                service,
+                "--progress-spinner",
+                "off",
+                "--format",
+                "json",
+                "--output",
+                report.name,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        ).stderr
         text = Path(report.name).read_text()
     if not text:
         return {}, {"*": f"{service}: no answer ({(error.strip().splitlines() or ['no output'])[-1]})"}
@@ -57,8 +74,11 @@ def unchecked_by_all(skipped_by: List[Dict[str, str]]) -> Dict[str, str]:
     names = set().union(*skipped_by) - {"*"}
     if all("*" in skipped for skipped in skipped_by):
         names = {"*"}
-    return {name: "; ".join(skipped.get(name) or skipped["*"] for skipped in skipped_by)
-            for name in names if all(name in skipped or "*" in skipped for skipped in skipped_by)}
+    return {
+        name: "; ".join(skipped.get(name) or skipped["*"] for skipped in skipped_by)
+        for name in names
+        if all(name in skipped or "*" in skipped for skipped in skipped_by)
+    }
 
 
 def main(pip_audit: str) -> int:
@@ -69,8 +89,9 @@ def main(pip_audit: str) -> int:
         for name, package in vulnerable.items():
             merged = found.setdefault(name, {**package, "vulns": []})
             known_ids = {i for v in merged["vulns"] for i in (v["id"], *v.get("aliases", []))}
-            merged["vulns"] += [v for v in package["vulns"] if v["id"] not in known_ids
-                                and not known_ids & set(v.get("aliases", []))]
+            merged["vulns"] += [
+                v for v in package["vulns"] if v["id"] not in known_ids and not known_ids & set(v.get("aliases", []))
+            ]
         skipped_by.append(skipped)
     unchecked = unchecked_by_all(skipped_by)
     known = verdicts()
@@ -82,17 +103,23 @@ def main(pip_audit: str) -> int:
             unassessed += verdict is None
             reaches, why = verdict or ("NOT ASSESSED", "add it to docs/audit.md")
             fixed = ", ".join(vuln.get("fix_versions") or [])
-            print(f"{name} {package['version']}  {' / '.join(ids)}  "
-                  f"({'fixed in ' + fixed if fixed else 'no fixed version'})\n"
-                  f"    reaches this service: {reaches}: {why}")
-    print(f"audit: {sum(len(p['vulns']) for p in found.values())} known vulnerabilities in "
-          f"{len(found)} packages; {unassessed} not assessed in docs/audit.md")
+            print(
+                f"{name} {package['version']}  {' / '.join(ids)}  "
+                f"({'fixed in ' + fixed if fixed else 'no fixed version'})\n"
+                f"    reaches this service: {reaches}: {why}"
+            )
+    print(
+        f"audit: {sum(len(p['vulns']) for p in found.values())} known vulnerabilities in "
+        f"{len(found)} packages; {unassessed} not assessed in docs/audit.md"
+    )
     if unchecked:
         count = "every package" if "*" in unchecked else f"{len(unchecked)} packages"
         example = next(iter(sorted(unchecked.items())))
-        print(f"audit: {count} could not be checked by any service ({', '.join(SERVICES)}), so an "
-              f"empty list is not a clean bill (docs/audit.md); e.g. {example[0]}: {example[1]}",
-              file=sys.stderr)
+        print(
+            f"audit: {count} could not be checked by any service ({', '.join(SERVICES)}), so an "
+            f"empty list is not a clean bill (docs/audit.md); e.g. {example[0]}: {example[1]}",
+            file=sys.stderr,
+        )
         return 2
     return 1 if unassessed else 0
 

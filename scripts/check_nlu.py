@@ -14,6 +14,7 @@ It reports, and exits 1 on:
 - an intent the domain does not list.
 It prints the number of examples per intent of the files checked.
 """
+
 from __future__ import annotations
 
 import re
@@ -150,8 +151,7 @@ def main(argv: List[str]) -> int:
             if text in first_seen:
                 other_intent, other_path = first_seen[text]
                 if mine:
-                    problems.append(f"{where}: repeats an example of {other_intent} "
-                                    f"in {other_path.relative_to(ROOT)}")
+                    problems.append(f"{where}: repeats an example of {other_intent} in {other_path.relative_to(ROOT)}")
             else:
                 first_seen[text] = (intent, path)
     mine_texts = sorted({plain(e) for path in checked for _, e in examples(path)})

@@ -8,6 +8,7 @@ stories it was given and the failed and successful stories it wrote back.
 
     python scripts/replay.py [--stories tests/stories] [--model models/coach.tar.gz] [--out build/replay]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,7 @@ def reported(path: Path) -> Tuple[Counter, Dict[Story, List[str]]]:
     current = None
     for line in path.read_text().splitlines():
         if line.startswith("- story: "):
-            name, _, source = str(yaml.safe_load(line[len("- story: "):])).rpartition(" (")
+            name, _, source = str(yaml.safe_load(line[len("- story: ") :])).rpartition(" (")
             current = (Path(source.rstrip(")")).name, name)
             stories[current] += 1
             mistakes.setdefault(current, [])
@@ -89,8 +90,10 @@ def report(results: List[Tuple[Story, str, List[str]]]) -> int:
         for line in wrong:
             print(f"        {line}")
     passed = sum(verdict == "PASS" for _, verdict, _ in results)
-    print(f"{passed} of {len(results)} stories passed" +
-          (f", {len(results) - passed} failed" if passed < len(results) else ""))
+    print(
+        f"{passed} of {len(results)} stories passed"
+        + (f", {len(results) - passed} failed" if passed < len(results) else "")
+    )
     return 0 if results and passed == len(results) else 1
 
 
@@ -109,13 +112,26 @@ def replay(stories: Path, model: Path, out: Path) -> int:
     log = out / "rasa.log"
     with open(log, "w") as log_file:
         run = subprocess.run(
-            [str(BIN / "rasa"), "test", "core", "--model", str(model), "--stories", str(stories),
-             "--out", str(out), "--successes", "--no-plot"],
-            cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-            env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"))
+            [
+                str(BIN / "rasa"),
+                "test",
+                "core",
+                "--model",
+                str(model),
+                "--stories",
+                str(stories),
+                "--out",
+                str(out),
+                "--successes",
+                "--no-plot",
+            ],
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"),
+        )
     if run.returncode != 0 or not (out / FAILED).is_file():
-        print(f"replay: rasa test core failed (exit {run.returncode}); the end of {log}:",
-              file=sys.stderr)
+        print(f"replay: rasa test core failed (exit {run.returncode}); the end of {log}:", file=sys.stderr)
         print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
         return 1
     return report(verdicts(expected, out))

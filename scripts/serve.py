@@ -9,6 +9,7 @@ never from the command line: `rasa run --auth-token` would show it to anyone who
 of the API add `?token=...`. `--check` only checks these settings (run.sh checks before starting
 anything). Exit status 2 names the setting that is wrong.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,9 @@ def read_token_file(path: str) -> str:
         if found.st_uid != os.geteuid():
             raise SettingError(f"RASA_API_TOKEN_FILE={path}: owned by another user")
         if found.st_mode & 0o077:
-            raise SettingError(f"RASA_API_TOKEN_FILE={path}: readable by others "
-                               f"(mode {stat.S_IMODE(found.st_mode):04o}); chmod 600 it")
+            raise SettingError(
+                f"RASA_API_TOKEN_FILE={path}: readable by others (mode {stat.S_IMODE(found.st_mode):04o}); chmod 600 it"
+            )
         return token_file.read().strip()
 
 
@@ -60,9 +62,11 @@ def api_token(environ: Mapping[str, str]) -> Optional[str]:
         raise SettingError("RASA_API_TOKEN_FILE and RASA_API_TOKEN are both set; keep one")
     token = read_token_file(path) if path else (value or "")
     if len(token) < MIN_TOKEN_CHARS:
-        raise SettingError(f"ENABLE_API=1 needs a token of at least {MIN_TOKEN_CHARS} characters in "
-                           "RASA_API_TOKEN_FILE (a file only you can read) or RASA_API_TOKEN "
-                           "(e.g. `openssl rand -hex 32`)")
+        raise SettingError(
+            f"ENABLE_API=1 needs a token of at least {MIN_TOKEN_CHARS} characters in "
+            "RASA_API_TOKEN_FILE (a file only you can read) or RASA_API_TOKEN "
+            "(e.g. `openssl rand -hex 32`)"
+        )
     return token
 
 
@@ -70,8 +74,10 @@ def refuse_secret_options(args: List[str]) -> None:
     for arg in args:
         option = arg.split("=", 1)[0]
         if option in SECRET_OPTIONS:
-            raise SettingError(f"{option} puts a secret on the command line, where `ps` shows it; "
-                               "set RASA_API_TOKEN_FILE or RASA_API_TOKEN with ENABLE_API=1")
+            raise SettingError(
+                f"{option} puts a secret on the command line, where `ps` shows it; "
+                "set RASA_API_TOKEN_FILE or RASA_API_TOKEN with ENABLE_API=1"
+            )
         if option == API_OPTION:
             raise SettingError(f"{API_OPTION}: set ENABLE_API=1 instead (with a token)")
 
@@ -153,8 +159,7 @@ def main(args: List[str], environ: Dict[str, str]) -> int:
         print("serve: the model has no TensorFlow component; TensorFlow is not loaded", file=sys.stderr)
     if actions == "inprocess":
         run_actions_here()
-        print("serve: the custom actions run in this process (ACTIONS=server for an action server)",
-              file=sys.stderr)
+        print("serve: the custom actions run in this process (ACTIONS=server for an action server)", file=sys.stderr)
     serve(args, token)
     return 0
 

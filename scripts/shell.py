@@ -8,6 +8,7 @@ typing the number sends that button. `/exit` or Ctrl-D ends it. Going through th
 (not `rasa shell`'s own) means the shell gets what every channel gets: the checks of
 `channels/guard.py`, and a pasted resume read in the channel and never stored.
 """
+
 from __future__ import annotations
 
 import argparse

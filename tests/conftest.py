@@ -1,4 +1,5 @@
 """Shared fixtures: a knowledge database built from the real files into a temporary folder."""
+
 from __future__ import annotations
 
 import os

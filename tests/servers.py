@@ -2,6 +2,7 @@
 
 Shared by every test that talks to a running coach (REST, the widget, Slack, restarts, faults).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,9 +40,7 @@ def get(url: str, timeout: float = 5, headers: Optional[Dict[str, str]] = None) 
 
 
 def post(url: str, body: bytes, timeout: float = 60, headers: Optional[Dict[str, str]] = None) -> tuple:
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": "application/json", **(headers or {})}
-    )
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
@@ -55,11 +54,15 @@ ACTIONS_URL = "http://127.0.0.1:{actions_port}/webhook"
 def local_endpoints(conversations: Optional[Path] = None, actions_url: str = ACTIONS_URL) -> str:
     """endpoints.yml for one server pair, as the project's own: the action server, the in-memory
     lock store, and the conversations in the SQLite file `conversations` (default: in memory)."""
-    text = (f'action_endpoint:\n  url: "{actions_url}"\n  enable_selective_domain: true\n'
-            "lock_store:\n  type: channels.locks.CoachInMemoryLockStore\n")
+    text = (
+        f'action_endpoint:\n  url: "{actions_url}"\n  enable_selective_domain: true\n'
+        "lock_store:\n  type: channels.locks.CoachInMemoryLockStore\n"
+    )
     if conversations is not None:
-        text += ("tracker_store:\n  type: channels.tracker_store.CoachSQLTrackerStore\n"
-                 f'  dialect: sqlite\n  db: "{conversations}"\n')
+        text += (
+            "tracker_store:\n  type: channels.tracker_store.CoachSQLTrackerStore\n"
+            f'  dialect: sqlite\n  db: "{conversations}"\n'
+        )
     return text
 
 
@@ -93,25 +96,35 @@ class Servers:
     an action endpoint on the chosen port by default); `{actions_port}` in `endpoints` is filled in.
     """
 
-    def __init__(self, work: Path, knowledge_url: str, credentials: Optional[str] = None,
-                 endpoints: Optional[str] = None, env: Optional[Dict[str, str]] = None,
-                 rasa_args: Optional[List[str]] = None):
+    def __init__(
+        self,
+        work: Path,
+        knowledge_url: str,
+        credentials: Optional[str] = None,
+        endpoints: Optional[str] = None,
+        env: Optional[Dict[str, str]] = None,
+        rasa_args: Optional[List[str]] = None,
+    ):
         self.work = work
         self.actions_port = free_port()
         self.rasa_port = free_port()
         self.credentials = work / "credentials.yml"
-        self.credentials.write_text(credentials if credentials is not None
-                                    else (ROOT / "credentials.yml").read_text())
+        self.credentials.write_text(credentials if credentials is not None else (ROOT / "credentials.yml").read_text())
         self.endpoints = work / "endpoints.yml"
         endpoints = endpoints or local_endpoints()
         self.endpoints.write_text(endpoints.replace("{actions_port}", str(self.actions_port)))
-        self.env = dict(os.environ, KNOWLEDGE_DB_URL=knowledge_url, SANIC_HOST="127.0.0.1",
-                        RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                        # as scripts/run.sh: no reply lost to a connection the action server closed
-                        SANIC_KEEP_ALIVE_TIMEOUT="120",
-                        # every test client is 127.0.0.1: one address sending whole test suites
-                        # at once (channels/limits.py; tests/security/test_limits.py tests it)
-                        COACH_RATE_PER_ADDRESS=TEST_RATE_PER_ADDRESS)
+        self.env = dict(
+            os.environ,
+            KNOWLEDGE_DB_URL=knowledge_url,
+            SANIC_HOST="127.0.0.1",
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            # as scripts/run.sh: no reply lost to a connection the action server closed
+            SANIC_KEEP_ALIVE_TIMEOUT="120",
+            # every test client is 127.0.0.1: one address sending whole test suites
+            # at once (channels/limits.py; tests/security/test_limits.py tests it)
+            COACH_RATE_PER_ADDRESS=TEST_RATE_PER_ADDRESS,
+        )
         self.env.update(env or {})
         self.rasa_args = rasa_args or []
         self.actions: Optional[subprocess.Popen] = None
@@ -120,20 +133,34 @@ class Servers:
 
     # --- the two processes -------------------------------------------------------------
     def start_actions(self, wait: bool = True) -> None:
-        self.actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--port",
-                                               str(self.actions_port), "--actions", "actions"])
+        self.actions = self._spawn(
+            "actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.actions_port), "--actions", "actions"]
+        )
         if wait:
-            self.wait_until(lambda: get(f"http://127.0.0.1:{self.actions_port}/health")[0] == 200,
-                            "action server")
+            self.wait_until(lambda: get(f"http://127.0.0.1:{self.actions_port}/health")[0] == 200, "action server")
 
     def start_rasa(self, wait: bool = True) -> None:
         if not MODEL.is_file():
             raise RuntimeError(f"no trained model at {MODEL}: run `make train`")
-        self.rasa = self._spawn("rasa", [
-            str(BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api",
-            "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-            "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
-            *self.rasa_args])
+        self.rasa = self._spawn(
+            "rasa",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                str(self.credentials),
+                *self.rasa_args,
+            ],
+        )
         if wait:
             self.wait_until(lambda: self.coach.is_up() and self.coach.say("hello"), "rasa server")
 
@@ -162,8 +189,7 @@ class Servers:
     def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
         log = open(self.work / f"{name}.log", "ab")
         try:
-            return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
-                                    stderr=subprocess.STDOUT)
+            return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         finally:
             log.close()
 
@@ -187,13 +213,13 @@ class Servers:
         while time.monotonic() < deadline:
             for process in (self.actions, self.rasa):
                 if process is not None and process.poll() is not None:
-                    raise RuntimeError(f"{what}: a server exited with {process.returncode}\n"
-                                       f"{self.log('rasa')}\n{self.log('actions')}")
+                    raise RuntimeError(
+                        f"{what}: a server exited with {process.returncode}\n{self.log('rasa')}\n{self.log('actions')}"
+                    )
             try:
                 if check():
                     return
             except (OSError, urllib.error.URLError, AssertionError):
                 pass
             time.sleep(1)
-        raise RuntimeError(f"{what}: not ready after {START_TIMEOUT}s\n"
-                           f"{self.log('rasa')}\n{self.log('actions')}")
+        raise RuntimeError(f"{what}: not ready after {START_TIMEOUT}s\n{self.log('rasa')}\n{self.log('actions')}")

@@ -1,4 +1,5 @@
 """The text of an attached resume (.txt, .pdf, .docx) for the widget to send as a message."""
+
 from __future__ import annotations
 
 import io
@@ -14,11 +15,14 @@ def pdf_with(lines) -> bytes:
     """A one-page PDF whose text is `lines`, written by hand (no PDF writer is installed)."""
     escaped = [line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines]
     content = "BT /F1 11 Tf 14 TL 50 760 Td " + " ".join(f"({line}) Tj T*" for line in escaped) + " ET"
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               "/Resources << /Font << /F1 5 0 R >> >> >>",
-               f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = "%PDF-1.4\n", []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -45,26 +49,31 @@ def docx_with(lines) -> bytes:
 LINES = [line for line in RESUME.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name, data", [("resume.txt", RESUME.encode()), ("Resume.PDF", pdf_with(LINES)),
-                                        ("resume.docx", docx_with(LINES))])
+@pytest.mark.parametrize(
+    "name, data", [("resume.txt", RESUME.encode()), ("Resume.PDF", pdf_with(LINES)), ("resume.docx", docx_with(LINES))]
+)
 def test_each_kind_of_file_gives_its_lines(name, data):
     text = extract_text(name, data)
-    assert [line.strip() for line in text.splitlines() if line.strip()][:len(LINES)] == \
-        [line.strip() for line in LINES]
+    assert [line.strip() for line in text.splitlines() if line.strip()][: len(LINES)] == [
+        line.strip() for line in LINES
+    ]
 
 
 def test_a_docx_gives_its_tables_too():
     assert "Languages | English, Spanish" in extract_text("cv.docx", docx_with(["Summary"]))
 
 
-@pytest.mark.parametrize("name, data, says", [
-    ("resume.png", b"\x89PNG", "Attach a .txt, .pdf or .docx"),
-    ("resume.pdf", b"%PDF-1.4 this is not really a pdf", "could not be read"),
-    ("resume.docx", b"PK not a zip", "could not be read"),
-    ("resume.txt", b"", "empty"),
-    ("resume.txt", b"x" * (MAX_FILE_BYTES + 1), "larger than 1 MB"),
-    ("resume.pdf", pdf_with([]), "no text"),
-])
+@pytest.mark.parametrize(
+    "name, data, says",
+    [
+        ("resume.png", b"\x89PNG", "Attach a .txt, .pdf or .docx"),
+        ("resume.pdf", b"%PDF-1.4 this is not really a pdf", "could not be read"),
+        ("resume.docx", b"PK not a zip", "could not be read"),
+        ("resume.txt", b"", "empty"),
+        ("resume.txt", b"x" * (MAX_FILE_BYTES + 1), "larger than 1 MB"),
+        ("resume.pdf", pdf_with([]), "no text"),
+    ],
+)
 def test_a_file_that_cannot_be_read_is_refused_with_the_reason(name, data, says):
     with pytest.raises(AttachmentError, match=says):
         extract_text(name, data)

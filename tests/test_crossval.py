@@ -1,4 +1,5 @@
 """The cross-validation script's own logic: the spaCy variant of the pipeline, the goals, reuse."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -41,9 +42,11 @@ def test_the_variant_of_the_project_config_takes_spacy_out_and_nothing_else(cros
 
 def test_the_variant_of_a_spacy_config_removes_spacy_and_nothing_else(crossval, tmp_path):
     config = tmp_path / "config.yml"
-    config.write_text("language: en\npipeline:\n  - name: SpacyNLP\n    model: en_core_web_md\n"
-                      "  - name: SpacyTokenizer\n  - name: SpacyFeaturizer\n"
-                      "  - name: DIETClassifier\n    epochs: 5\npolicies: []\n")
+    config.write_text(
+        "language: en\npipeline:\n  - name: SpacyNLP\n    model: en_core_web_md\n"
+        "  - name: SpacyTokenizer\n  - name: SpacyFeaturizer\n"
+        "  - name: DIETClassifier\n    epochs: 5\npolicies: []\n"
+    )
     generated = yaml.safe_load(crossval.write_spacy_variant(config, tmp_path / "out.yml").read_text())
     assert generated["pipeline"] == [{"name": "WhitespaceTokenizer"}, {"name": "DIETClassifier", "epochs": 5}]
     # and back again: the variant of the variant has the vectors
@@ -74,14 +77,35 @@ def test_fingerprint_changes_with_the_data_and_the_settings(crossval, tmp_path):
 
 def test_an_earlier_run_is_reused_only_when_nothing_changed(crossval, tmp_path):
     summary = crossval.Summary(
-        label="config.yml", config="config.yml", fingerprint="abc", folds=5, seed=42, examples=10,
-        intents=2, intent_macro_f1=0.96, intent_accuracy=0.97, entity_micro_f1=0.93,
-        entity_macro_f1=0.91, elapsed_s=60.0, trained_s=50.0, waited_s=0.0,
-        fold_intent_macro_f1=[0.95, 0.97], finished="today", report_dir="results/crossval", folds_run=5,
+        label="config.yml",
+        config="config.yml",
+        fingerprint="abc",
+        folds=5,
+        seed=42,
+        examples=10,
+        intents=2,
+        intent_macro_f1=0.96,
+        intent_accuracy=0.97,
+        entity_micro_f1=0.93,
+        entity_macro_f1=0.91,
+        elapsed_s=60.0,
+        trained_s=50.0,
+        waited_s=0.0,
+        fold_intent_macro_f1=[0.95, 0.97],
+        finished="today",
+        report_dir="results/crossval",
+        folds_run=5,
     )
-    crossval.write_report(summary, {"greet": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5},
-                                    "macro avg": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5}},
-                          tmp_path, [], "DIETClassifier")
+    crossval.write_report(
+        summary,
+        {
+            "greet": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5},
+            "macro avg": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5},
+        },
+        tmp_path,
+        [],
+        "DIETClassifier",
+    )
     assert crossval.previous(tmp_path, "abc", 5) is None  # no confusion matrix: not a finished run
     (tmp_path / "intent_confusion_matrix.png").write_bytes(b"png")
     assert crossval.previous(tmp_path, "abc", 5) == summary

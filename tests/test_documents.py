@@ -1,5 +1,6 @@
 """A pasted resume is read in the channel (channels/documents.py) and answered from its findings
 (actions/documents.py); the text itself never goes further than the channel."""
+
 from __future__ import annotations
 
 import asyncio
@@ -33,10 +34,12 @@ Skills
 Data entry, Microsoft Excel, customer service
 """
 
-QUESTION = ("I have been working in retail for twelve years and I am now thinking about a change "
-            "into medical records because my sister does it and she likes it, and I wonder what "
-            "the pay is like where I live, how long the schooling takes, whether I can do it "
-            "online while working full time, and whether employers will take me seriously at 38.")
+QUESTION = (
+    "I have been working in retail for twelve years and I am now thinking about a change "
+    "into medical records because my sister does it and she likes it, and I wonder what "
+    "the pay is like where I live, how long the schooling takes, whether I can do it "
+    "online while working full time, and whether employers will take me seriously at 38."
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +54,14 @@ def test_a_resume_is_recognised_by_its_parts_and_a_long_question_is_not(reader):
 
 def test_the_resume_shows_what_it_names_whatever_the_case_or_form(reader):
     found = reader.read(RESUME)
-    assert found["shows"] == ["EHR systems", "accuracy", "HIPAA privacy", "health information training",
-                              "data entry and records work", "office software"]
+    assert found["shows"] == [
+        "EHR systems",
+        "accuracy",
+        "HIPAA privacy",
+        "health information training",
+        "data entry and records work",
+        "office software",
+    ]
     assert found["seen"]["EHR systems"] == ["Epic"]
     assert "error" in found["seen"]["accuracy"]  # "errors"
     assert {"scanned", "indexed", "data entry"} <= set(found["seen"]["data entry and records work"])
@@ -114,8 +123,16 @@ def test_a_posting_is_told_from_a_resume_and_read_in_its_own_words(reader):
     assert reader.looks_like_posting(POSTING) and not reader.looks_like_resume(POSTING)
     assert not reader.looks_like_posting(RESUME)
     found = reader.read_posting(POSTING)
-    assert found["asks"] == ["EHR systems", "medical terminology", "a certification", "accuracy",
-                             "HIPAA privacy", "coding systems", "data entry and records work", "organisation"]
+    assert found["asks"] == [
+        "EHR systems",
+        "medical terminology",
+        "a certification",
+        "accuracy",
+        "HIPAA privacy",
+        "coding systems",
+        "data entry and records work",
+        "organisation",
+    ]
     assert "electronic health record" in found["seen"]["EHR systems"]
     assert found["seen"]["coding systems"] == ["ICD-10-CM"]
 
@@ -164,8 +181,11 @@ def test_a_letter_names_the_job_and_the_employer_and_shows_what_it_should(action
     assert reply.startswith("Your letter names the job and the employer.")
     assert "Add medical terminology, which the guides say" in reply and "words long" in reply
     assert reply.splitlines()[-1].startswith("Source: Complete Medical Records Technician Career Guide")
-    unnamed = letter_reply(reader.read_letter(LETTER.replace("Medical Records Technician position at Riverside Health",
-                                                             "job you advertised")))
+    unnamed = letter_reply(
+        reader.read_letter(
+            LETTER.replace("Medical Records Technician position at Riverside Health", "job you advertised")
+        )
+    )
     assert unnamed.startswith("Your letter doesn't name the job or the employer yet")
 
 

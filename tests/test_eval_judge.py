@@ -1,4 +1,5 @@
 """The evaluation's judge: a reply passes on what a person reads in it."""
+
 from __future__ import annotations
 
 from eval.judge import Turn, judge, reply_text, words_in
@@ -47,9 +48,11 @@ def test_the_set_is_big_enough_and_every_turn_says_what_it_expects():
 
 
 def test_the_report_counts_per_category():
-    results = [{"category": "plain", "passed": True, "scored": True, "words": 10, "messages": 1, "flow": False},
-               {"category": "plain", "passed": False, "scored": True, "words": 30, "messages": 2, "flow": False},
-               {"category": "flow", "passed": True, "scored": False, "words": 99, "messages": 9, "flow": True}]
+    results = [
+        {"category": "plain", "passed": True, "scored": True, "words": 10, "messages": 1, "flow": False},
+        {"category": "plain", "passed": False, "scored": True, "words": 30, "messages": 2, "flow": False},
+        {"category": "flow", "passed": True, "scored": False, "words": 99, "messages": 9, "flow": True},
+    ]
     summary = report(results, "x")
     assert summary["turns"] == 2 and summary["overall"] == 0.5
     assert summary["categories"] == {"plain": {"turns": 2, "passed": 1, "rate": 0.5}}

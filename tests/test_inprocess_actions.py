@@ -1,5 +1,6 @@
 """The custom actions run inside the Rasa server (extensions/inprocess_actions.py) as an action
 server would run them: the same events and messages back, the same errors, nothing shared."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +19,7 @@ from rasa.shared.exceptions import RasaException
 from extensions import inprocess_actions
 from extensions.inprocess_actions import InProcessActions
 
-ACTIONS = '''
+ACTIONS = """
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 from rasa_sdk.interfaces import ActionExecutionRejection
@@ -50,9 +51,10 @@ class Broken(Action):
 
     def run(self, dispatcher, tracker, domain):
         raise ValueError("a bug")
-'''
+"""
 
-DOMAIN = Domain.from_yaml(textwrap.dedent("""
+DOMAIN = Domain.from_yaml(
+    textwrap.dedent("""
     version: "3.1"
     intents: [greet]
     slots:
@@ -60,7 +62,8 @@ DOMAIN = Domain.from_yaml(textwrap.dedent("""
         type: text
         mappings: [{type: custom}]
     actions: [action_answer, action_refuse, action_broken, action_missing]
-"""))
+""")
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +76,12 @@ def endpoint(tmp_path_factory):
 
 
 def run(endpoint, name):
-    tracker = DialogueStateTracker.from_events("someone", [UserUttered("hello", {"name": "greet"})],
-                                               DOMAIN.slots)
-    events = asyncio.run(RemoteAction(name, endpoint).run(
-        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, DOMAIN))
+    tracker = DialogueStateTracker.from_events("someone", [UserUttered("hello", {"name": "greet"})], DOMAIN.slots)
+    events = asyncio.run(
+        RemoteAction(name, endpoint).run(
+            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, DOMAIN
+        )
+    )
     return tracker, events
 
 
@@ -88,9 +93,14 @@ def test_an_action_gives_its_messages_and_events_as_over_http(endpoint):
     assert tracker.latest_message.intent["name"] == "greet"
 
 
-@pytest.mark.parametrize("name, raised", [("action_refuse", "ActionExecutionRejection"),
-                                          ("action_broken", "RasaException"),
-                                          ("action_missing", "RasaException")])
+@pytest.mark.parametrize(
+    "name, raised",
+    [
+        ("action_refuse", "ActionExecutionRejection"),
+        ("action_broken", "RasaException"),
+        ("action_missing", "RasaException"),
+    ],
+)
 def test_an_action_that_fails_fails_as_with_an_action_server(endpoint, name, raised):
     with pytest.raises(RasaException) as failure:
         run(endpoint, name)
@@ -101,8 +111,7 @@ def test_the_endpoint_read_from_endpoints_yml_runs_the_actions_here(tmp_path):
     from rasa.core.utils import AvailableEndpoints
 
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text('action_endpoint:\n  url: "http://localhost:5055/webhook"\n'
-                         '  enable_selective_domain: true\n')
+    endpoints.write_text('action_endpoint:\n  url: "http://localhost:5055/webhook"\n  enable_selective_domain: true\n')
     inprocess_actions.install()
     try:
         action = AvailableEndpoints.read_endpoints(str(endpoints)).action

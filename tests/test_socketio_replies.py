@@ -1,5 +1,6 @@
 """The Socket.IO channel's replies survive a Markdown renderer (rasa-webchat renders them as
 Markdown): checked with markdown-it, a CommonMark parser, on replies the coach really gives."""
+
 from __future__ import annotations
 
 import asyncio
@@ -55,8 +56,11 @@ def test_rasas_split_into_messages_at_blank_lines_is_kept():
             sent.append(data)
 
     output = CoachSocketIOOutput(Socket(), "bot_uttered")
-    asyncio.run(output.send_text_with_buttons("room", "first\n1. one\n\nsecond\n2. two", [
-        {"title": "Yes", "payload": "/affirm"}]))
+    asyncio.run(
+        output.send_text_with_buttons(
+            "room", "first\n1. one\n\nsecond\n2. two", [{"title": "Yes", "payload": "/affirm"}]
+        )
+    )
     assert [m["text"] for m in sent] == ["first  \n1.\u00a0one", "second  \n2.\u00a0two"]
     assert sent[-1]["quick_replies"][0]["payload"] == "/affirm"
     assert [shown_lines(m["text"]) for m in sent] == [["first", "1. one"], ["second", "2. two"]]

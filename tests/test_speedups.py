@@ -1,5 +1,6 @@
 """The speed-ups of channels/speedups.py give Rasa's own answers: the action server reply check,
 the lookup of an event's class and the run of the model's graph."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -19,9 +20,14 @@ from channels import speedups
 
 VALID = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "timestamp": None, "name": "topic", "value": "salary"},
-                {"event": "active_loop", "name": None}, {"event": "followup", "name": "plan_form"}],
-     "responses": [{"text": "Half earn more than $47,190.", "buttons": [{"title": "Yes", "payload": "/affirm"}]}]},
+    {
+        "events": [
+            {"event": "slot", "timestamp": None, "name": "topic", "value": "salary"},
+            {"event": "active_loop", "name": None},
+            {"event": "followup", "name": "plan_form"},
+        ],
+        "responses": [{"text": "Half earn more than $47,190.", "buttons": [{"title": "Yes", "payload": "/affirm"}]}],
+    },
     {"responses": [{"response": "utter_back_to_flow"}]},
 ]
 INVALID = [
@@ -90,9 +96,12 @@ def test_unknown_event_types_behave_as_in_rasa():
 
 
 def test_stored_events_come_back_as_the_same_events():
-    events = [UserUttered("pay in texas?", {"name": "ask_salary", "confidence": 0.9}),
-              ActionExecuted("action_answer_salary"), BotUttered("Half earn more than $47,190."),
-              SlotSet("scope", "Texas")]
+    events = [
+        UserUttered("pay in texas?", {"name": "ask_salary", "confidence": 0.9}),
+        ActionExecuted("action_answer_salary"),
+        BotUttered("Half earn more than $47,190."),
+        SlotSet("scope", "Texas"),
+    ]
     assert [Event.from_parameters(e.as_dict()) for e in events] == events
 
 
@@ -114,9 +123,17 @@ def test_the_check_by_event_type_never_passes_what_rasas_check_refuses(reply):
 
 def test_the_events_actions_return_take_the_check_by_event_type():
     from rasa.shared.core.events import ActiveLoop, FollowupAction, Restarted, SessionStarted
-    events = [SlotSet("topic", "salary"), BotUttered("Half earn more than $47,190.", {"buttons": []}),
-              ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
-              FollowupAction("plan_form"), ActiveLoop(None), Restarted(), SessionStarted()]
+
+    events = [
+        SlotSet("topic", "salary"),
+        BotUttered("Half earn more than $47,190.", {"buttons": []}),
+        ActionExecuted("action_listen"),
+        UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+        FollowupAction("plan_form"),
+        ActiveLoop(None),
+        Restarted(),
+        SessionStarted(),
+    ]
     reply = {"events": [event.as_dict() for event in events], "responses": []}
     jsonschema.validate(reply, RemoteAction.action_response_format_spec())
     assert speedups.valid_by_event_type(reply)
@@ -161,16 +178,17 @@ class Add(GraphComponent):
 
 def graph_runner(tmp_path, failing: bool = False) -> DaskGraphRunner:
     def node(base, **needs):
-        return SchemaNode(needs=needs, uses=Add, constructor_name="create", fn="run",
-                          config={"base": base}, eager=True)
+        return SchemaNode(needs=needs, uses=Add, constructor_name="create", fn="run", config={"base": base}, eager=True)
 
-    schema = GraphSchema({
-        "a": node(1, x="__message__"),
-        "b": node(-1 if failing else 10, x="a", y="a"),
-        "c": node(100, x="a"),
-        "d": node(1000, x="b", y="c", z="__tracker__"),
-        "unused": node(5, x="__message__"),
-    })
+    schema = GraphSchema(
+        {
+            "a": node(1, x="__message__"),
+            "b": node(-1 if failing else 10, x="a", y="a"),
+            "c": node(100, x="a"),
+            "d": node(1000, x="b", y="c", z="__tracker__"),
+            "unused": node(5, x="__message__"),
+        }
+    )
     return DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "test"))
 
 
@@ -195,10 +213,13 @@ def outcome(runner: DaskGraphRunner, inputs, targets):
         return type(error), str(error)
 
 
-@pytest.mark.parametrize("inputs, targets", [
-    ({"__message__": 2}, ["d"]),  # a need nothing provides
-    ({"__message__": "a", "__tracker__": 30}, ["d"]),  # an input named like a node
-])
+@pytest.mark.parametrize(
+    "inputs, targets",
+    [
+        ({"__message__": 2}, ["d"]),  # a need nothing provides
+        ({"__message__": "a", "__tracker__": 30}, ["d"]),  # an input named like a node
+    ],
+)
 def test_a_run_that_fails_fails_as_under_dask(tmp_path, inputs, targets):
     runner = graph_runner(tmp_path)
     ours = outcome(runner, inputs, targets)
@@ -227,10 +248,10 @@ def random_state(chance, with_previous_action=True):
     actions = ["action_listen", "action_answer_salary", "should_not_be_set", "", None]
     state = {}
     if with_previous_action and chance.random() < 0.85:
-        state["prev_action"] = {"action_name": chance.choice(actions)} if chance.random() < 0.9 else \
-            {"action_text": "hi"}
-    for kind, keys in (("user", ["intent", "entities"]), ("slots", ["topic", "place"]),
-                       ("active_loop", ["name"])):
+        state["prev_action"] = (
+            {"action_name": chance.choice(actions)} if chance.random() < 0.9 else {"action_text": "hi"}
+        )
+    for kind, keys in (("user", ["intent", "entities"]), ("slots", ["topic", "place"]), ("active_loop", ["name"])):
         sub = {key: chance.choice(values) for key in keys if chance.random() < 0.6}
         if sub:
             state[kind] = sub
@@ -245,8 +266,15 @@ def test_the_rule_check_gives_rasas_answer_for_every_rule_turn_and_state():
 
     chance = random.Random(7)
     policy = RulePolicy.__new__(RulePolicy)  # the checks read no instance state
-    rules = [json.dumps([random_state(chance, with_previous_action=i > 0 or chance.random() < 0.9)
-                         for i in range(chance.randint(1, 4))]) for _ in range(300)]
+    rules = [
+        json.dumps(
+            [
+                random_state(chance, with_previous_action=i > 0 or chance.random() < 0.9)
+                for i in range(chance.randint(1, 4))
+            ]
+        )
+        for _ in range(300)
+    ]
     conversations = [[random_state(chance) for _ in range(chance.randint(1, 5))] for _ in range(300)]
     applicable = found = 0
     lookup = {rule: "action" for rule in rules}
@@ -261,6 +289,7 @@ def test_the_rule_check_gives_rasas_answer_for_every_rule_turn_and_state():
         found += len(expected_keys)
     assert 0 < applicable and 0 < found  # both answers occur, and some rules fit whole conversations
     lookup[rules[0] + " "] = "another"  # a key added (as training does): the index is made again
-    assert speedups.possible_keys(policy, lookup, conversations[0]) == \
-        speedups._ORIGINAL_POSSIBLE_KEYS(policy, lookup, conversations[0])
+    assert speedups.possible_keys(policy, lookup, conversations[0]) == speedups._ORIGINAL_POSSIBLE_KEYS(
+        policy, lookup, conversations[0]
+    )
     assert RulePolicy._is_rule_applicable is speedups.is_rule_applicable  # loading the channels installed it

@@ -1,4 +1,5 @@
 """The coach's SQL tracker store reads and writes what Rasa's own SQL store does, on SQLite in WAL mode."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,10 +23,13 @@ def run(coroutine):
 
 
 def turn(text: str, when: float) -> list:
-    return [UserUttered(text, {"name": "ask_salary", "confidence": 0.9}, timestamp=when),
-            ActionExecuted("action_answer_salary", timestamp=when + 0.1),
-            BotUttered("Half earn more than $47,190.", timestamp=when + 0.2),
-            SlotSet("scope", "Texas", timestamp=when + 0.3), ActionExecuted("action_listen", timestamp=when + 0.4)]
+    return [
+        UserUttered(text, {"name": "ask_salary", "confidence": 0.9}, timestamp=when),
+        ActionExecuted("action_answer_salary", timestamp=when + 0.1),
+        BotUttered("Half earn more than $47,190.", timestamp=when + 0.2),
+        SlotSet("scope", "Texas", timestamp=when + 0.3),
+        ActionExecuted("action_listen", timestamp=when + 0.4),
+    ]
 
 
 @pytest.fixture
@@ -37,13 +41,24 @@ def stores(tmp_path):
 
 
 def two_sessions() -> DialogueStateTracker:
-    tracker = DialogueStateTracker.from_events("ana", [ActionExecuted("action_session_start", timestamp=1),
-                                                      SessionStarted(timestamp=1.1),
-                                                      ActionExecuted("action_listen", timestamp=1.2)],
-                                               DOMAIN.slots)
-    for event in turn("pay in texas?", 2) + [ActionExecuted("action_session_start", timestamp=10),
-                                             SessionStarted(timestamp=10.1),
-                                             ActionExecuted("action_listen", timestamp=10.2)] + turn("and ohio?", 11):
+    tracker = DialogueStateTracker.from_events(
+        "ana",
+        [
+            ActionExecuted("action_session_start", timestamp=1),
+            SessionStarted(timestamp=1.1),
+            ActionExecuted("action_listen", timestamp=1.2),
+        ],
+        DOMAIN.slots,
+    )
+    for event in (
+        turn("pay in texas?", 2)
+        + [
+            ActionExecuted("action_session_start", timestamp=10),
+            SessionStarted(timestamp=10.1),
+            ActionExecuted("action_listen", timestamp=10.2),
+        ]
+        + turn("and ohio?", 11)
+    ):
         tracker.update(event)
     return tracker
 
@@ -73,8 +88,9 @@ def test_only_the_latest_session_is_read_unless_the_full_tracker_is_asked_for(st
 
 def stored_rows(path: Path) -> list:
     with sqlite3.connect(path) as db:
-        return db.execute("select sender_id, type_name, intent_name, action_name, data "
-                          "from events order by id").fetchall()
+        return db.execute(
+            "select sender_id, type_name, intent_name, action_name, data from events order by id"
+        ).fetchall()
 
 
 @pytest.mark.parametrize("store_class", [CoachSQLTrackerStore, SQLTrackerStore])
@@ -136,9 +152,15 @@ def test_a_remembered_conversation_reads_as_a_fresh_store_reads_it_and_costs_one
     ours = CoachSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path))
     statements = []
     sa.event.listen(ours.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    tracker = DialogueStateTracker.from_events("ana", [ActionExecuted("action_session_start", timestamp=1),
-                                                      SessionStarted(timestamp=1.1),
-                                                      ActionExecuted("action_listen", timestamp=1.2)], DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events(
+        "ana",
+        [
+            ActionExecuted("action_session_start", timestamp=1),
+            SessionStarted(timestamp=1.1),
+            ActionExecuted("action_listen", timestamp=1.2),
+        ],
+        DOMAIN.slots,
+    )
     run(ours.save(tracker))
     for step in range(4):
         tracker = run(ours.retrieve("ana"))
@@ -161,8 +183,11 @@ def test_a_new_session_is_read_again_not_added_to_the_remembered_one(stores):
     ours, rasas, _ = stores
     run(ours.save(two_sessions()))
     tracker = run(ours.retrieve("ana"))
-    for event in [ActionExecuted("action_session_start", timestamp=20), SessionStarted(timestamp=20.1),
-                  ActionExecuted("action_listen", timestamp=20.2)] + turn("and hawaii?", 21):
+    for event in [
+        ActionExecuted("action_session_start", timestamp=20),
+        SessionStarted(timestamp=20.1),
+        ActionExecuted("action_listen", timestamp=20.2),
+    ] + turn("and hawaii?", 21):
         tracker.update(event)
     run(ours.save(tracker))
     read = run(ours.retrieve("ana"))

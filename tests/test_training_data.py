@@ -1,4 +1,5 @@
 """The training data and the domain agree with the actions."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,8 +23,7 @@ _spec.loader.exec_module(check_nlu)
 
 @lru_cache(maxsize=1)
 def nlu_examples() -> Counter:
-    return Counter(intent for path in (ROOT / "data" / "nlu").glob("*.yml")
-                   for intent, _ in check_nlu.examples(path))
+    return Counter(intent for path in (ROOT / "data" / "nlu").glob("*.yml") for intent, _ in check_nlu.examples(path))
 
 
 # Intents only a button sends (their payload names them), so they need no examples.
@@ -86,19 +86,27 @@ def test_the_training_data_passes_the_checker(capsys):
 def test_a_near_copy_of_an_evaluation_question_is_found():
     protected = ["how much do medical records technicians earn per year", "hi there"]
     found = check_nlu.near_copies(
-        ["how much do medical records techs earn per year",  # one word changed
-         "how much do medical records technicians earn per year in texas",  # words added
-         "hi there",  # a short text: only an exact copy counts
-         "hi",
-         "what certifications should a new technician get first"], protected)
-    assert set(found) == {"how much do medical records techs earn per year",
-                          "how much do medical records technicians earn per year in texas", "hi there"}
+        [
+            "how much do medical records techs earn per year",  # one word changed
+            "how much do medical records technicians earn per year in texas",  # words added
+            "hi there",  # a short text: only an exact copy counts
+            "hi",
+            "what certifications should a new technician get first",
+        ],
+        protected,
+    )
+    assert set(found) == {
+        "how much do medical records techs earn per year",
+        "how much do medical records technicians earn per year in texas",
+        "hi there",
+    }
 
 
 def test_no_training_example_or_asked_as_phrasing_copies_an_evaluation_question():
     questions = check_nlu.evaluation_questions()
     assert len(questions) >= 600
-    examples = sorted({check_nlu.plain(e) for p in (ROOT / "data" / "nlu").glob("*.yml")
-                       for _, e in check_nlu.examples(p)})
+    examples = sorted(
+        {check_nlu.plain(e) for p in (ROOT / "data" / "nlu").glob("*.yml") for _, e in check_nlu.examples(p)}
+    )
     assert check_nlu.near_copies(examples, questions) == {}
     assert check_nlu.near_copies(check_nlu.asked_as_phrasings(), questions) == {}

@@ -1,5 +1,6 @@
 """extensions/without_tensorflow.py: Rasa imports without TensorFlow, anything that would run
 TensorFlow fails loudly, and only a model without TensorFlow components is served that way."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -19,9 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false",
-                                                       "PYTHONWARNINGS": "ignore"})
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore"},
+    )
 
 
 def test_rasas_server_side_imports_without_tensorflow_and_any_use_of_it_fails_loudly():
@@ -74,11 +80,15 @@ def model_with(tmp_path: Path, *uses: str, metadata: bool = True) -> Path:
 def test_a_model_is_served_without_tensorflow_only_when_none_of_its_components_runs_it(tmp_path):
     lean = model_with(tmp_path, "rasa.core.policies.rule_policy.RulePolicy", "components.fact_ranker.FactRanker")
     assert not without_tensorflow.needs_tensorflow(lean)
-    for uses in ("rasa.nlu.classifiers.diet_classifier.DIETClassifier", "rasa.core.policies.ted_policy.TEDPolicy",
-                 "rasa.nlu.selectors.response_selector.ResponseSelector"):
+    for uses in (
+        "rasa.nlu.classifiers.diet_classifier.DIETClassifier",
+        "rasa.core.policies.ted_policy.TEDPolicy",
+        "rasa.nlu.selectors.response_selector.ResponseSelector",
+    ):
         (tmp_path / "model.tar.gz").unlink()
-        assert without_tensorflow.needs_tensorflow(model_with(tmp_path, "rasa.core.policies.rule_policy.RulePolicy",
-                                                              uses)), uses
+        assert without_tensorflow.needs_tensorflow(
+            model_with(tmp_path, "rasa.core.policies.rule_policy.RulePolicy", uses)
+        ), uses
 
 
 def test_a_model_that_cannot_be_read_gets_the_real_tensorflow(tmp_path):

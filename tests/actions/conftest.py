@@ -1,4 +1,5 @@
 """Tracker fixtures for running actions without a Rasa server."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,17 @@ def spacy_model():
 
 def spacy_entities(text: str) -> List[Dict]:
     """The entities the running coach's spaCy pipeline finds (as SpacyDocEntityExtractor gives them)."""
-    return [{"entity": e.label_, "value": e.text, "start": e.start_char, "end": e.end_char, "confidence": None,
-             "extractor": "SpacyDocEntityExtractor"} for e in spacy_model()(text).ents]
+    return [
+        {
+            "entity": e.label_,
+            "value": e.text,
+            "start": e.start_char,
+            "end": e.end_char,
+            "confidence": None,
+            "extractor": "SpacyDocEntityExtractor",
+        }
+        for e in spacy_model()(text).ents
+    ]
 
 
 def parsed(text: str) -> Dict:
@@ -30,17 +40,23 @@ def parsed(text: str) -> Dict:
     return {"text": text, "entities": spacy_entities(text)}
 
 
-def make_tracker(text: str, intent: Optional[str], entities: Optional[List[Dict]] = None,
-                 slots: Optional[Dict] = None) -> Tracker:
+def make_tracker(
+    text: str, intent: Optional[str], entities: Optional[List[Dict]] = None, slots: Optional[Dict] = None
+) -> Tracker:
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9} if intent else {},
         "entities": (entities or []) + spacy_entities(text),
     }
     return Tracker(
-        sender_id="test-user", slots=slots or {}, latest_message=latest,
+        sender_id="test-user",
+        slots=slots or {},
+        latest_message=latest,
         events=[{"event": "user", "text": text, "parse_data": latest}],
-        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
     )
 
 
@@ -65,8 +81,9 @@ def render(message: Dict) -> str:
 class Conversation:
     """Runs one action on one user message and keeps what it said and did."""
 
-    def __init__(self, action, text: str, intent: Optional[str], entities=None, slots=None, facts=None,
-                 intent_ranking=None):
+    def __init__(
+        self, action, text: str, intent: Optional[str], entities=None, slots=None, facts=None, intent_ranking=None
+    ):
         self.dispatcher = CollectingDispatcher()
         tracker = make_tracker(text, intent, entities, slots)
         if facts:
@@ -105,11 +122,13 @@ class Conversation:
 
 @pytest.fixture
 def ask(action_store):
-    def run(action, text: str, intent: Optional[str], entities=None, slots=None, facts=None,
-            intent_ranking=None) -> Conversation:
+    def run(
+        action, text: str, intent: Optional[str], entities=None, slots=None, facts=None, intent_ranking=None
+    ) -> Conversation:
         """facts: the ranking by meaning the NLU would add, as (fact id, score) pairs;
         intent_ranking: the classifier's ranking, as the NLU gives it."""
         return Conversation(action, text, intent, entities, slots, facts, intent_ranking)
+
     return run
 
 

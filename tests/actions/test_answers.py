@@ -1,4 +1,5 @@
 """The answer actions: the right facts, from the right guide, for what the user named."""
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,12 @@ CASES = [
     ("ask_outlook", "growth in utah", [entity("state", "utah")], ["32.9"]),
     ("ask_outlook", "how many openings each year", [], ["15,500"]),
     ("ask_certification", "tell me about the rhit", [entity("certification", "rhit")], ["AHIMA"]),
-    ("ask_education_duration", "how long is an associate degree",
-     [entity("degree_type", "associate degree")], ["two years"]),
+    (
+        "ask_education_duration",
+        "how long is an associate degree",
+        [entity("degree_type", "associate degree")],
+        ["two years"],
+    ),
     ("ask_education_cost", "how much does school cost", [], ["$10,000", "$30,000"]),
     ("ask_tools", "what software do they use", [], ["Epic", "Cerner"]),
     ("ask_duties", "what does a cancer registrar do", [entity("role", "cancer registrar")], ["cancer"]),
@@ -104,7 +109,8 @@ def test_every_fact_can_be_reached_by_some_question():
             reachable |= {(spec.topic, a) for a in aspects}
             reachable |= {(spec.topic, f"scope:{s}") for s in spec.scopes}
     unreachable = {
-        (f.topic, f.aspect) for f in load_facts()
+        (f.topic, f.aspect)
+        for f in load_facts()
         if (f.topic, f.aspect) not in reachable and (f.topic, f"scope:{f.scope_type}") not in reachable
     }
     assert not unreachable, f"no question reaches: {sorted(unreachable)}"
@@ -125,8 +131,10 @@ def test_the_question_words_pick_the_aspect(ask, intent, text, needle):
     assert needle in ask(action, text, intent).reply
 
 
-@pytest.mark.parametrize("text", ["how much do medical records technicians make",
-                                  "what do MRTs earn", "health information technician salary"])
+@pytest.mark.parametrize(
+    "text",
+    ["how much do medical records technicians make", "what do MRTs earn", "health information technician salary"],
+)
 def test_naming_the_job_itself_is_not_a_narrower_scope(ask, text):
     reply = ask(ActionAnswerSalary(), text, "ask_salary").reply
     assert "$47,190" in reply and "don't give" not in reply and "job records" not in reply
@@ -181,43 +189,69 @@ def test_mentioning_another_career_is_not_asking_about_it(ask, action, intent, t
 
 def test_a_named_employer_s_record_leads_over_its_state_s_comparison(ask, knowledge_store):
     # "mass" names the state too; the hospital's own record answers the question better.
-    said = ask(ActionAnswerSalary(), "what did mass general pay", "ask_salary", [entity("state", "Massachusetts")],
-               facts=[("salary-employer-massachusetts-general-hospital-g004", 1.09),
-                      ("salary-state-massachusetts-g000", 0.71)])
+    said = ask(
+        ActionAnswerSalary(),
+        "what did mass general pay",
+        "ask_salary",
+        [entity("state", "Massachusetts")],
+        facts=[
+            ("salary-employer-massachusetts-general-hospital-g004", 1.09),
+            ("salary-state-massachusetts-g000", 0.71),
+        ],
+    )
     assert "$42,000" in said.reply and "For comparison" not in said.reply
 
 
 def test_a_thing_without_facts_of_its_own_is_answered_by_a_fact_that_names_it(ask):
     # No pay figure is about hospitals alone, but a fact compares hospitals with other settings.
-    said = ask(ActionAnswerSalary(), "do hospitals pay better than a doctor's office?", "ask_salary",
-               [entity("industry", "hospitals")],
-               facts=[("salary-industry-settings-g001", 1.03), ("salary-industry-settings-g000", 0.8)])
+    said = ask(
+        ActionAnswerSalary(),
+        "do hospitals pay better than a doctor's office?",
+        "ask_salary",
+        [entity("industry", "hospitals")],
+        facts=[("salary-industry-settings-g001", 1.03), ("salary-industry-settings-g000", 0.8)],
+    )
     assert "Government facilities and hospitals usually pay more" in said.reply
     assert "won't guess" not in said.reply
 
 
 def test_a_place_without_facts_is_still_said_to_have_none(ask):
     # A strong match about other states does not answer for Florida.
-    said = ask(ActionAnswerSalary(), "what do they make in florida", "ask_salary", [entity("state", "Florida")],
-               facts=[("salary-state-new-jersey-2014-g003", 0.9)])
+    said = ask(
+        ActionAnswerSalary(),
+        "what do they make in florida",
+        "ask_salary",
+        [entity("state", "Florida")],
+        facts=[("salary-state-new-jersey-2014-g003", 0.9)],
+    )
     assert said.responses[0] == "utter_no_facts_for"
 
 
 def test_of_two_places_named_the_one_the_guides_cover_is_answered(ask):
     from actions.career import ActionAnswerCareer
 
-    said = ask(ActionAnswerCareer(), "im a nurse in the philippines wanting to move to canada, how does that work",
-               "ask_abroad", [entity("country", "Philippines"), entity("country", "Canada")])
+    said = ask(
+        ActionAnswerCareer(),
+        "im a nurse in the philippines wanting to move to canada, how does that work",
+        "ask_abroad",
+        [entity("country", "Philippines"), entity("country", "Canada")],
+    )
     assert "Canada" in said.reply and "won't guess" not in said.reply
     assert said.slot("country") == "Canada"
 
 
-@pytest.mark.parametrize("text, shown, intro", [
-    ("3k is my max for school, what could I afford?", "$3,000 to $10,000", "With about $3,000 to spend"),
-    ("i can spend maybe 15 grand total. is an associates degree realistic?", "$10,000 to $30,000",
-     "With about $15,000 to spend"),
-    ("my budget is 2k, what are my options for school", "$3,000 to $10,000", "Nothing the guides price"),
-])
+@pytest.mark.parametrize(
+    "text, shown, intro",
+    [
+        ("3k is my max for school, what could I afford?", "$3,000 to $10,000", "With about $3,000 to spend"),
+        (
+            "i can spend maybe 15 grand total. is an associates degree realistic?",
+            "$10,000 to $30,000",
+            "With about $15,000 to spend",
+        ),
+        ("my budget is 2k, what are my options for school", "$3,000 to $10,000", "Nothing the guides price"),
+    ],
+)
 def test_a_budget_the_person_states_is_met_with_what_it_reaches(ask, text, shown, intro):
     from actions.education import ActionAnswerEducation
 
@@ -233,6 +267,11 @@ def test_a_budget_beside_another_question_leaves_that_question_alone(ask):
 
 
 def test_a_fact_of_another_topic_naming_the_place_does_not_answer_for_it(ask):
-    said = ask(ActionAnswerSalary(), "salary in Texas", "ask_salary", [entity("state", "Texas")],
-               facts=[("outlook-state-growth-texas-2012-2022-g003", 0.9)])
+    said = ask(
+        ActionAnswerSalary(),
+        "salary in Texas",
+        "ask_salary",
+        [entity("state", "Texas")],
+        facts=[("outlook-state-growth-texas-2012-2022-g003", 0.9)],
+    )
     assert said.responses[0] == "utter_no_facts_for" and "$" in said.reply

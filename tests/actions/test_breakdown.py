@@ -1,4 +1,5 @@
 """'Pay by country', 'by industry please': every place, level or industry with its figure."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,11 +15,18 @@ pytestmark = pytest.mark.usefixtures("action_store")
 PAY = {"topic": "salary", "last_intent": "ask_salary"}
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("by industry please", "industry"), ("what's the pay by country", "country"),
-    ("pay across states", "state"), ("salary by experience level", "experience_level"),
-    ("and for each state?", "state"), ("by the way, what do they make", None), ("pay in texas", None),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("by industry please", "industry"),
+        ("what's the pay by country", "country"),
+        ("pay across states", "state"),
+        ("salary by experience level", "experience_level"),
+        ("and for each state?", "state"),
+        ("by the way, what do they make", None),
+        ("pay in texas", None),
+    ],
+)
 def test_the_kind_asked_for(text, kind):
     assert asked_kind(text) == kind
 
@@ -57,8 +65,10 @@ def test_and_by_state_after_a_pay_answer(ask):
 
 def test_a_question_for_every_level_gets_them_all(ask):
     said = ask(ActionAnswerSalary(), "what's the pay by experience level", "ask_salary")
-    assert all(f"{level}: ${pay}" in said.reply for level, pay in
-               [("junior", "36,000"), ("senior", "53,000"), ("health information manager", "90,000")])
+    assert all(
+        f"{level}: ${pay}" in said.reply
+        for level, pay in [("junior", "36,000"), ("senior", "53,000"), ("health information manager", "90,000")]
+    )
 
 
 def test_a_named_place_is_answered_for_that_place_not_broken_down(ask):

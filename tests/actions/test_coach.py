@@ -1,4 +1,5 @@
 """The coach's own turns: sources, and what it says when it does not understand."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,13 @@ from actions.reading import looks_foreign
 
 def test_sources_lists_all_five_guides(ask):
     reply = ask(ActionListSources(), "where does your info come from", "ask_sources").reply
-    for title in ["Complete Medical Records Technician Career Guide", "Career Profile and Forecast",
-                  "Pathways, Salary, Skills", "(article)", "job-site profile"]:
+    for title in [
+        "Complete Medical Records Technician Career Guide",
+        "Career Profile and Forecast",
+        "Pathways, Salary, Skills",
+        "(article)",
+        "job-site profile",
+    ]:
         assert title in reply
 
 
@@ -59,8 +65,9 @@ def run_fallback(tracker):
 
 
 def test_an_unsure_guess_with_a_topic_word_is_answered(action_store):
-    tracker = unsure("is there much job growth expected for this line of work",
-                     [("ask_outlook", 0.30), ("ask_education", 0.12)])
+    tracker = unsure(
+        "is there much job growth expected for this line of work", [("ask_outlook", 0.30), ("ask_education", 0.12)]
+    )
     responses, reply, events = run_fallback(tracker)
     assert responses[0] == "utter_best_guess"
     assert "7%" in reply and "Source: " in reply
@@ -87,10 +94,12 @@ def with_facts(tracker, facts):
 
 def test_when_the_classifier_is_unsure_the_facts_decide(action_store):
     # Two intents too close to call; the ranking's best fact belongs to the first one's topic.
-    tracker = with_facts(unsure("I have a bad back. Is this job physically demanding?",
-                                [("ask_work_environment", 0.41), ("ask_cons", 0.27)]),
-                         [("work-environment-physical-g004", 0.65), ("outlook-recession-g000", 0.46),
-                          ("cons-eye-strain-g000", 0.39)])
+    tracker = with_facts(
+        unsure(
+            "I have a bad back. Is this job physically demanding?", [("ask_work_environment", 0.41), ("ask_cons", 0.27)]
+        ),
+        [("work-environment-physical-g004", 0.65), ("outlook-recession-g000", 0.46), ("cons-eye-strain-g000", 0.39)],
+    )
     responses, reply, events = run_fallback(tracker)
     assert "utter_clarify" not in responses
     assert "sitting" in reply and "Source: " in reply
@@ -98,31 +107,40 @@ def test_when_the_classifier_is_unsure_the_facts_decide(action_store):
 
 
 def test_a_fact_can_outweigh_a_slightly_likelier_intent(action_store):
-    tracker = with_facts(unsure("which languages do they speak besides english",
-                                [("ask_abroad", 0.28), ("ask_skills", 0.16)]),
-                         [("skills-languages-g004", 0.61), ("abroad-language-tests-g000", 0.52)])
+    tracker = with_facts(
+        unsure("which languages do they speak besides english", [("ask_abroad", 0.28), ("ask_skills", 0.16)]),
+        [("skills-languages-g004", 0.61), ("abroad-language-tests-g000", 0.52)],
+    )
     _, _, events = run_fallback(tracker)
     assert {"event": "slot", "name": "topic", "value": "skills", "timestamp": None} in events
 
 
 def test_when_no_fact_backs_the_close_intents_the_coach_asks(action_store):
-    tracker = with_facts(unsure("what about it then", [("ask_work_environment", 0.41), ("ask_cons", 0.35)]),
-                         [("work-environment-physical-g004", 0.3), ("cons-eye-strain-g000", 0.25)])
+    tracker = with_facts(
+        unsure("what about it then", [("ask_work_environment", 0.41), ("ask_cons", 0.35)]),
+        [("work-environment-physical-g004", 0.3), ("cons-eye-strain-g000", 0.25)],
+    )
     responses, _, _ = run_fallback(tracker)
     assert responses == ["utter_clarify"]
 
 
 def test_a_figure_quoted_to_check_is_checked_when_the_classifier_is_unsure(action_store):
-    tracker = unsure("A blog claimed medical records techs average $52,000 a year. Can that be right?",
-                     [("compare_sources", 0.43), ("ask_salary", 0.17)])
+    tracker = unsure(
+        "A blog claimed medical records techs average $52,000 a year. Can that be right?",
+        [("compare_sources", 0.43), ("ask_salary", 0.17)],
+    )
     _, reply, _ = run_fallback(tracker)
     # The nearest figure in the guides (a senior's $53k), and the headline one beside it.
     assert "$53k" in reply and "$47,190" in reply
 
 
 def test_a_figure_checked_against_a_source_is_checked_against_the_guides(ask):
-    said = ask(ActionListSources(), "a blog said health information managers pull in 120k, is that legit?",
-               "ask_sources", facts=[("salary-experience-manager-g000", 0.8)])
+    said = ask(
+        ActionListSources(),
+        "a blog said health information managers pull in 120k, is that legit?",
+        "ask_sources",
+        facts=[("salary-experience-manager-g000", 0.8)],
+    )
     assert "$90,000" in said.reply or "90k" in said.reply
     assert "120,000" in said.reply  # said not to be in the guides
 

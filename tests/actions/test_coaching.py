@@ -1,4 +1,5 @@
 """The coaching flows: the personal plan, the skills check and interview practice."""
+
 from __future__ import annotations
 
 import re
@@ -27,13 +28,21 @@ def texts(messages) -> str:
     return "\n".join(render(m) for m in messages)
 
 
-def form_tracker(requested: str, text: str, intent: str = "nlu_fallback", confidence: float = 0.3,
-                 slots=None) -> Tracker:
+def form_tracker(
+    requested: str, text: str, intent: str = "nlu_fallback", confidence: float = 0.3, slots=None
+) -> Tracker:
     """A tracker in the middle of a form: the user's answer has just been put in the requested slot."""
     latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
-    return Tracker("u", {**(slots or {}), "requested_slot": requested, requested: text}, latest, [
-        {"event": "user", "text": text, "parse_data": latest},
-        {"event": "slot", "name": requested, "value": text}], False, None, {}, "action_listen")
+    return Tracker(
+        "u",
+        {**(slots or {}), "requested_slot": requested, requested: text},
+        latest,
+        [{"event": "user", "text": text, "parse_data": latest}, {"event": "slot", "name": requested, "value": text}],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
 
 
 def validate(action, tracker):
@@ -77,33 +86,41 @@ def test_the_forms_ask_every_question_the_data_names():
 
 
 # --- the personal plan ----------------------------------------------------------------------------
-@pytest.mark.parametrize("slot, text, expected", [
-    ("plan_education", "I only finished high school", "high school"),
-    ("plan_education", "an associate degree", "associate"),
-    ("plan_education", "i have a BS in biology", "bachelor's"),
-    ("plan_education", "did a couple of college classes", "some college"),
-    ("plan_experience", "yes I have", "yes"),
-    ("plan_experience", "I work at a clinic front desk", "yes"),
-    ("plan_experience", "no experience yet", "no"),
-    ("plan_experience", "I don't have any", "no"),
-    ("plan_pace", "part-time, evenings", "part-time"),
-    ("plan_pace", "full time", "full-time"),
-    ("plan_budget", "about $3,000", "low"),
-    ("plan_budget", "8k", "medium"),
-    ("plan_budget", "$20,000", "flexible"),
-    ("plan_budget", "pretty tight", "low"),
-    ("plan_budget", "maybe 15 grand", "flexible"),
-    ("plan_budget", "medium, around 10k", "medium"),
-    ("plan_goal", "get hired fast", "fast"),
-    ("plan_goal", "I want to move up into management", "advance"),
-    ("plan_goal", "banana", None),
-])
+@pytest.mark.parametrize(
+    "slot, text, expected",
+    [
+        ("plan_education", "I only finished high school", "high school"),
+        ("plan_education", "an associate degree", "associate"),
+        ("plan_education", "i have a BS in biology", "bachelor's"),
+        ("plan_education", "did a couple of college classes", "some college"),
+        ("plan_experience", "yes I have", "yes"),
+        ("plan_experience", "I work at a clinic front desk", "yes"),
+        ("plan_experience", "no experience yet", "no"),
+        ("plan_experience", "I don't have any", "no"),
+        ("plan_pace", "part-time, evenings", "part-time"),
+        ("plan_pace", "full time", "full-time"),
+        ("plan_budget", "about $3,000", "low"),
+        ("plan_budget", "8k", "medium"),
+        ("plan_budget", "$20,000", "flexible"),
+        ("plan_budget", "pretty tight", "low"),
+        ("plan_budget", "maybe 15 grand", "flexible"),
+        ("plan_budget", "medium, around 10k", "medium"),
+        ("plan_goal", "get hired fast", "fast"),
+        ("plan_goal", "I want to move up into management", "advance"),
+        ("plan_goal", "banana", None),
+    ],
+)
 def test_plan_answers_are_read_from_plain_words(slot, text, expected):
     assert plan_value(slot, parsed(text)) == expected
 
 
-ADVANCE = {"plan_education": "high school", "plan_experience": "no", "plan_pace": "full-time",
-           "plan_budget": "medium", "plan_goal": "advance"}
+ADVANCE = {
+    "plan_education": "high school",
+    "plan_experience": "no",
+    "plan_pace": "full-time",
+    "plan_budget": "medium",
+    "plan_goal": "advance",
+}
 
 
 def test_advancing_from_high_school_means_an_accredited_associate_and_the_rhit(action_store):
@@ -123,8 +140,10 @@ def test_the_plan_names_the_guide_of_every_step(action_store):
     assert re.search(r"Sources?: Complete Medical Records Technician Career Guide", sourced[0])
 
 
-@pytest.mark.parametrize("goal, pace, budget", [("advance", "full-time", "medium"), ("fast", "part-time", "low"),
-                                                 ("advance", "part-time", "low")])
+@pytest.mark.parametrize(
+    "goal, pace, budget",
+    [("advance", "full-time", "medium"), ("fast", "part-time", "low"), ("advance", "part-time", "low")],
+)
 def test_the_plan_summary_is_short(action_store, goal, pace, budget):
     answers = {**ADVANCE, "plan_goal": goal, "plan_pace": pace, "plan_budget": budget}
     assert len(texts(build_plan(answers)[0]).split()) <= 250  # about 200; the longest mix is 243
@@ -159,10 +178,16 @@ def test_a_question_the_classifier_is_unsure_of_is_answered_in_the_middle_of_the
     text = "wait quick question first, how many years does it take to become a supervisor?"
     tracker = form_tracker("interview_ehr", text)
     tracker.latest_message.update(
-        intent_ranking=[{"name": "nlu_fallback", "confidence": 0.45}, {"name": "ask_education_duration", "confidence": 0.42},
-                        {"name": "ask_career_path", "confidence": 0.4}],
-        facts=[{"id": "career-path-level-supervisor-g000", "score": 0.9},
-               {"id": "getting-started-timeline-job-ready-g000", "score": 0.7}])
+        intent_ranking=[
+            {"name": "nlu_fallback", "confidence": 0.45},
+            {"name": "ask_education_duration", "confidence": 0.42},
+            {"name": "ask_career_path", "confidence": 0.4},
+        ],
+        facts=[
+            {"id": "career-path-level-supervisor-g000", "score": 0.9},
+            {"id": "getting-started-timeline-job-ready-g000", "score": 0.7},
+        ],
+    )
     slots, messages = validate(ValidateInterviewForm(), tracker)
     assert slots.get("interview_ehr") is None and "7-10" in texts(messages)
     assert messages[-1]["response"] == "utter_back_to_flow"
@@ -202,10 +227,18 @@ def test_starting_a_flow_clears_its_old_answers(ask):
 
 
 # --- the skills check -----------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("yes, confident", "yes"), ("a little", "some"), ("not yet", "no"), ("nope", "no"),
-    ("I use it every day", "yes"), ("kind of", "some"), ("skip", "no"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("yes, confident", "yes"),
+        ("a little", "some"),
+        ("not yet", "no"),
+        ("nope", "no"),
+        ("I use it every day", "yes"),
+        ("kind of", "some"),
+        ("skip", "no"),
+    ],
+)
 def test_skill_answers_are_read(text, expected, action_store):
     slots, _ = validate(ValidateSkillsForm(), form_tracker("skill_coding", text))
     assert slots == {"skill_coding": expected}
@@ -247,14 +280,19 @@ def test_feedback_names_the_points_covered_and_missing(action_store):
 
 
 def test_a_full_answer_gets_praise(action_store):
-    answer = ("I verify the requester's authorisation and signed release form, follow HIPAA and our "
-              "release of information procedure, and check with my supervisor if anything is unusual.")
+    answer = (
+        "I verify the requester's authorisation and signed release form, follow HIPAA and our "
+        "release of information procedure, and check with my supervisor if anything is unusual."
+    )
     assert "utter_interview_all_covered" in [m.get("response") for m in feedback("interview_request", answer)]
 
 
 def test_each_answer_is_scored_and_not_stored(action_store):
-    tracker = form_tracker("interview_ehr", "I used Epic during my externship",
-                           slots={"interview_scores": json.dumps({"interview_privacy": [1, 3]})})
+    tracker = form_tracker(
+        "interview_ehr",
+        "I used Epic during my externship",
+        slots={"interview_scores": json.dumps({"interview_privacy": [1, 3]})},
+    )
     slots, messages = validate(ValidateInterviewForm(), tracker)
     assert slots["interview_ehr"] == "answered"  # the answer itself is not kept
     assert json.loads(slots["interview_scores"]) == {"interview_privacy": [1, 3], "interview_ehr": [2, 3]}
@@ -267,8 +305,12 @@ def test_a_skipped_question_shows_what_a_good_answer_covers(action_store):
 
 
 def test_the_summary_counts_points_and_names_the_weakest_question(action_store):
-    scores = {"interview_privacy": [3, 3], "interview_accuracy": [0, 3], "interview_ehr": [2, 3],
-              "interview_request": [1, 3]}
+    scores = {
+        "interview_privacy": [3, 3],
+        "interview_accuracy": [0, 3],
+        "interview_ehr": [2, 3],
+        "interview_request": [1, 3],
+    }
     result = interview_summary(scores)
     assert result[0] == {"response": "utter_interview_summary", "covered": 6, "total": 12, "answered": 4}
     assert result[1]["response"] == "utter_interview_topic_interview_accuracy"

@@ -1,7 +1,7 @@
 """Context across turns, the guides' disagreeing figures, and clarification when unsure."""
+
 from __future__ import annotations
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -34,7 +34,9 @@ def test_a_follow_up_finds_a_misspelt_place_in_the_text(ask, knowledge_store):
 
 def test_a_follow_up_can_change_the_kind_of_scope(ask, knowledge_store):
     slots = {"topic": "salary", "last_intent": "ask_salary", "scope": "experience_level", "experience_level": "senior"}
-    said = ask(ActionFollowUp(), "and a supervisor?", "follow_up", [entity("experience_level", "supervisor")], slots=slots)
+    said = ask(
+        ActionFollowUp(), "and a supervisor?", "follow_up", [entity("experience_level", "supervisor")], slots=slots
+    )
     assert answer_of(knowledge_store, "salary-experience-supervisor-g000") in said.reply
     assert said.slot("experience_level") == "supervisor"
 
@@ -48,15 +50,26 @@ def test_nationally_resets_the_scope(ask, knowledge_store):
 
 def test_nationally_is_the_last_question_however_strongly_the_word_draws_elsewhere(ask, knowledge_store):
     # "national" ranks the National Healthcareer Association and the guides' national data first.
-    said = ask(ActionFollowUp(), "and nationally?", "follow_up", slots=NJ_PAY,
-               facts=[("organizations-nha-g000", 0.8), ("organizations-data-sources-g000", 0.77)])
+    said = ask(
+        ActionFollowUp(),
+        "and nationally?",
+        "follow_up",
+        slots=NJ_PAY,
+        facts=[("organizations-nha-g000", 0.8), ("organizations-data-sources-g000", 0.77)],
+    )
     assert answer_of(knowledge_store, "salary-median-national-2023") in said.reply
 
 
 def test_another_place_named_after_a_pay_answer_is_asked_about_pay(ask):
     canada = {"topic": "salary", "last_intent": "ask_salary", "scope": "country", "country": "Canada"}
-    said = ask(ActionFollowUp(), "and mexico?", "follow_up", [entity("country", "Mexico")], slots=canada,
-               facts=[("abroad-global-demand-g000", 0.75)])
+    said = ask(
+        ActionFollowUp(),
+        "and mexico?",
+        "follow_up",
+        [entity("country", "Mexico")],
+        slots=canada,
+        facts=[("abroad-global-demand-g000", 0.75)],
+    )
     assert said.responses[0] == "utter_no_facts_for" and "pay figure for Mexico" in said.reply
     assert said.slot("topic") == "salary"
 
@@ -73,7 +86,12 @@ def test_a_follow_up_naming_nothing_asks_what_to_compare(ask):
 
 
 def test_the_topic_s_scope_carries_to_the_next_question_on_it(ask, knowledge_store):
-    slots = {"topic": "certification", "last_intent": "ask_certification", "scope": "certification", "certification": "RHIT"}
+    slots = {
+        "topic": "certification",
+        "last_intent": "ask_certification",
+        "scope": "certification",
+        "certification": "RHIT",
+    }
     said = ask(ActionAnswerCertification(), "how do I keep it?", "ask_cert_renewal", slots=slots)
     assert "utter_still_about" in said.responses
     assert answer_of(knowledge_store, "certification-renewal-rhit-g001") in said.reply
@@ -152,7 +170,8 @@ def unsure_tracker(text, ranking, events=None):
 
     tracker = make_tracker(text, "nlu_fallback")
     tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.45}] + [
-        {"name": name, "confidence": confidence} for name, confidence in ranking]
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
     return tracker
 
 
@@ -184,8 +203,11 @@ def test_the_conversation_s_topic_supports_an_unsure_guess(action_store, knowled
     reply = "\n".join(render(m) for m in dispatcher.messages)
     assert answer_of(knowledge_store, "certification-renewal-rhit-g001") in reply
     without_context = CollectingDispatcher()
-    ActionCoachFallback().run(without_context, unsure_tracker("how do I keep it?", [
-        ("ask_cert_renewal", 0.38), ("ask_education_duration", 0.21)]), {})
+    ActionCoachFallback().run(
+        without_context,
+        unsure_tracker("how do I keep it?", [("ask_cert_renewal", 0.38), ("ask_education_duration", 0.21)]),
+        {},
+    )
     assert without_context.messages[0]["response"] == "utter_did_not_understand"
 
 
@@ -198,11 +220,24 @@ def test_a_clear_winner_is_not_questioned(action_store):
 
 def clarified(chosen: str, earlier_text: str, earlier_entities=None) -> CollectingDispatcher:
     earlier = {"text": earlier_text, "intent": {"name": "nlu_fallback"}, "entities": earlier_entities or []}
-    latest = {"text": f'/clarify{{"chosen":"{chosen}"}}', "intent": {"name": "clarify", "confidence": 1.0},
-              "entities": [{"entity": "chosen", "value": chosen}]}
-    tracker = Tracker("u", {}, latest, [
-        {"event": "user", "text": earlier_text, "parse_data": earlier},
-        {"event": "user", "text": latest["text"], "parse_data": latest}], False, None, {}, "action_listen")
+    latest = {
+        "text": f'/clarify{{"chosen":"{chosen}"}}',
+        "intent": {"name": "clarify", "confidence": 1.0},
+        "entities": [{"entity": "chosen", "value": chosen}],
+    }
+    tracker = Tracker(
+        "u",
+        {},
+        latest,
+        [
+            {"event": "user", "text": earlier_text, "parse_data": earlier},
+            {"event": "user", "text": latest["text"], "parse_data": latest},
+        ],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     ActionClarified().run(dispatcher, tracker, {})
     return dispatcher
@@ -225,14 +260,27 @@ def test_every_answerable_intent_has_a_plain_label():
 
 def test_a_message_pointing_back_at_the_last_answer_is_asked_about_it(ask):
     # The classifier is unsure of "who gives that one out?": the credential just talked about answers.
-    rhia = {"topic": "certification", "last_intent": "ask_certification", "scope": "certification",
-            "certification": "RHIA"}
-    said = ask(ActionCoachFallback(), "who gives that one out?", "nlu_fallback", slots=rhia,
-               facts=[("skills-soft-g000", 0.61), ("duties-coder-g004", 0.56)])
+    rhia = {
+        "topic": "certification",
+        "last_intent": "ask_certification",
+        "scope": "certification",
+        "certification": "RHIA",
+    }
+    said = ask(
+        ActionCoachFallback(),
+        "who gives that one out?",
+        "nlu_fallback",
+        slots=rhia,
+        facts=[("skills-soft-g000", 0.61), ("duties-coder-g004", 0.56)],
+    )
     assert "RHIA" in said.reply and "AHIMA" in said.reply
     # ... and without a last answer to point at, it is not guessed
-    said = ask(ActionCoachFallback(), "who gives that one out?", "nlu_fallback",
-               facts=[("skills-soft-g000", 0.61), ("duties-coder-g004", 0.56)])
+    said = ask(
+        ActionCoachFallback(),
+        "who gives that one out?",
+        "nlu_fallback",
+        facts=[("skills-soft-g000", 0.61), ("duties-coder-g004", 0.56)],
+    )
     assert "RHIA" not in said.reply
 
 
@@ -240,39 +288,75 @@ def test_after_the_figures_are_compared_the_newest_number_is_the_topic_s_latest(
     said = ask(ActionCompareFigures(), "my cousin says these techs make 38,860 a year", "compare_sources")
     assert said.slot("last_intent") == "ask_salary" and said.slot("topic") == "salary"
     slots = {"topic": "salary", "last_intent": said.slot("last_intent"), "scope": None}
-    said = ask(ActionCoachFallback(), "so whats the newest number", "nlu_fallback", slots=slots,
-               facts=[("organizations-data-sources-g002", 0.44), ("certification-chda-g001", 0.36)])
+    said = ask(
+        ActionCoachFallback(),
+        "so whats the newest number",
+        "nlu_fallback",
+        slots=slots,
+        facts=[("organizations-data-sources-g002", 0.44), ("certification-chda-g001", 0.36)],
+    )
     assert said.reply.startswith(answer_of(knowledge_store, "salary-median-national-2023")[:40])
 
 
 def test_a_flow_the_classifier_finds_likeliest_starts_unless_the_words_stay_on_the_topic(ask):
-    unsure = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "start_skills_check", "confidence": 0.3},
-              {"name": "ask_pros", "confidence": 0.23}]
+    unsure = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "start_skills_check", "confidence": 0.3},
+        {"name": "ask_pros", "confidence": 0.23},
+    ]
     # First message: a strongly matching fact of another topic does not override the request.
-    said = ask(ActionCoachFallback(), "do i even have the right skills? quiz me", "nlu_fallback",
-               intent_ranking=unsure, facts=[("outlook-growth-2022-2032-g000", 0.9)])
+    said = ask(
+        ActionCoachFallback(),
+        "do i even have the right skills? quiz me",
+        "nlu_fallback",
+        intent_ranking=unsure,
+        facts=[("outlook-growth-2022-2032-g000", 0.9)],
+    )
     assert said.followup == "skills_form"
     # On working in Canada, "who checks my education for it" is about Canada.
     abroad = {"topic": "abroad", "last_intent": "ask_abroad", "scope": "country", "country": "Canada"}
-    said = ask(ActionCoachFallback(), "who checks my education for it", "nlu_fallback", slots=abroad,
-               intent_ranking=unsure, facts=[("abroad-credential-canada-g000", 0.8)])
+    said = ask(
+        ActionCoachFallback(),
+        "who checks my education for it",
+        "nlu_fallback",
+        slots=abroad,
+        intent_ranking=unsure,
+        facts=[("abroad-credential-canada-g000", 0.8)],
+    )
     assert said.followup is None and "WES" in said.reply
 
 
 def test_a_fact_of_the_conversation_s_topic_answers_what_the_classifier_missed(ask, knowledge_store):
     tools = {"topic": "tools", "last_intent": "ask_tools"}
     ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "help", "confidence": 0.4}]
-    said = ask(ActionCoachFallback(), "what's HIS for?", "nlu_fallback", slots=tools, intent_ranking=ranking,
-               facts=[("tools-his-g000", 0.65), ("overview-faq-good-fit-g000", 0.38)])
+    said = ask(
+        ActionCoachFallback(),
+        "what's HIS for?",
+        "nlu_fallback",
+        slots=tools,
+        intent_ranking=ranking,
+        facts=[("tools-his-g000", 0.65), ("overview-faq-good-fit-g000", 0.38)],
+    )
     assert answer_of(knowledge_store, "tools-his-g000") in said.reply
     # on another topic, a fact that only matches that well is no answer
-    said = ask(ActionCoachFallback(), "what's HIS for?", "nlu_fallback", slots={"topic": "salary"},
-               intent_ranking=ranking, facts=[("tools-his-g000", 0.65), ("overview-faq-good-fit-g000", 0.38)])
+    said = ask(
+        ActionCoachFallback(),
+        "what's HIS for?",
+        "nlu_fallback",
+        slots={"topic": "salary"},
+        intent_ranking=ranking,
+        facts=[("tools-his-g000", 0.65), ("overview-faq-good-fit-g000", 0.38)],
+    )
     assert answer_of(knowledge_store, "tools-his-g000") not in said.reply
 
 
 def test_an_elliptical_follow_up_is_answered_by_the_topic_s_fact_its_words_point_at(ask, knowledge_store):
     tools = {"topic": "tools", "last_intent": "ask_tools"}
-    said = ask(ActionFollowUp(), "and for the paper stuff?", "follow_up", slots=tools,
-               facts=[("tools-document-management-g000", 0.62), ("duties-technician-g000", 0.6)])
+    said = ask(
+        ActionFollowUp(),
+        "and for the paper stuff?",
+        "follow_up",
+        slots=tools,
+        facts=[("tools-document-management-g000", 0.62), ("duties-technician-g000", 0.6)],
+    )
     assert answer_of(knowledge_store, "tools-document-management-g000")[:60] in said.reply

@@ -1,5 +1,6 @@
 """What the guides do not give, said plainly before the closest fact: a kind of figure, a name, a
 year, a place (actions/gaps.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -57,6 +58,7 @@ def test_a_figure_the_guides_lack_is_noticed(action_store):
     (faster,) = facts(action_store, "outlook-growth-g002")  # "no exact percentage is given"
     assert missing_figure("what percentage growth is expected?", [faster])
 
+
 def test_a_figure_asked_for_a_named_thing_answered_in_general_says_so(action_store):
     from actions.gaps import names_not_answered
 
@@ -77,41 +79,61 @@ def test_a_figure_asked_for_a_named_thing_answered_in_general_says_so(action_sto
     assert year_not_covered(parsed("what will a supervisor earn in 2030"), [supervisor]) == "2030"
     assert year_not_covered(parsed("what does a supervisor earn in 2024"), [supervisor]) is None
 
-@pytest.mark.parametrize("text, names", [
-    ("Will the GI Bill pay for an HIT program? I'm a vet", ["GI Bill"]),
-    ("Do I need to learn Python or SQL for this job?", ["Python", "SQL"]),
-    ("does the RHIT from AHIMA need Epic experience?", []),  # names the guides use
-    ("My name is Maria, what jobs exist", []), ("I work at Walmart, can I switch?", []),  # about the person
-    ("is the pay better in New Jersey", []),
-])
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Will the GI Bill pay for an HIT program? I'm a vet", ["GI Bill"]),
+        ("Do I need to learn Python or SQL for this job?", ["Python", "SQL"]),
+        ("does the RHIT from AHIMA need Epic experience?", []),  # names the guides use
+        ("My name is Maria, what jobs exist", []),
+        ("I work at Walmart, can I switch?", []),  # about the person
+        ("is the pay better in New Jersey", []),
+    ],
+)
 def test_names_no_guide_uses_are_noticed(text, names):
     from actions.gaps import unmentioned_names
 
     assert unmentioned_names(text) == names
 
+
 def test_a_question_about_something_the_guides_never_name_says_so_first(action_store):
-    message = {"text": "Do I need to learn Python or SQL for this job?",
-               "intent_ranking": [{"name": "ask_skills", "confidence": 0.9}],
-               "facts": ranked(("skills-technical-g000", 0.7))}
+    message = {
+        "text": "Do I need to learn Python or SQL for this job?",
+        "intent_ranking": [{"name": "ask_skills", "confidence": 0.9}],
+        "facts": ranked(("skills-technical-g000", 0.7)),
+    }
     from actions.work import ActionAnswerWork
 
     spec = ActionAnswerWork.specs["ask_skills"]
     text = compose(spec, message["text"], None, message=message).messages[0]["text"]
     assert text.startswith('The guides don\'t mention "Python" or "SQL"')
 
+
 def test_the_closest_fact_for_a_place_the_guides_lack_is_the_one_the_rest_of_the_question_asks(action_store):
     from actions.answering import INTENT_ACTIONS
 
     def reply(intent, text, kind, value, where, ranking):
         start = text.lower().index(where)
-        message = {"text": text, "intent_ranking": [{"name": intent, "confidence": 0.8}], "facts": ranked(*ranking),
-                   "entities": [{"entity": kind, "value": value, "start": start, "end": start + len(where)}]}
+        message = {
+            "text": text,
+            "intent_ranking": [{"name": intent, "confidence": 0.8}],
+            "facts": ranked(*ranking),
+            "entities": [{"entity": kind, "value": value, "start": start, "end": start + len(where)}],
+        }
         answer = compose(INTENT_ACTIONS[intent].specs[intent], text, (kind, value), message=message)
         return "\n".join(render(m) for m in answer.messages)
 
-    dubai = reply("ask_abroad", "can i work as an RHIT in dubai", "country", "United Arab Emirates", "dubai",
-                  [("abroad-visa-uk-g000", 0.7), ("abroad-credential-rhit-g000", 0.66)])
+    dubai = reply(
+        "ask_abroad",
+        "can i work as an RHIT in dubai",
+        "country",
+        "United Arab Emirates",
+        "dubai",
+        [("abroad-visa-uk-g000", 0.7), ("abroad-credential-rhit-g000", 0.66)],
+    )
     assert "may not be accepted" in dubai, dubai
-    ohio = reply("ask_salary", "what's the salary in ohio", "state", "Ohio", "ohio",
-                 [("salary-entry-level-g000", 0.7)])  # the topic alone: the curated headline
+    ohio = reply(
+        "ask_salary", "what's the salary in ohio", "state", "Ohio", "ohio", [("salary-entry-level-g000", 0.7)]
+    )  # the topic alone: the curated headline
     assert "$47,190" in ohio, ohio

@@ -1,5 +1,6 @@
 """The readiness assessment: a level from what the conversation holds, the steps worth most, and
 the progress when it is asked again."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,7 @@ import re
 
 import pytest
 
-from actions.readiness import (ASKED_SLOTS, SCORES_SLOT, ActionReadiness, ValidateReadinessForm,
-                               assessment, settings)
+from actions.readiness import ASKED_SLOTS, SCORES_SLOT, ActionReadiness, ValidateReadinessForm, assessment, settings
 from actions.skills_check import skills
 from actions.replies import words
 from knowledge.applications import applications
@@ -56,17 +56,23 @@ def test_someone_with_the_schooling_credential_and_experience_is_ready_and_point
     assert score == 85 and "ready to apply, 85 of 100" in text
     said = steps(text)
     # Nothing left on the answered parts: the steps are the checks not done, the heaviest first.
-    assert [s.split(":")[0] for s in said] == ["1. Take the skills check here", "2. Practise an interview here",
-                                               "3. Have your resume checked here"]
+    assert [s.split(":")[0] for s in said] == [
+        "1. Take the skills check here",
+        "2. Practise an interview here",
+        "3. Have your resume checked here",
+    ]
 
 
 def test_the_checks_done_count_what_they_found_and_name_the_weakest_skill(action_store):
     answers = {s["slot"]: "yes" for s in skills()}
     answers.update(skill_coding="no", skill_ehr="some")
     looks_for = [entry["name"] for entry in applications()["looks_for"]]
-    slots = {**READY, **answers,
-             "interview_scores": json.dumps({"interview_privacy": [1, 3], "interview_ehr": [0, 3]}),
-             "resume_shows": looks_for[:5]}
+    slots = {
+        **READY,
+        **answers,
+        "interview_scores": json.dumps({"interview_privacy": [1, 3], "interview_ehr": [0, 3]}),
+        "resume_shows": looks_for[:5],
+    }
     score, text, buttons = assessment(slots)
     # 70 from the answers, skills 4.5/6 of 15, interview 1/6 of 10, resume 5/10 of 5
     assert score == round(70 + 15 * 4.5 / 6 + 10 / 6 + 5 * 0.5)
@@ -86,40 +92,46 @@ def test_asked_again_it_shows_the_progress_since_last_time(action_store):
     first, _, _ = assessment(STARTER)
     _, text, _ = assessment({**STARTER, "plan_education": "certificate", SCORES_SLOT: [first]})
     assert f"That's up from {first} last time." in text
-    assert 'Ask again later' not in text  # said the first time only
+    assert "Ask again later" not in text  # said the first time only
     _, text, _ = assessment({**STARTER, SCORES_SLOT: [first, 60]})
     assert "That's down from 60 last time." in text
 
 
 def test_nothing_left_to_gain_says_to_start_applying(action_store):
-    slots = {**READY, **{s["slot"]: "yes" for s in skills()},
-             "interview_scores": json.dumps({"interview_privacy": [3, 3]}),
-             "resume_shows": [entry["name"] for entry in applications()["looks_for"]]}
+    slots = {
+        **READY,
+        **{s["slot"]: "yes" for s in skills()},
+        "interview_scores": json.dumps({"interview_privacy": [3, 3]}),
+        "resume_shows": [entry["name"] for entry in applications()["looks_for"]],
+    }
     score, text, _ = assessment(slots)
     assert score == 100 and "Nothing left to gain" in text and steps(text)[0].startswith("1. Start applying")
 
 
 def test_the_action_asks_first_for_what_it_lacks_then_keeps_each_score(action_store):
-    asked = Conversation(ActionReadiness(), "how ready am i", "check_readiness",
-                         slots={"plan_education": "certificate"})
+    asked = Conversation(
+        ActionReadiness(), "how ready am i", "check_readiness", slots={"plan_education": "certificate"}
+    )
     assert asked.followup == "readiness_form" and "A few quick questions first" in asked.reply
-    answered = Conversation(ActionReadiness(), "how ready am i", "check_readiness",
-                            slots={**READY, SCORES_SLOT: [40]})
+    answered = Conversation(ActionReadiness(), "how ready am i", "check_readiness", slots={**READY, SCORES_SLOT: [40]})
     assert answered.followup is None and "That's up from 40 last time." in answered.reply
     assert answered.slot(SCORES_SLOT) == [40, 85]
 
 
-@pytest.mark.parametrize("slot, text, expected", [
-    ("readiness_credential", "yes, I'm certified", "yes"),
-    ("readiness_credential", "I passed the RHIT last spring", "yes"),
-    ("readiness_credential", "studying for one", "studying"),
-    ("readiness_credential", "no, but I'm studying for the CCA", "studying"),
-    ("readiness_credential", "not yet", "no"),
-    ("readiness_credential", "nope", "no"),
-    ("readiness_credential", "skip", "no"),
-    ("plan_education", "I have a GED", "high school"),
-    ("plan_experience", "I worked at a clinic front desk", "yes"),
-])
+@pytest.mark.parametrize(
+    "slot, text, expected",
+    [
+        ("readiness_credential", "yes, I'm certified", "yes"),
+        ("readiness_credential", "I passed the RHIT last spring", "yes"),
+        ("readiness_credential", "studying for one", "studying"),
+        ("readiness_credential", "no, but I'm studying for the CCA", "studying"),
+        ("readiness_credential", "not yet", "no"),
+        ("readiness_credential", "nope", "no"),
+        ("readiness_credential", "skip", "no"),
+        ("plan_education", "I have a GED", "high school"),
+        ("plan_experience", "I worked at a clinic front desk", "yes"),
+    ],
+)
 def test_the_form_reads_free_text_answers(slot, text, expected):
     slots, messages = validate(ValidateReadinessForm(), form_tracker(slot, text))
     assert slots == {slot: expected}, messages

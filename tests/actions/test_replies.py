@@ -1,4 +1,5 @@
 """How a fact is worded in a reply: its answer, its bullets, and its source with the period."""
+
 from __future__ import annotations
 
 from knowledge.queries import FactView, SourceView
@@ -9,9 +10,21 @@ GUIDE = SourceView("g001", "Career Profile", "BLS figures and a 2016-2026 projec
 
 def fact(topic="salary", period=None, value=None, answer="An answer.", points=()) -> FactView:
     return FactView(
-        id="x", topic=topic, aspect="a", measure="m", answer=answer, value=value, value_max=None,
-        unit="USD" if value else None, scope_type="national", scope_name="United States",
-        period=period, year=None, items=(), points=tuple(points), source=GUIDE,
+        id="x",
+        topic=topic,
+        aspect="a",
+        measure="m",
+        answer=answer,
+        value=value,
+        value_max=None,
+        unit="USD" if value else None,
+        scope_type="national",
+        scope_name="United States",
+        period=period,
+        year=None,
+        items=(),
+        points=tuple(points),
+        source=GUIDE,
     )
 
 
@@ -43,8 +56,10 @@ def test_a_second_answer_that_points_at_its_list_shows_it():
     from actions.replies import reply_text
 
     first = fact(answer="Soft skills matter.", points=["Attention to detail", "Organisation"])
-    second = fact(answer="The technical side is a mix of systems. These are the skills to build.",
-                  points=["Coding systems", "Privacy law"])
+    second = fact(
+        answer="The technical side is a mix of systems. These are the skills to build.",
+        points=["Coding systems", "Privacy law"],
+    )
     plain = fact(answer="It pays well.", points=["Bonus one", "Bonus two"])
     assert "• Coding systems" in reply_text([first, second])
     assert "• Bonus one" not in reply_text([first, plain])  # a later answer's list only when it points at it

@@ -1,4 +1,5 @@
 """'Which industry pays the most?': the highest or lowest figure of one kind, with its source."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,13 +41,16 @@ def test_two_superlatives_in_one_message_get_both():
     assert "District of Columbia" in reply and "Utah" in reply
 
 
-@pytest.mark.parametrize("text", [
-    "which country pays the most",  # seven currencies: not ranked
-    "what is the best state to live in",  # neither pay nor growth
-    "which states have the most jobs",
-    "what do techs earn in Ohio",  # not a superlative
-    "which state pays the most and how do I get licensed there",  # one part is another question
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which country pays the most",  # seven currencies: not ranked
+        "what is the best state to live in",  # neither pay nor growth
+        "which states have the most jobs",
+        "what do techs earn in Ohio",  # not a superlative
+        "which state pays the most and how do I get licensed there",  # one part is another question
+    ],
+)
 def test_what_is_not_ranked(text):
     assert said(text) == ""
 
@@ -69,7 +73,9 @@ def test_a_cheaper_program_than_the_one_named_or_just_shown():
     assert ranked_answer("anything cheaper?", None, []) == ([], None)  # nothing to compare with
 
 
-@pytest.mark.parametrize("text", ["so what is the career ladder here?", "which stages would I move up through in this career"])
+@pytest.mark.parametrize(
+    "text", ["so what is the career ladder here?", "which stages would I move up through in this career"]
+)
 def test_the_career_ladder_is_every_level_with_its_years(text):
     from actions.superlatives import ranked_answer
 
@@ -85,7 +91,9 @@ def test_a_question_about_steps_to_a_credential_is_not_the_ladder():
     assert ranked_answer("what steps do I take to get my RHIT") == ([], None)
 
 
-@pytest.mark.parametrize("text", ["what do supervisors do, near the top of the ladder?", "pay at each stage of the career?"])
+@pytest.mark.parametrize(
+    "text", ["what do supervisors do, near the top of the ladder?", "pay at each stage of the career?"]
+)
 def test_a_question_about_one_level_or_about_pay_is_not_the_ladder(text):
     from actions.superlatives import ranked_answer
 

@@ -1,5 +1,6 @@
 """The website widget in real headless Chromium (Debian's package, driven by Playwright), talking
 to the real coach over Socket.IO, with web/ served on a free local port."""
+
 from __future__ import annotations
 
 import contextlib
@@ -18,8 +19,16 @@ from channels.sessions import conversation_id
 from tests.servers import ROOT, Servers, free_port, get
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 REPLY_TIMEOUT = 60_000  # ms: one answer from the coach
 # Where a screenshot of the widget answering is written, when WIDGET_SCREENSHOT names a file.
 SCREENSHOT_ENV = "WIDGET_SCREENSHOT"
@@ -97,8 +106,7 @@ def webchat_url(webchat_site) -> Iterator[str]:
 def servers(tmp_path_factory, knowledge_url, web_url, webchat_url) -> Iterator[Servers]:
     """Both servers with the project's credentials.yml; CORS allows the demo page's origin and the
     rasa-webchat page's, as CORS_ORIGINS would list a site owner's."""
-    running = Servers(tmp_path_factory.mktemp("servers"), knowledge_url,
-                      rasa_args=["--cors", web_url, webchat_url])
+    running = Servers(tmp_path_factory.mktemp("servers"), knowledge_url, rasa_args=["--cors", web_url, webchat_url])
     try:
         yield running.start()
     finally:
@@ -142,8 +150,9 @@ class Widget:
 
     def wait_for_more_bot_messages(self, than: int) -> None:
         self.page.wait_for_function(
-            "than => document.getElementById('coach-widget').shadowRoot"
-            ".querySelectorAll('.cw-bot').length > than", arg=than)
+            "than => document.getElementById('coach-widget').shadowRoot.querySelectorAll('.cw-bot').length > than",
+            arg=than,
+        )
 
     def settle(self, quiet_ms: int = 1500) -> None:
         """Waits until no new message has come for `quiet_ms` (an answer is several messages)."""
@@ -175,7 +184,8 @@ class Widget:
     def in_widget(self, script: str):
         """Runs `script` with `root` bound to the widget's shadow root."""
         return self.page.evaluate(
-            f"() => {{ const root = document.getElementById('coach-widget').shadowRoot; {script} }}")
+            f"() => {{ const root = document.getElementById('coach-widget').shadowRoot; {script} }}"
+        )
 
 
 def chromium_context(tmp_path: Path, playwright, **options):
@@ -185,7 +195,8 @@ def chromium_context(tmp_path: Path, playwright, **options):
     if profile.exists():
         shutil.rmtree(profile)
     return playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, **options)
+        str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, **options
+    )
 
 
 @pytest.fixture(scope="session")
@@ -211,8 +222,14 @@ def phone(request, tmp_path, playwright, servers, web_url) -> Iterator[Widget]:
     """A fresh browser profile on a phone screen, 375px wide unless a test asks for others
     (`@pytest.mark.parametrize("phone", [320, 375], indirect=True)`)."""
     width = getattr(request, "param", 375)
-    context = chromium_context(tmp_path, playwright, viewport={"width": width, "height": 667},
-                               is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = chromium_context(
+        tmp_path,
+        playwright,
+        viewport={"width": width, "height": 667},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     try:
         widget = Widget(context.pages[0] if context.pages else context.new_page(), servers, web_url)
         widget.width = width

@@ -1,6 +1,7 @@
 """rasa-webchat 1.0.1, the standard Rasa widget from npm, on a site owner's page talking to the
 coach's Socket.IO channel in real Chromium: the greeting's buttons as quick replies, an answer with
 its figure and source line, and lists that keep their lines through its Markdown."""
+
 from __future__ import annotations
 
 import urllib.parse
@@ -72,8 +73,11 @@ def test_rasa_webchat_keeps_a_numbered_list_and_a_bulleted_list_line_for_line(we
     webchat.launcher.click()
     webchat.wait_for_response("career coach")
     webchat.ask("how ready am i?")
-    for question, reply in (("what schooling", "High school or GED"), ("healthcare before", "Not yet"),
-                            ("credential such as", "Not yet")):
+    for question, reply in (
+        ("what schooling", "High school or GED"),
+        ("healthcare before", "Not yet"),
+        ("credential such as", "Not yet"),
+    ):
         webchat.wait_for_response(question)
         webchat.page.locator(".rw-replies .rw-reply", has_text=reply).last.click()
     result = webchat.wait_for_response("Your readiness for an entry-level role", "Sources:")
@@ -90,7 +94,8 @@ def test_rasa_webchat_keeps_a_numbered_list_and_a_bulleted_list_line_for_line(we
 
 
 def test_from_an_origin_the_server_does_not_allow_rasa_webchat_shows_nothing_and_the_log_says_why(
-        tmp_path, playwright, servers, webchat_site):
+    tmp_path, playwright, servers, webchat_site
+):
     """What the README tells a site owner: no launcher, and the coach's log names the origin."""
     with serving(webchat_site) as elsewhere:  # the same page, from an origin not in the CORS list
         context, page = webchat_page(tmp_path, playwright, 1280)

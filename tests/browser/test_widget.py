@@ -1,4 +1,5 @@
 """The website widget as a visitor uses it: real Chromium, the real coach over Socket.IO."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,10 @@ def say_from_server(widget, session_id: str, text: str, buttons: list) -> None:
     """A bot message sent by the server itself to the widget's conversation (the HTTP API's
     side-effect path, which goes out through the Socket.IO channel like any reply)."""
     event = {"event": "bot", "text": text, "data": {"buttons": buttons}}
-    status, body = post(f"{widget.tracker_url(session_id)}/events"
-                        "?execute_side_effects=true&output_channel=socketio", json.dumps([event]).encode())
+    status, body = post(
+        f"{widget.tracker_url(session_id)}/events?execute_side_effects=true&output_channel=socketio",
+        json.dumps([event]).encode(),
+    )
     assert status == 200, (status, body[:300])
 
 
@@ -56,7 +59,8 @@ def test_a_question_gets_the_sourced_answer_with_its_lines(widget):
     if os.environ.get(SCREENSHOT_ENV):
         widget.settle()
         widget.user_messages.last.evaluate(  # the question at the top of the log
-            "m => { m.parentElement.scrollTop = m.offsetTop - m.parentElement.offsetTop - 8; }")
+            "m => { m.parentElement.scrollTop = m.offsetTop - m.parentElement.offsetTop - 8; }"
+        )
         widget.page.screenshot(path=os.environ[SCREENSHOT_ENV])
 
 
@@ -64,9 +68,15 @@ def test_a_bot_button_sends_its_payload_and_shows_its_title(widget):
     widget.open()
     widget.wait_for_bot("career coach")  # the greeting: the conversation is confirmed
     session = widget.session_id()
-    say_from_server(widget, session, "What would you like to know?",
-                    [{"title": "Typical pay", "payload": "/ask_salary"},
-                     {"title": "Getting certified", "payload": "/ask_certification"}])
+    say_from_server(
+        widget,
+        session,
+        "What would you like to know?",
+        [
+            {"title": "Typical pay", "payload": "/ask_salary"},
+            {"title": "Getting certified", "payload": "/ask_certification"},
+        ],
+    )
     button = widget.page.get_by_role("button", name="Typical pay")
     button.click()
     widget.wait_for_bot("$47,190", "Source:")
@@ -99,8 +109,12 @@ def test_a_sourced_answer_can_be_rated(widget):
     # A bot message without a source line gets no rating buttons (the greeting has only its own).
     greeting = widget.bot_messages.filter(has_text="career coach").first
     assert greeting.get_by_role("button", name="Helpful", exact=True).count() == 0
-    assert [b.text_content() for b in greeting.get_by_role("button").all()] == \
-        ["Make me a plan", "Check my skills", "Practise an interview", "How ready am I?"]
+    assert [b.text_content() for b in greeting.get_by_role("button").all()] == [
+        "Make me a plan",
+        "Check my skills",
+        "Practise an interview",
+        "How ready am I?",
+    ]
 
 
 def test_the_conversation_survives_a_reload(widget):
@@ -142,13 +156,17 @@ def test_markup_from_the_user_is_shown_as_text(widget):
 def test_bot_text_is_text_and_only_web_links_are_links(widget):
     widget.open()
     widget.wait_for_bot("career coach")
-    text = ("<b>not bold</b> <script>alert(2)</script> See https://www.bls.gov/ooh/. "
-            "Not a link: javascript:alert(3)\nSource: a guide, 2023.")
+    text = (
+        "<b>not bold</b> <script>alert(2)</script> See https://www.bls.gov/ooh/. "
+        "Not a link: javascript:alert(3)\nSource: a guide, 2023."
+    )
     say_from_server(widget, widget.session_id(), text, [])
     message = widget.wait_for_bot("not bold")
     assert text in message.inner_text()
-    links = widget.in_widget("return [...root.querySelectorAll('.cw-bot a')].map("
-                             "a => [a.getAttribute('href'), a.target, a.rel, a.textContent]);")
+    links = widget.in_widget(
+        "return [...root.querySelectorAll('.cw-bot a')].map("
+        "a => [a.getAttribute('href'), a.target, a.rel, a.textContent]);"
+    )
     assert links == [["https://www.bls.gov/ooh/", "_blank", "noopener noreferrer", "https://www.bls.gov/ooh/"]]
     assert widget.in_widget("return root.querySelectorAll('b, script:not([src])').length;") == 0
     assert widget.dialogs == []
@@ -180,8 +198,7 @@ def test_a_phone_screen_has_no_sideways_scroll(phone):
     phone.user_messages.filter(has_text="w" * 300).wait_for()
     page = phone.page
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert phone.in_widget("const log = root.querySelector('.cw-log');"
-                           "return log.scrollWidth <= log.clientWidth;")
+    assert phone.in_widget("const log = root.querySelector('.cw-log');return log.scrollWidth <= log.clientWidth;")
     box = phone.input.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375 and box["y"] + box["height"] <= 667
     send = page.locator(".cw-send").bounding_box()
@@ -256,7 +273,9 @@ def test_clear_forgets_the_conversation_and_starts_a_new_one(widget):
     widget.page.get_by_role("button", name="Clear the conversation").click()
     widget.page.wait_for_function(
         "([key, old]) => { const s = JSON.parse(window.localStorage.getItem(key) || '{}');"
-        " return s.sessionId && s.sessionId !== old; }", arg=[f"coach-widget:{widget.servers.coach.url}", old])
+        " return s.sessionId && s.sessionId !== old; }",
+        arg=[f"coach-widget:{widget.servers.coach.url}", old],
+    )
     new = widget.session_id()
     assert widget.bot_messages.filter(has_text="$47,190").count() == 0
     assert widget.user_messages.count() == 0
@@ -287,10 +306,21 @@ def test_a_stored_id_the_server_did_not_issue_starts_afresh(widget):
     widget.page.wait_for_function(
         "key => { const s = JSON.parse(window.localStorage.getItem(key) || '{}');"
         " return s.sessionId && (s.history || []).some(m => m.from === 'bot'); }",
-        arg=key)
-    widget.page.evaluate("([key, value]) => window.localStorage.setItem(key, value)",
-                         [key, json.dumps({"sessionId": "0123456789abcdef0123456789abcdef", "open": True,
-                                           "history": [{"from": "user", "text": "a question from before"}]})])
+        arg=key,
+    )
+    widget.page.evaluate(
+        "([key, value]) => window.localStorage.setItem(key, value)",
+        [
+            key,
+            json.dumps(
+                {
+                    "sessionId": "0123456789abcdef0123456789abcdef",
+                    "open": True,
+                    "history": [{"from": "user", "text": "a question from before"}],
+                }
+            ),
+        ],
+    )
     widget.page.reload()
     widget.wait_for_bot("career coach")  # the greeting of a new conversation
     assert widget.session_id() != "0123456789abcdef0123456789abcdef"
@@ -303,7 +333,8 @@ def element_at_centre(widget, selector: str) -> str:
     return widget.in_widget(
         f"const box = root.querySelector('{selector}').getBoundingClientRect();"
         "const hit = root.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);"
-        "return hit ? hit.className : '';")
+        "return hit ? hit.className : '';"
+    )
 
 
 @pytest.mark.parametrize("phone", [320, 375], indirect=True)
@@ -336,7 +367,8 @@ def test_a_new_answer_is_shown_from_its_first_line(phone):
         "let height = 0;"
         "for (let m = reply; m; m = m.nextElementSibling) height += m.getBoundingClientRect().height;"
         "const top = reply.getBoundingClientRect().top, view = log.getBoundingClientRect();"
-        "return [top - view.top, view.bottom - top, height > log.clientHeight];")
+        "return [top - view.top, view.bottom - top, height > log.clientHeight];"
+    )
     below_top, above_bottom, outgrows = first_of_answer
     assert outgrows, "the answer must be taller than the log for this test to mean anything"
     assert below_top >= -1 and above_bottom > 40, first_of_answer
@@ -401,15 +433,21 @@ def test_an_attached_resume_is_read_and_checked(request, size, tmp_path):
 def test_the_readiness_assessment_asks_with_buttons_and_answers_with_steps(request, size):
     widget = greeted(request.getfixturevalue(size))
     widget.ask("how ready am i for a records job?")
-    for question, button in (("what schooling", "Some college"), ("healthcare before", "Not yet"),
-                             ("credential such as", "Studying for one")):
+    for question, button in (
+        ("what schooling", "Some college"),
+        ("healthcare before", "Not yet"),
+        ("credential such as", "Studying for one"),
+    ):
         asked = widget.wait_for_bot(question)
         asked.get_by_role("button", name=button).click()
     answer = widget.wait_for_bot("Your readiness for an entry-level role", "Sources:")
     shown = answer.inner_text()
     assert "\n1. Finish a certificate" in shown and "\n3. " in shown, shown
-    assert [b.text_content() for b in answer.get_by_role("button").all()][:3] == \
-        ["Check my skills", "Practise an interview", "Check my resume"]
+    assert [b.text_content() for b in answer.get_by_role("button").all()][:3] == [
+        "Check my skills",
+        "Practise an interview",
+        "Check my resume",
+    ]
     if size == "phone" and os.environ.get(READINESS_SCREENSHOT_ENV):  # docs/readiness-phone.png
         widget.settle()
         widget.page.screenshot(path=os.environ[READINESS_SCREENSHOT_ENV])

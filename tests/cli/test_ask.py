@@ -1,4 +1,5 @@
 """`make ask`: one question from the shell, answered by a running coach or by one started for it."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,14 @@ ASK = [sys.executable, str(ROOT / "scripts" / "ask.py")]
 
 
 def ask(*args: str, port: int, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([*ASK, *args], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, PORT=str(port), **(env or {})))
+    return subprocess.run(
+        [*ASK, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, PORT=str(port), **(env or {})),
+    )
 
 
 def test_with_no_coach_running_one_is_started_and_stopped(knowledge_url):
@@ -40,10 +47,23 @@ def test_a_running_coach_answers_with_a_source(servers):
 
 
 def test_the_make_target_prints_the_reply(servers):
-    done = subprocess.run(["make", "--no-print-directory", "-o", "models/coach.tar.gz", "-o",
-                           "build/knowledge.stamp", "ask", 'Q=who runs the "RHIT" exam?'],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, PORT=str(servers.rasa_port)))
+    done = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-o",
+            "models/coach.tar.gz",
+            "-o",
+            "build/knowledge.stamp",
+            "ask",
+            'Q=who runs the "RHIT" exam?',
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, PORT=str(servers.rasa_port)),
+    )
     assert done.returncode == 0, done.stderr
     assert "American Health Information Management Association" in done.stdout
     assert "scripts/ask.py" not in done.stdout  # only the reply, for scripts

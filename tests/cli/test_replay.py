@@ -1,4 +1,5 @@
 """`make replay`: each test conversation's PASS or FAIL, read from what `rasa test core` wrote."""
+
 from __future__ import annotations
 
 import subprocess
@@ -33,9 +34,22 @@ def write(path: Path, text: str) -> Path:
 
 def test_a_real_replay_marks_the_wrong_story_failed(tmp_path):
     stories = write(tmp_path / "stories" / "two.yml", STORIES)
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "replay.py"), "--stories",
-                           str(stories), "--model", str(MODEL), "--out", str(tmp_path / "out")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "replay.py"),
+            "--stories",
+            str(stories),
+            "--model",
+            str(MODEL),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     lines = done.stdout.splitlines()
     assert done.returncode == 1, done.stdout + done.stderr
     assert "PASS  greeting: answered" in lines
@@ -102,7 +116,7 @@ def test_results_are_matched_by_story_and_file(tmp_path, capsys):
 
 
 def test_all_passed_exits_zero(tmp_path, capsys):
-    files = [write(tmp_path / "a.yml", A.split("- story: \"second")[0])]
+    files = [write(tmp_path / "a.yml", A.split('- story: "second')[0])]
     write(tmp_path / "out" / replay.FAILED, "# None of the test stories failed - all good!")
     write(tmp_path / "out" / replay.SUCCESSFUL, SUCCESSFUL.split("- story: same")[0])
     assert replay.report(replay.verdicts(replay.stories_in(files), tmp_path / "out")) == 0

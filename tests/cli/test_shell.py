@@ -1,4 +1,5 @@
 """`make shell`'s conversation (scripts/shell.py): typed lines, numbered buttons, a pasted resume."""
+
 from __future__ import annotations
 
 import subprocess
@@ -12,8 +13,13 @@ from tests.test_documents import RESUME
 
 class Shell:
     def __init__(self, port: int):
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "shell.py"), "--port", str(port)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "shell.py"), "--port", str(port)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
         self.output = ""
         threading.Thread(target=self._read, daemon=True).start()
 

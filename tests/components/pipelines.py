@@ -1,4 +1,5 @@
 """Small NLU models for the component tests: the coach's own featurizers plus what is tested."""
+
 from __future__ import annotations
 
 import asyncio
@@ -43,7 +44,8 @@ def train(work: Path, components: List[str], nlu: str) -> str:
     """A model of the base pipeline followed by `components` (class paths), trained on `nlu`."""
     added = "".join(f"\n  - name: {component}" for component in components)
     (work / "config.yml").write_text(
-        f"language: en\nassistant_id: component-test\npipeline:{BASE_PIPELINE}{added}\npolicies: []\n")
+        f"language: en\nassistant_id: component-test\npipeline:{BASE_PIPELINE}{added}\npolicies: []\n"
+    )
     (work / "nlu.yml").write_text(nlu)
     return train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work / "models"))
 

@@ -1,4 +1,5 @@
 """The calibrated SVM intent classifier and the sentence vectors it reads."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,11 +18,25 @@ from components.sentence_vectors import DEFAULT_MODEL_DIR, SentenceVectors
 from tests.components.pipelines import parse_all, train
 
 INTENTS = {
-    "ask_salary": ["what is the pay", "salary?", "how much do they earn", "what do techs make",
-                   "pay per hour", "wages for this job", "yearly income of a records tech"],
+    "ask_salary": [
+        "what is the pay",
+        "salary?",
+        "how much do they earn",
+        "what do techs make",
+        "pay per hour",
+        "wages for this job",
+        "yearly income of a records tech",
+    ],
     "greet": ["hello", "hi there", "good morning", "hey coach", "hiya", "hello again", "howdy"],
-    "goodbye": ["bye", "see you later", "talk to you tomorrow", "goodbye for now", "later",
-                "i'm off, bye", "have a good night"],
+    "goodbye": [
+        "bye",
+        "see you later",
+        "talk to you tomorrow",
+        "goodbye for now",
+        "later",
+        "i'm off, bye",
+        "have a good night",
+    ],
 }
 
 
@@ -30,9 +45,14 @@ def model(tmp_path_factory) -> str:
     nlu = ['version: "3.1"', "nlu:"]
     for intent, examples in INTENTS.items():
         nlu += [f"- intent: {intent}", "  examples: |"] + [f"    - {e}" for e in examples]
-    return train(tmp_path_factory.mktemp("svm"), ["components.sentence_vectors.SentenceVectorFeaturizer",
-                                                  "components.intent_classifier.CalibratedSVMIntentClassifier"],
-                 "\n".join(nlu) + "\n")
+    return train(
+        tmp_path_factory.mktemp("svm"),
+        [
+            "components.sentence_vectors.SentenceVectorFeaturizer",
+            "components.intent_classifier.CalibratedSVMIntentClassifier",
+        ],
+        "\n".join(nlu) + "\n",
+    )
 
 
 def test_the_trained_model_tells_the_intents_apart(model):
@@ -58,8 +78,9 @@ def test_the_folded_model_gives_sklearns_probabilities(intents):
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(intents, 30))
     labels = np.repeat(np.array(list("abcd"[:intents])), 25)
-    features = sp.csr_matrix(centres[np.repeat(np.arange(intents), 25)]
-                             + rng.normal(scale=1.5, size=(25 * intents, 30)))
+    features = sp.csr_matrix(
+        centres[np.repeat(np.arange(intents), 25)] + rng.normal(scale=1.5, size=(25 * intents, 30))
+    )
     calibrated = CalibratedClassifierCV(LinearSVC(random_state=0), cv=3, method="sigmoid").fit(features, labels)
     folded = FoldedCalibratedSVM.fold(calibrated)
     test = sp.csr_matrix(rng.normal(scale=2, size=(40, 30)))
@@ -91,8 +112,9 @@ def vectors() -> SentenceVectors:
 
 
 def test_sentence_vectors_are_unit_length_and_place_meanings_together(vectors):
-    farewell, cheerio, salary, pay = vectors.embed(["see you later", "cheerio, bye", "what is the salary",
-                                                   "how much does it pay"])
+    farewell, cheerio, salary, pay = vectors.embed(
+        ["see you later", "cheerio, bye", "what is the salary", "how much does it pay"]
+    )
     assert np.linalg.norm(farewell) == pytest.approx(1.0, abs=1e-5)
     assert farewell @ cheerio > farewell @ salary
     assert salary @ pay > salary @ cheerio
@@ -111,16 +133,21 @@ def test_a_missing_model_says_how_to_install_it(tmp_path):
 def test_the_loaded_weights_are_row_major(model):
     """scipy's sparse-times-dense product copies weights of any other layout on every message."""
     agent = Agent.load(model)
-    node = next(n for n in agent.processor.graph_runner._instantiated_nodes.values()
-                if isinstance(n._component, CalibratedSVMIntentClassifier))
+    node = next(
+        n
+        for n in agent.processor.graph_runner._instantiated_nodes.values()
+        if isinstance(n._component, CalibratedSVMIntentClassifier)
+    )
     assert node._component.model.weights.flags["C_CONTIGUOUS"]
 
 
 def test_the_stored_model_predicts_exactly_as_the_trained_one(tmp_path):
     """Stored as plain arrays and JSON (no pickle), loaded back: the same probabilities, bit for bit."""
     rng = np.random.default_rng(1)
-    blocks = {"words": sp.csr_matrix(rng.poisson(0.3, size=(60, 40)).astype(float)),
-              "vectors": rng.normal(size=(60, 8))}
+    blocks = {
+        "words": sp.csr_matrix(rng.poisson(0.3, size=(60, 40)).astype(float)),
+        "vectors": rng.normal(size=(60, 8)),
+    }
     labels = np.repeat(np.array(["ask_salary", "greet", "goodbye"]), 20)
     scaler = BlockScaler().fit(blocks)
     calibrated = CalibratedClassifierCV(LinearSVC(random_state=0), cv=3, method="sigmoid")

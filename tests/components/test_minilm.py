@@ -1,4 +1,5 @@
 """The sentence encoder: the network's arithmetic, and what its vectors are for."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,7 +37,7 @@ def reference_forward(encoder: MiniLM, ids):
     for layer in encoder.layers:
         qkv = x @ layer["qkv"] + layer["qkv_b"]
         d = encoder.dimensions
-        q, k, v = qkv[:, :d], qkv[:, d:2 * d], qkv[:, 2 * d:]
+        q, k, v = qkv[:, :d], qkv[:, d : 2 * d], qkv[:, 2 * d :]
         context = np.zeros_like(x)
         for h in range(encoder.heads):
             part = slice(h * size, (h + 1) * size)
@@ -48,6 +49,7 @@ def reference_forward(encoder: MiniLM, ids):
         x = np.array([norm(r, *layer["norm1"]) for r in x + context @ layer["out"] + layer["out_b"]])
         up = x @ layer["up"] + layer["up_b"]
         from math import erf
+
         hidden = np.vectorize(lambda u: 0.5 * u * (1 + erf(u / np.sqrt(2))))(up)
         x = np.array([norm(r, *layer["norm2"]) for r in x + hidden @ layer["down"] + layer["down_b"]])
     pooled = x.mean(axis=0)
@@ -77,15 +79,22 @@ def test_the_onnx_graph_gives_the_numpy_networks_vectors(encoder, graph):
 
 
 def test_the_coach_uses_the_graph_that_make_install_built():
-    assert (DEFAULT_MODEL_DIR / ONNX_FILE).exists(), "make install builds the graph (scripts/install_sentence_encoder.sh)"
+    assert (DEFAULT_MODEL_DIR / ONNX_FILE).exists(), (
+        "make install builds the graph (scripts/install_sentence_encoder.sh)"
+    )
     assert MiniLM().backend == "onnxruntime"
 
 
 def test_the_int8_graph_keeps_the_float_vectors_direction_and_their_order(encoder):
     assert (DEFAULT_MODEL_DIR / INT8_FILE).exists(), "make install builds it (components/minilm_onnx.py export)"
     int8 = MiniLM(precision="int8")
-    texts = ["whats the sallary in NJ", "3k is my max, is there financial aid?", "how long is the RHIT exam",
-             "is AI going to replace coders", "thanks, this helped a lot!"]
+    texts = [
+        "whats the sallary in NJ",
+        "3k is my max, is there financial aid?",
+        "how long is the RHIT exam",
+        "is AI going to replace coders",
+        "thanks, this helped a lot!",
+    ]
     quantised, exact = int8.embed(texts), encoder.embed(texts)
     assert (quantised * exact).sum(axis=1).min() >= INT8_MIN_COSINE
     # each text is still nearest its own float vector

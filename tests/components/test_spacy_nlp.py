@@ -1,4 +1,5 @@
 """spaCy in the pipeline: the amounts a chat types, and the entities read from SpacyNLP's document."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -20,12 +21,15 @@ def entities_of(text: str):
     return [(e.text, e.label_) for e in spacy_model().model(text).ents]
 
 
-@pytest.mark.parametrize("text, span", [
-    ("A website said new techs start around 30k. Is that right?", "30k"),
-    ("i can spend maybe 15 grand total", "15 grand"),
-    ("i read they only make $37k, is that right?", "$37k"),
-    ("they pay 2.5k a month there", "2.5k"),
-])
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("A website said new techs start around 30k. Is that right?", "30k"),
+        ("i can spend maybe 15 grand total", "15 grand"),
+        ("i read they only make $37k, is that right?", "$37k"),
+        ("they pay 2.5k a month there", "2.5k"),
+    ],
+)
 def test_the_shorthand_of_a_chat_is_money(text, span):
     assert (span, "MONEY") in entities_of(text)
 
@@ -52,7 +56,9 @@ def test_the_entities_come_from_the_document_spacy_nlp_made(monkeypatch):
     monkeypatch.setattr(model, "model", None)  # parsing again would fail
     extractor.process([message], model)
     assert [(e["entity"], e["value"], e["extractor"]) for e in message.get(ENTITIES)] == [
-        ("GPE", "Ohio", "SpacyDocEntityExtractor"), ("MONEY", "30k", "SpacyDocEntityExtractor")]
+        ("GPE", "Ohio", "SpacyDocEntityExtractor"),
+        ("MONEY", "30k", "SpacyDocEntityExtractor"),
+    ]
 
 
 def test_the_models_graph_nodes_share_one_pipeline_without_the_parts_never_used():
@@ -66,14 +72,23 @@ def test_the_models_graph_nodes_share_one_pipeline_without_the_parts_never_used(
     assert provider.provide().model("pay in Ohio")[0].lemma_ == "pay"  # lemmas still made
 
 
-@pytest.mark.parametrize("text, part, phrase", [
-    ("What would I learn in a bachelor's in HIM, and what jobs does it lead to?",
-     "What would I learn in a bachelor's in HIM", "a bachelor's in HIM"),
-    ("who grades the CCA exam and how hard is it", "who grades the CCA exam", "the CCA exam"),
-    ("what do they earn and is it worth it", "what do they earn", ""),  # no noun phrase at all
-    ("what does a senior coder earn and what do they do all day", "what does a senior coder earn",
-     "a senior coder"),  # ends on a verb: its subject
-])
+@pytest.mark.parametrize(
+    "text, part, phrase",
+    [
+        (
+            "What would I learn in a bachelor's in HIM, and what jobs does it lead to?",
+            "What would I learn in a bachelor's in HIM",
+            "a bachelor's in HIM",
+        ),
+        ("who grades the CCA exam and how hard is it", "who grades the CCA exam", "the CCA exam"),
+        ("what do they earn and is it worth it", "what do they earn", ""),  # no noun phrase at all
+        (
+            "what does a senior coder earn and what do they do all day",
+            "what does a senior coder earn",
+            "a senior coder",
+        ),  # ends on a verb: its subject
+    ],
+)
 def test_the_noun_phrase_a_part_of_a_message_ends_on(text, part, phrase):
     from components.fact_ranker import last_noun_phrase
 

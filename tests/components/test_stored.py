@@ -1,4 +1,5 @@
 """The stored CRF: the same predictions after loading, without retraining, from weights kept as data."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,11 @@ QUESTIONS = ["what's the salary in Texas", "hi", "how much in Ohio", "pay in Mai
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> str:
-    return train(tmp_path_factory.mktemp("stored"), ["components.intent_classifier.CalibratedSVMIntentClassifier",
-                                                     "components.stored.StoredCRFEntityExtractor"], ENTITY_NLU)
+    return train(
+        tmp_path_factory.mktemp("stored"),
+        ["components.intent_classifier.CalibratedSVMIntentClassifier", "components.stored.StoredCRFEntityExtractor"],
+        ENTITY_NLU,
+    )
 
 
 def test_loading_does_not_train_the_crf_again(model, monkeypatch):
@@ -40,10 +44,18 @@ def test_two_loads_predict_the_same(model):
 
 def crf_features(sentence, rng):
     """Features of the kinds Rasa's CRF gives pycrfsuite: text, numbers, booleans, nested numbers."""
-    return [{"0:low": word, "0:bias": "bias", "0:len": float(len(word)), "0:title": word.istitle(),
-             "0:vector": {"a": float(rng.random()), "b": float(rng.random())},
-             "-1:low": sentence[i - 1] if i else "BOS", "0:prefix": word[:2] + "é"}
-            for i, word in enumerate(sentence)]
+    return [
+        {
+            "0:low": word,
+            "0:bias": "bias",
+            "0:len": float(len(word)),
+            "0:title": word.istitle(),
+            "0:vector": {"a": float(rng.random()), "b": float(rng.random())},
+            "-1:low": sentence[i - 1] if i else "BOS",
+            "0:prefix": word[:2] + "é",
+        }
+        for i, word in enumerate(sentence)
+    ]
 
 
 def test_the_stored_weights_give_crfsuites_marginals():

@@ -1,4 +1,5 @@
 """The running coach for end-to-end tests: both servers started once per test run."""
+
 from __future__ import annotations
 
 import pytest

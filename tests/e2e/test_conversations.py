@@ -1,4 +1,5 @@
 """The test conversations of tests/conversations/*.yml, turn by turn, over the real servers."""
+
 from __future__ import annotations
 
 import uuid

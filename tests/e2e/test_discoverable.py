@@ -1,6 +1,7 @@
 """What the coach can do is said where a newcomer looks: its greeting offers the plan, the skills
 check, the interview practice and the readiness assessment as buttons that start them, and its
 help reply names them and the resume check."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,10 +9,12 @@ import uuid
 import pytest
 
 # Each flow's payload, its words as the help reply gives them, and what its first question asks.
-FLOWS = {"/start_plan": ("make me a plan", "schooling"),
-         "/start_skills_check": ("check my skills", "medical terminology"),
-         "/start_interview_practice": ("practise an interview", "question 1"),
-         "/check_readiness": ("how ready am I?", "schooling")}
+FLOWS = {
+    "/start_plan": ("make me a plan", "schooling"),
+    "/start_skills_check": ("check my skills", "medical terminology"),
+    "/start_interview_practice": ("practise an interview", "question 1"),
+    "/check_readiness": ("how ready am I?", "schooling"),
+}
 
 
 def test_the_greeting_offers_each_flow(coach):

@@ -1,5 +1,6 @@
 """Exposure: the HTTP API is off unless asked for and then needs a token, and CORS allows only
 the configured origins (the settings `scripts/run.sh` passes to the Rasa server)."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ class TokenCoach(Coach):
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory, knowledge_url) -> Iterator[Servers]:
     """Both servers, the Rasa server's HTTP API guarded by a token (run.sh's ENABLE_API=1)."""
-    running = Servers(tmp_path_factory.mktemp("guarded"), knowledge_url,
-                      rasa_args=["--auth-token", TOKEN, "--cors", ALLOWED])
+    running = Servers(
+        tmp_path_factory.mktemp("guarded"), knowledge_url, rasa_args=["--auth-token", TOKEN, "--cors", ALLOWED]
+    )
     running.coach = TokenCoach(running.rasa_port)
     try:
         yield running.start()
@@ -41,13 +43,19 @@ def guarded(tmp_path_factory, knowledge_url) -> Iterator[Servers]:
 
 def run_script(**env: str) -> subprocess.CompletedProcess:
     """scripts/run.sh with the given settings, on free ports; its process group is ended after."""
-    settings = dict(os.environ, PORT=str(free_port()), ACTIONS_PORT=str(free_port()),
-                    WEB_PORT=str(free_port()), **env)
+    settings = dict(os.environ, PORT=str(free_port()), ACTIONS_PORT=str(free_port()), WEB_PORT=str(free_port()), **env)
     for name in ("ENABLE_API", "RASA_API_TOKEN", "RASA_API_TOKEN_FILE"):
         if name not in env:
             settings.pop(name, None)
-    process = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=settings, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        ["scripts/run.sh"],
+        cwd=ROOT,
+        env=settings,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         out, err = process.communicate(timeout=30)
     except subprocess.TimeoutExpired:
@@ -77,8 +85,10 @@ def tracker_url(servers: Servers, conversation: str, token: str = "") -> str:
 
 def test_the_api_needs_the_token(guarded):
     conversation = uuid.uuid4().hex
-    status, _ = post(f"{guarded.coach.url}/webhooks/rest/webhook",
-                     json.dumps({"sender": conversation, "message": "what is the median salary"}).encode())
+    status, _ = post(
+        f"{guarded.coach.url}/webhooks/rest/webhook",
+        json.dumps({"sender": conversation, "message": "what is the median salary"}).encode(),
+    )
     assert status == 200, "the channels stay open; only the HTTP API is guarded"
 
     assert get(tracker_url(guarded, conversation))[0] == 401

@@ -1,6 +1,7 @@
 """`make run` as a person starts it (scripts/run.sh): the coach answers over REST with its custom
 actions inside the Rasa server and no action server beside it; ACTIONS=server starts one and
 the answer is the same."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,9 @@ def started(tmp_path, knowledge_url: str, **env: str) -> Iterator[tuple]:
     for name in ("ENABLE_API", "RASA_API_TOKEN", "RASA_API_TOKEN_FILE"):
         settings.pop(name, None)
     log = open(tmp_path / "run.log", "w")
-    process = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=settings, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        ["scripts/run.sh"], cwd=ROOT, env=settings, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     coach = Coach(ports["PORT"])
     try:
         deadline = time.monotonic() + 120

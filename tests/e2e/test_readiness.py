@@ -1,5 +1,6 @@
 """The readiness assessment over REST: it asks what it needs, gives a level and three sourced
 steps, counts the checks done since, and shows the progress when asked again."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,11 @@ def test_asked_how_ready_it_asks_what_it_needs_then_gives_a_level_and_three_step
     assert reply.startswith("Your readiness for an entry-level role: early on the way, 22 of 100."), reply
     assert len(steps(reply)) == 3 and "postsecondary certificate" in steps(reply)[0]
     assert re.search(r"^Sources?: .+\.$", reply.splitlines()[-1]), reply
-    assert [b["payload"] for b in result[-1]["buttons"]] == ["/start_skills_check", "/start_interview_practice",
-                                                              "/check_resume"]
+    assert [b["payload"] for b in result[-1]["buttons"]] == [
+        "/start_skills_check",
+        "/start_interview_practice",
+        "/check_resume",
+    ]
 
 
 def test_asked_again_after_the_skills_check_and_a_resume_it_shows_the_progress(coach):

@@ -1,4 +1,5 @@
 """End to end: both servers running, questions asked over REST, figures and sources checked."""
+
 from __future__ import annotations
 
 import json
@@ -84,7 +85,7 @@ def test_a_conversation_keeps_its_history(coach):
 
 MALFORMED = [
     (b'{"sender": "a", "message": ', "not valid JSON"),
-    (b'[1, 2]', "must be a JSON object"),
+    (b"[1, 2]", "must be a JSON object"),
     (b'{"sender": "a"}', "'message' is required"),
     (b'{"sender": "a", "message": 123}', "'message' is required"),
     (b'{"sender": ["a"], "message": "hi"}', "'sender' must be"),
@@ -105,7 +106,10 @@ def test_the_questions_above_are_not_training_examples():
     """They measure understanding of new phrasings, so none may be in data/nlu."""
     from tests.test_training_data import ROOT, check_nlu
 
-    training = {check_nlu.plain(example) for path in (ROOT / "data" / "nlu").glob("*.yml")
-                for _, example in check_nlu.examples(path)}
+    training = {
+        check_nlu.plain(example)
+        for path in (ROOT / "data" / "nlu").glob("*.yml")
+        for _, example in check_nlu.examples(path)
+    }
     for question, _ in QUESTIONS:
         assert check_nlu.plain(question) not in training, question

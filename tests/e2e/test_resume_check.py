@@ -1,4 +1,5 @@
 """The resume check over REST: asked for, pasted, answered; the conversation keeps none of it."""
+
 from __future__ import annotations
 
 import json
@@ -99,8 +100,14 @@ def test_a_cover_letter_is_checked_and_not_kept(servers, coach):
 
 def multipart(name: str, data: bytes) -> tuple:
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
 
 

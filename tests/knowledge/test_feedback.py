@@ -1,4 +1,5 @@
 """The feedback store: what it keeps, what it leaves out, how it counts, and what it survives."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,7 @@ from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from knowledge import feedback
-from knowledge.feedback import (AnswerRating, FeedbackStore, UnansweredQuestion, main, normalize,
-                                scrub)
+from knowledge.feedback import AnswerRating, FeedbackStore, UnansweredQuestion, main, normalize, scrub
 from knowledge.loader import build, make_engine
 from knowledge.models import Fact
 
@@ -32,8 +32,10 @@ def store(db_url: str):
 def stored_questions(url: str) -> list:
     engine = make_engine(url)
     with Session(engine) as session:
-        rows = [(q.text, q.normalized, q.reason, q.intent, q.confidence)
-                for q in session.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id))]
+        rows = [
+            (q.text, q.normalized, q.reason, q.intent, q.confidence)
+            for q in session.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id))
+        ]
     engine.dispose()
     return rows
 
@@ -41,25 +43,30 @@ def stored_questions(url: str) -> list:
 def stored_ratings(url: str) -> list:
     engine = make_engine(url)
     with Session(engine) as session:
-        rows = [(r.rating, r.intent, r.topic, r.question)
-                for r in session.scalars(select(AnswerRating).order_by(AnswerRating.id))]
+        rows = [
+            (r.rating, r.intent, r.topic, r.question)
+            for r in session.scalars(select(AnswerRating).order_by(AnswerRating.id))
+        ]
     engine.dispose()
     return rows
 
 
 # -- scrubbing ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("mail me at jane.doe+jobs@example.co.uk please", "mail me at [email] please"),
-    ("call 555-123-4567 about pay", "call [number] about pay"),
-    ("my cell is +1 (555) 123 4567", "my cell is [number]"),
-    ("text 5551234567 now", "text [number] now"),
-    ("my ssn 123-45-6789", "my ssn [number]"),
-    # Figures and years a question may rightly hold are kept.
-    ("is $47,190 the median in 2023?", "is $47,190 the median in 2023?"),
-    ("growth from 2014-2024", "growth from 2014-2024"),
-    ("do I need 40 hours or 12 credits", "do I need 40 hours or 12 credits"),
-    ("zip 90210 pay", "zip 90210 pay"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mail me at jane.doe+jobs@example.co.uk please", "mail me at [email] please"),
+        ("call 555-123-4567 about pay", "call [number] about pay"),
+        ("my cell is +1 (555) 123 4567", "my cell is [number]"),
+        ("text 5551234567 now", "text [number] now"),
+        ("my ssn 123-45-6789", "my ssn [number]"),
+        # Figures and years a question may rightly hold are kept.
+        ("is $47,190 the median in 2023?", "is $47,190 the median in 2023?"),
+        ("growth from 2014-2024", "growth from 2014-2024"),
+        ("do I need 40 hours or 12 credits", "do I need 40 hours or 12 credits"),
+        ("zip 90210 pay", "zip 90210 pay"),
+    ],
+)
 def test_scrub_removes_contact_details_and_keeps_figures(text, expected):
     assert scrub(text) == expected
 
@@ -86,11 +93,17 @@ def test_normalize_lowercases_and_collapses_whitespace():
 
 # -- storing --------------------------------------------------------------------------------------
 def test_unanswered_question_is_stored_scrubbed_without_who_asked(store, db_url):
-    assert store.record_unanswered("Can you email me at a@b.com about  Ohio pay?", "no facts for the scope",
-                                   "ask_salary", 0.61234567)
+    assert store.record_unanswered(
+        "Can you email me at a@b.com about  Ohio pay?", "no facts for the scope", "ask_salary", 0.61234567
+    )
     assert stored_questions(db_url) == [
-        ("Can you email me at [email] about Ohio pay?", "can you email me at [email] about ohio pay?",
-         "no facts for the scope", "ask_salary", 0.6123),
+        (
+            "Can you email me at [email] about Ohio pay?",
+            "can you email me at [email] about ohio pay?",
+            "no facts for the scope",
+            "ask_salary",
+            0.6123,
+        ),
     ]
     columns = {c["name"] for c in inspect(make_engine(db_url)).get_columns("feedback_unanswered")}
     assert not columns & {"sender", "sender_id", "user", "conversation_id"}
@@ -122,7 +135,9 @@ def test_most_unanswered_counts_normalised_questions_most_frequent_first(store):
 
     rows = store.most_unanswered()
     assert [(r.question, r.count) for r in rows] == [
-        ("how do i become a coder?", 3), ("pay in guam", 2), ("weather today", 1),
+        ("how do i become a coder?", 3),
+        ("pay in guam", 2),
+        ("weather today", 1),
     ]
     assert rows[1].reasons == "no facts for the scope, other career"
     assert all(abs(r.last_seen - datetime.utcnow()) < timedelta(minutes=1) for r in rows)
@@ -137,7 +152,8 @@ def test_rating_summary_groups_by_intent_and_topic(store):
 
     rows = store.rating_summary()
     assert [(r.intent, r.topic, r.up, r.down) for r in rows] == [
-        ("ask_outlook", "outlook", 0, 2), ("ask_salary", "salary", 2, 1),
+        ("ask_outlook", "outlook", 0, 2),
+        ("ask_salary", "salary", 2, 1),
     ]
 
 
@@ -201,7 +217,7 @@ def test_read_only_database_file_is_tolerated(tmp_path):
 
 def test_read_only_connection_is_tolerated(tmp_path, store, db_url):
     store.record_unanswered("pay in guam", "no facts for the scope")
-    path = db_url[len("sqlite:///"):]
+    path = db_url[len("sqlite:///") :]
     read_only = FeedbackStore(engine=create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", future=True))
     assert read_only.record_unanswered("another question", "not understood") is False
     assert [q[0] for q in stored_questions(db_url)] == ["pay in guam"]

@@ -1,4 +1,5 @@
 """The loader: builds the store from the files, idempotently, and never half-loads."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,8 +25,10 @@ def table_counts(url: str) -> tuple:
 def snapshot(url: str) -> list:
     engine = make_engine(url)
     with Session(engine) as session:
-        rows = [(f.id, f.topic, f.value, f.answer, f.source_key, tuple(f.items), tuple(f.points))
-                for f in session.scalars(select(Fact).order_by(Fact.id))]
+        rows = [
+            (f.id, f.topic, f.value, f.answer, f.source_key, tuple(f.items), tuple(f.points))
+            for f in session.scalars(select(Fact).order_by(Fact.id))
+        ]
     engine.dispose()
     return rows
 
@@ -65,9 +68,7 @@ def test_malformed_entry_is_rejected_naming_file_and_entry(tmp_path, facts_copy)
     build(url, facts_dir=facts_copy)
     before = snapshot(url)
     salary = facts_copy / "salary.yml"
-    salary.write_text(
-        salary.read_text().replace("    value: 47190\n", "    value: forty-seven thousand\n", 1)
-    )
+    salary.write_text(salary.read_text().replace("    value: 47190\n", "    value: forty-seven thousand\n", 1))
     with pytest.raises(KnowledgeError) as error:
         build(url, facts_dir=facts_copy)
     assert "salary.yml: entry salary-median-national-2023" in str(error.value)

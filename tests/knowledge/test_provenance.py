@@ -1,4 +1,5 @@
 """Provenance: every figure and named item is in the guide the fact cites; no copied sentences."""
+
 from __future__ import annotations
 
 import dataclasses

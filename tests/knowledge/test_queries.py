@@ -1,4 +1,5 @@
 """The named queries the actions use."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,8 +46,11 @@ def test_a_state_without_pay_data_still_has_a_growth_fact(knowledge_store):
 
 
 def test_growth_projections_newest_first(knowledge_store):
-    growth = [f for f in knowledge_store.scoped_facts("outlook", "national", "United States")
-              if f.aspect == "growth" and f.unit == "percent"]
+    growth = [
+        f
+        for f in knowledge_store.scoped_facts("outlook", "national", "United States")
+        if f.aspect == "growth" and f.unit == "percent"
+    ]
     assert [(f.value, f.source.key) for f in growth] == [(7, "g000"), (13, "g001"), (22, "g003")]
 
 
@@ -55,8 +59,9 @@ def test_salary_by_experience_level(knowledge_store, level, median):
     assert any(f.value == median for f in knowledge_store.scoped_facts("salary", "experience_level", level))
 
 
-@pytest.mark.parametrize("country", ["Canada", "United Kingdom", "Germany", "Sweden", "Australia",
-                                     "Singapore", "Brazil", "United States"])
+@pytest.mark.parametrize(
+    "country", ["Canada", "United Kingdom", "Germany", "Sweden", "Australia", "Singapore", "Brazil", "United States"]
+)
 def test_all_eight_countries_have_pay(knowledge_store, country):
     assert knowledge_store.scoped_facts("salary", "country", country)
 
@@ -98,11 +103,14 @@ def test_remembered_answers_are_the_databases_and_follow_a_reload(tmp_path):
     build(f"sqlite:///{path}")
     store = KnowledgeStore(f"sqlite:///{path}")
     fresh = lambda: KnowledgeStore(f"sqlite:///{path}")  # noqa: E731
-    asked = [lambda s: s.scoped_facts("salary", "state", "New Jersey"),
-             lambda s: s.topic_facts("salary", ["median", "average"]),
-             lambda s: s.facts_by_id(["no-such-fact"] + [f.id for f in s.topic_facts("tools")][:3]),
-             lambda s: s.facts_with_values()[:5], lambda s: s.facts_about("state", "texas"),
-             lambda s: s.scope_names("salary", "state")]
+    asked = [
+        lambda s: s.scoped_facts("salary", "state", "New Jersey"),
+        lambda s: s.topic_facts("salary", ["median", "average"]),
+        lambda s: s.facts_by_id(["no-such-fact"] + [f.id for f in s.topic_facts("tools")][:3]),
+        lambda s: s.facts_with_values()[:5],
+        lambda s: s.facts_about("state", "texas"),
+        lambda s: s.scope_names("salary", "state"),
+    ]
     for question in asked:
         assert question(store) == question(store) == question(fresh())
     changed = store.topic_facts("salary")
@@ -113,8 +121,10 @@ def test_remembered_answers_are_the_databases_and_follow_a_reload(tmp_path):
     time.sleep(0.05)  # past the file system's clock tick, as any real reload is
     with sqlite3.connect(path) as db:  # a curator's reload changes a figure
         db.execute("update facts set answer = 'changed' where id = ?", (median.id,))
-    assert next(f for f in store.scoped_facts("salary", "national", "United States")
-                if f.id == median.id).answer == "changed"
+    assert (
+        next(f for f in store.scoped_facts("salary", "national", "United States") if f.id == median.id).answer
+        == "changed"
+    )
     assert store.facts_by_id([median.id])[0].answer == "changed"
 
 

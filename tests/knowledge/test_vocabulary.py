@@ -1,4 +1,5 @@
 """Reading what users name: states, countries, levels, credentials, with their variants and typos."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Servers for the production tests: the coach with a SQLite tracker store in a temporary folder,
 and a scaled-out deployment (Postgres, Redis, two replicas, nginx) on loopback ports."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,6 @@ from tests.servers import ROOT, Coach, Servers, get, local_endpoints
 
 # Two replicas load at once on a small machine; give each start the time that takes.
 launcher.START_TIMEOUT = max(launcher.START_TIMEOUT, 600)
-
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +43,7 @@ def user_turns(state: Dict[str, Any]) -> List[str]:
 
 def event_digest(state: Dict[str, Any]) -> List[tuple]:
     """What a conversation held, event by event, to compare before and after."""
-    return [(e["event"], e.get("timestamp"), e.get("text"), e.get("name"), e.get("value"))
-            for e in state["events"]]
+    return [(e["event"], e.get("timestamp"), e.get("text"), e.get("name"), e.get("value")) for e in state["events"]]
 
 
 class Stack:
@@ -64,17 +63,28 @@ class Stack:
         for database in ("conversations", "knowledge"):
             self.postgres.create_database(database)
         self.knowledge_url = self.postgres.url("knowledge")
-        subprocess.run([sys.executable, "-m", "knowledge.loader"], cwd=ROOT, check=True,
-                       env=dict(os.environ, KNOWLEDGE_DB_URL=self.knowledge_url),
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "knowledge.loader"],
+            cwd=ROOT,
+            check=True,
+            env=dict(os.environ, KNOWLEDGE_DB_URL=self.knowledge_url),
+            stdout=subprocess.DEVNULL,
+        )
         endpoints = (ROOT / "deploy" / "endpoints.yml").read_text()
         for number in range(1, self.count + 1):
             folder = self.work / f"replica-{number}"
             folder.mkdir()
-            replica = Servers(folder, self.knowledge_url, endpoints=endpoints, env={
-                "TRACKER_STORE_URL": self.postgres.url("conversations"),
-                "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.redis.port),
-                "REDIS_PASSWORD": self.redis.password})
+            replica = Servers(
+                folder,
+                self.knowledge_url,
+                endpoints=endpoints,
+                env={
+                    "TRACKER_STORE_URL": self.postgres.url("conversations"),
+                    "REDIS_HOST": "127.0.0.1",
+                    "REDIS_PORT": str(self.redis.port),
+                    "REDIS_PASSWORD": self.redis.password,
+                },
+            )
             replica.env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{replica.actions_port}/webhook"
             self.replicas.append(replica)
         # All replicas load at once, as they would in a deployment.

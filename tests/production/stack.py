@@ -3,6 +3,7 @@
 Each runs from a temporary folder and is stopped by the test that started it; no system
 service is touched. `scripts/ensure_services.sh` installs the programs when they are missing.
 """
+
 from __future__ import annotations
 
 import glob
@@ -59,20 +60,31 @@ class Postgres:
             self._as_user = []
 
     def _run(self, *command: str) -> None:
-        subprocess.run([*self._as_user, *command], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, cwd=self.dir)
+        subprocess.run(
+            [*self._as_user, *command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.dir
+        )
 
     def url(self, database: str) -> str:
         return f"postgresql://{PG_USER}@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> "Postgres":
         if not self.data.exists():
-            self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", PG_USER, "--auth=trust",
-                      "-E", "UTF8", "--no-sync")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "postgres.log"),
-                  "-w", "-t", "60", "start", "-o",
-                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c max_connections=200")
+            self._run(
+                str(self.bin / "initdb"), "-D", str(self.data), "-U", PG_USER, "--auth=trust", "-E", "UTF8", "--no-sync"
+            )
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.dir / "postgres.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+        )
         return self
 
     def create_database(self, name: str) -> None:
@@ -101,9 +113,24 @@ class Redis:
     def start(self) -> "Redis":
         with open(self.dir / "redis.log", "ab") as log:
             self.process = subprocess.Popen(
-                [self.program, "-", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", str(self.dir)], stdin=subprocess.PIPE, stdout=log,
-                stderr=subprocess.STDOUT)
+                [
+                    self.program,
+                    "-",
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.dir),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             self.process.stdin.write(f"requirepass {self.password}\n".encode() if self.password else b"")
             self.process.stdin.close()
         _wait_for_port(self.port, "redis")
@@ -136,9 +163,11 @@ class Nginx:
             "pid /var/run/nginx.pid;": f"pid {self.dir}/nginx.pid;",
             "error_log /dev/stderr": f"error_log {self.dir}/error.log",
             "access_log /dev/stdout": f"access_log {self.dir}/access.log",
-            "http {": "http {\n" + "".join(
+            "http {": "http {\n"
+            + "".join(
                 f"  {kind}_temp_path {self.dir}/{kind};\n"
-                for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
+                for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+            ),
         }
         for old, new in replacements.items():
             assert old in conf, f"deploy/nginx.conf no longer has {old!r}"
@@ -152,7 +181,9 @@ class Nginx:
         with open(self.dir / "nginx.out", "ab") as log:
             self.process = subprocess.Popen(
                 [self.program, "-p", str(self.dir), "-c", str(self.conf), "-g", "daemon off;"],
-                stdout=log, stderr=subprocess.STDOUT)
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         _wait_for_port(self.port, "nginx")
         return self
 

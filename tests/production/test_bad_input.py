@@ -5,6 +5,7 @@ conversation held before the barrage has the same events after it, the tracker s
 every event it had, and the knowledge answers are unchanged. (The lighter cases, such as an
 empty message, emoji, another language or invalid UTF-8 in the body, are in tests/e2e.)
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,8 +21,11 @@ from sqlalchemy import create_engine, text
 from tests.production.conftest import event_digest, tracker
 
 HELD = ["what is the salary in New Jersey", "who runs the RHIT exam"]
-KNOWLEDGE_QUESTIONS = ["what is the median salary", "what is the salary in New Jersey",
-                       "which EHR programs will i be using"]
+KNOWLEDGE_QUESTIONS = [
+    "what is the median salary",
+    "what is the salary in New Jersey",
+    "which EHR programs will i be using",
+]
 INJECTION = "salary in Texas'; DROP TABLE events;--"
 SCRIPT = "<script>alert(1)</script> what is the salary in <b>New Jersey</b><img src=x onerror=alert(2)>"
 
@@ -41,14 +45,23 @@ REST_BARRAGE = [
     ("whitespace and invisible characters", body("\t\r\n \u200b\u00a0 \u2028"), None),
     ("NUL and control characters", body("salary\u0000 in\u0007 texas\u001b[31m"), None),
     ("lone surrogate (valid JSON, not Unicode)", b'{"sender": "s1", "message": "salary \\ud800 in texas"}', None),
-    ("invalid UTF-8 in metadata", b'{"sender": "s2", "message": "hi", "metadata": {"k": "\xc3\x28\xff"}}',
-     "not valid JSON"),
+    (
+        "invalid UTF-8 in metadata",
+        b'{"sender": "s2", "message": "hi", "metadata": {"k": "\xc3\x28\xff"}}',
+        "not valid JSON",
+    ),
     ("trailing garbage", b'{"sender": "s3", "message": "hi"} {"x": 1}', "not valid JSON"),
     ("NaN as the message", b'{"sender": "s4", "message": NaN}', "'message' is required"),
-    ("metadata nested 10,000 levels", ('{"sender": "s5", "message": "hi", "metadata": %s}' % nested(10_000)).encode(),
-     "not valid JSON"),
-    ("metadata nested 50 levels", ('{"sender": "s6", "message": "hi", "metadata": %s}' % nested(50)).encode(),
-     "nests more than 20 levels"),
+    (
+        "metadata nested 10,000 levels",
+        ('{"sender": "s5", "message": "hi", "metadata": %s}' % nested(10_000)).encode(),
+        "not valid JSON",
+    ),
+    (
+        "metadata nested 50 levels",
+        ('{"sender": "s6", "message": "hi", "metadata": %s}' % nested(50)).encode(),
+        "nests more than 20 levels",
+    ),
     ("metadata nested 15 levels", ('{"sender": "s7", "message": "hi", "metadata": %s}' % nested(15)).encode(), None),
     ("a 1,000-character sender", body("hi", "s" * 1000), "at most 255 characters"),
     ("lone surrogate in the sender", b'{"sender": "s\\udc00", "message": "hi"}', "'sender' is not valid Unicode"),
@@ -72,9 +85,14 @@ def target(request) -> Dict:
     sender = uuid.uuid4().hex
     for message in HELD:
         coach.say(message, sender)
-    return {"coach": coach, "store_url": store_url, "sender": sender,
-            "held": event_digest(tracker(coach, sender)), "events": count_events(store_url),
-            "answers": {q: coach.say(q)[0]["text"] for q in KNOWLEDGE_QUESTIONS}}
+    return {
+        "coach": coach,
+        "store_url": store_url,
+        "sender": sender,
+        "held": event_digest(tracker(coach, sender)),
+        "events": count_events(store_url),
+        "answers": {q: coach.say(q)[0]["text"] for q in KNOWLEDGE_QUESTIONS},
+    }
 
 
 def count_events(store_url: str) -> int:
@@ -151,8 +169,11 @@ SOCKETIO_BARRAGE = [
     ("no session id", {"message": "hi"}, "'session_id' must be"),
     ("100,000 characters", {"message": "a" * 100_000, "session_id": "{session}"}, "longer than 10,000"),
     ("metadata not JSON", {"message": "hi", "session_id": "{session}", "metadata": "{nope"}, "not valid JSON"),
-    ("metadata nested 50 levels", {"message": "hi", "session_id": "{session}",
-                                   "metadata": json.loads(nested(50))}, "nests more than 20"),
+    (
+        "metadata nested 50 levels",
+        {"message": "hi", "session_id": "{session}", "metadata": json.loads(nested(50))},
+        "nests more than 20",
+    ),
     ("empty", {"message": "", "session_id": "{session}"}, None),
     ("SQL injection", {"message": INJECTION, "session_id": "{session}"}, "Texas"),
     ("HTML and script", {"message": SCRIPT, "session_id": "{session}"}, None),

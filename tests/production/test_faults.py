@@ -1,6 +1,7 @@
 """The action server or its knowledge database fails and comes back: the user gets a short
 apology, never silence, and the next question is answered once it is back.
 (The conversation and lock stores' outages are in test_store_outages.py.)"""
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """Conversations are kept in the SQL tracker store: a restart of the Rasa server loses nothing."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ def test_a_restart_keeps_the_conversation_and_its_context(sqlite_servers):
     follow_up = coach.reply("and in Hawaii?", sender)
     assert follow_up
     continued = tracker(coach, sender)
-    assert event_digest(continued)[:len(event_digest(before))] == event_digest(before)
+    assert event_digest(continued)[: len(event_digest(before))] == event_digest(before)
     assert user_turns(continued) == ["what is the salary in New Jersey", "and in Hawaii?"]
 
 

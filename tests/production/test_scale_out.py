@@ -4,6 +4,7 @@ Turns of one conversation alternate between the replicas and keep their context;
 replica stops while conversations are under way, clients that retry (with the same
 `message_id`) lose no message and none is taken twice.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,16 +58,24 @@ def test_turns_alternating_between_replicas_keep_their_context(stack):
         assert second.reply("and in Hawaii?", sender)
         assert "Epic" in first.reply("which EHR programs will i be using", sender)
         state = tracker(first, sender)
-        assert user_turns(state) == ["what is the salary in New Jersey", "and in Hawaii?",
-                                     "which EHR programs will i be using"]
+        assert user_turns(state) == [
+            "what is the salary in New Jersey",
+            "and in Hawaii?",
+            "which EHR programs will i be using",
+        ]
         assert all(replies_after_each_turn(state)), replies_after_each_turn(state)
 
 
 def test_a_replica_stopping_under_load_loses_no_message(stack):
     conversations, turns = 6, 6
-    questions = ["what is the median salary", "how many years is the associate degree in HIT",
-                 "who runs the RHIT exam", "which EHR programs will i be using",
-                 "is there much job growth expected for this line of work", "what is the salary in New Jersey"]
+    questions = [
+        "what is the median salary",
+        "how many years is the associate degree in HIT",
+        "who runs the RHIT exam",
+        "which EHR programs will i be using",
+        "is there much job growth expected for this line of work",
+        "what is the salary in New Jersey",
+    ]
     senders = [uuid.uuid4().hex for _ in range(conversations)]
     answered: Dict[str, List[list]] = {s: [] for s in senders}
     attempts: List[int] = []
@@ -100,5 +109,7 @@ def test_a_replica_stopping_under_load_loses_no_message(stack):
         state = tracker(survivor, sender)
         assert user_turns(state) == questions[:turns], user_turns(state)
         assert all(replies_after_each_turn(state)), replies_after_each_turn(state)
-    print(f"\nmessages sent more than once by the client: {sum(1 for a in attempts if a > 1)}"
-          f" of {len(attempts)}; nginx log:\n{stack.nginx.log()[-1500:]}")
+    print(
+        f"\nmessages sent more than once by the client: {sum(1 for a in attempts if a > 1)}"
+        f" of {len(attempts)}; nginx log:\n{stack.nginx.log()[-1500:]}"
+    )

@@ -5,6 +5,7 @@ context, and the next message is taken once the store is back.
 These run after test_scale_out.py (file order): a Postgres restart leaves each action server's
 knowledge store with dead pooled connections, which cost the next question an apology.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,7 +55,7 @@ def _store_down_then_back(stack, stop, start) -> None:
     messages = _answered_once_back(coach, sender, "who runs the RHIT exam")
     assert "American Health Information Management Association" in " ".join(m["text"] for m in messages)
     after = tracker(coach, sender)
-    assert event_digest(after)[:len(before)] == before
+    assert event_digest(after)[: len(before)] == before
     turns = [e["text"] for e in after["events"] if e["event"] == "user"]
     # The message refused during the outage was not recorded (not even as a turn without context).
     assert turns[0] == "what is the median salary" and set(turns[1:]) == {"who runs the RHIT exam"}, turns

@@ -1,6 +1,7 @@
 """The coach for the channel tests (sessions, ids, limits): both servers with the project's
 credentials.yml, conversations in a SQLite file the tests read directly (what is stored, under
 which conversation id), CORS allowing one origin; and a Socket.IO client as the widget is one."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,9 +23,13 @@ QUIET = 2.0  # s without a new message: the rest of a multi-message answer has c
 
 def running_coach(work: Path, knowledge_url: str, **env: str) -> Iterator[Servers]:
     """Both servers started in `work` with the given settings; stopped after."""
-    servers = Servers(work, knowledge_url, endpoints=local_endpoints(work / "conversations.db"),
-                      env={"COACH_SESSION_SECRET": uuid.uuid4().hex, **env},
-                      rasa_args=["--cors", ALLOWED_ORIGIN])
+    servers = Servers(
+        work,
+        knowledge_url,
+        endpoints=local_endpoints(work / "conversations.db"),
+        env={"COACH_SESSION_SECRET": uuid.uuid4().hex, **env},
+        rasa_args=["--cors", ALLOWED_ORIGIN],
+    )
     try:
         yield servers.start()
     finally:
@@ -38,15 +43,19 @@ def stored(servers: Servers, sql: str, *parameters: Any) -> List[tuple]:
 
 
 def user_texts(servers: Servers, conversation: str) -> List[str]:
-    rows = stored(servers, "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-                  conversation)
+    rows = stored(
+        servers, "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", conversation
+    )
     return [json.loads(data).get("text") for (data,) in rows]
 
 
 def conversation_holding(servers: Servers, text: str) -> str:
     """The conversation id the store keeps the user message `text` under."""
-    senders = {sender for sender, data in stored(
-        servers, "SELECT sender_id, data FROM events WHERE type_name = 'user'") if json.loads(data).get("text") == text}
+    senders = {
+        sender
+        for sender, data in stored(servers, "SELECT sender_id, data FROM events WHERE type_name = 'user'")
+        if json.loads(data).get("text") == text
+    }
     assert len(senders) == 1, senders
     return senders.pop()
 
@@ -91,8 +100,7 @@ class SocketClient:
         return self.session_id
 
     async def send(self, text: str, session_id: Optional[str] = None, **extra: Any) -> None:
-        await self.client.emit("user_uttered", {"message": text, "session_id": session_id or self.session_id,
-                                                **extra})
+        await self.client.emit("user_uttered", {"message": text, "session_id": session_id or self.session_id, **extra})
 
     async def ask(self, text: str, session_id: Optional[str] = None, **extra: Any) -> List[str]:
         """Sends `text` and returns the bot messages it brought (all of them, once quiet)."""

@@ -55,9 +55,19 @@ INTERPOLATION = re.compile(r"(?<!\$)\$\{(\w+)(:?[-?+]?)([^}]*)\}")
 
 
 # Local data and secrets that must never reach the build context.
-NEVER_IN_CONTEXT = [".git/config", ".venv/bin/python", "build/conversations.db", "build/knowledge.db",
-                    "models/coach.tar.gz", "results/crossval/report.json", "knowledge/copy.db",
-                    ".env", "deploy/.env", "bench/results/run.json", "components/__pycache__/x.pyc"]
+NEVER_IN_CONTEXT = [
+    ".git/config",
+    ".venv/bin/python",
+    "build/conversations.db",
+    "build/knowledge.db",
+    "models/coach.tar.gz",
+    "results/crossval/report.json",
+    "knowledge/copy.db",
+    ".env",
+    "deploy/.env",
+    "bench/results/run.json",
+    "components/__pycache__/x.pyc",
+]
 
 
 # What `rasa train` reads besides the files the Makefile lists as its inputs: Rasa's defaults.
@@ -68,8 +78,13 @@ RASA_TRAIN_DEFAULTS = ("config.yml", "domain.yml")
 @lru_cache(maxsize=1)
 def repository_files() -> Tuple[str, ...]:
     """Every file a fresh clone has (tracked, or new and not ignored by git)."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\n")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
     return tuple(p for p in listed if p and (ROOT / p).is_file())
 
 
@@ -128,8 +143,9 @@ def copied(arguments: str, context: Set[str], workdir: str) -> Set[str]:
     """The files a COPY puts in the image, as paths relative to the working folder."""
     words = [w for w in shlex.split(arguments) if not w.startswith("--")]
     *sources, destination = words
-    assert destination.startswith((".", workdir)) or not destination.startswith("/"), \
+    assert destination.startswith((".", workdir)) or not destination.startswith("/"), (
         f"COPY to {destination}, outside {workdir}, is not followed by this test"
+    )
     destination = destination.replace(workdir, ".", 1).strip("/") if destination.startswith("/") else destination
     destination = "" if destination in (".", "./") else destination.rstrip("/")
     result = set()
@@ -137,10 +153,11 @@ def copied(arguments: str, context: Set[str], workdir: str) -> Set[str]:
         source = source.strip("/") if source not in (".", "./") else ""
         for path in context:
             if source == "" or path == source or path.startswith(source + "/"):
-                inside = path if source == "" else (Path(path).name if path == source else path[len(source) + 1:])
+                inside = path if source == "" else (Path(path).name if path == source else path[len(source) + 1 :])
                 result.add(f"{destination}/{inside}".lstrip("/"))
-        assert source == "" or any(p == source or p.startswith(source + "/") for p in context), \
+        assert source == "" or any(p == source or p.startswith(source + "/") for p in context), (
             f"COPY {source}: not in the build context (missing, or left out by .dockerignore)"
+        )
     return result
 
 
@@ -153,8 +170,13 @@ def needed_by_python(path: str, files: Set[str]) -> Set[str]:
     """The project's modules a Python file imports (and their packages' __init__.py)."""
     needed = set()
     for node in ast.walk(ast.parse((ROOT / path).read_text())):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-            [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module]
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level
+            else []
+        )
         for name in names:
             parts = name.split(".")
             for n in range(1, len(parts) + 1):
@@ -210,12 +232,25 @@ def closure(start: Set[str], files: Set[str]) -> Set[str]:
 
 def training_inputs() -> Set[str]:
     """What `rasa train` reads: the Makefile's TRAINING_INPUTS, the config's own components."""
-    listed = subprocess.run(["make", "-s", "--no-print-directory",
-                             "--eval=print-training-inputs: ; @echo $(TRAINING_INPUTS)", "print-training-inputs"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    listed = subprocess.run(
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "--eval=print-training-inputs: ; @echo $(TRAINING_INPUTS)",
+            "print-training-inputs",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     config = yaml.safe_load((ROOT / "config.yml").read_text())
-    components = {step["name"].rsplit(".", 1)[0] for step in config.get("pipeline", []) + config.get("policies", [])
-                  if "." in step["name"]}
+    components = {
+        step["name"].rsplit(".", 1)[0]
+        for step in config.get("pipeline", []) + config.get("policies", [])
+        if "." in step["name"]
+    }
     files = set(repository_files())
     return {*listed, *RASA_TRAIN_DEFAULTS, *(module_file(c, files) for c in components)} - {None}
 
@@ -260,8 +295,11 @@ def compose() -> dict:
 def images() -> List[Tuple[str, str]]:
     """(where, image) for the Dockerfile's FROM and every Compose service."""
     found = [("Dockerfile", a.split()[0]) for k, a in instructions(DOCKERFILE.read_text()) if k == "FROM"]
-    found += [(f"service {name}", service["image"]) for name, service in compose()["services"].items()
-              if "image" in service and service["image"] not in OWN_IMAGES]
+    found += [
+        (f"service {name}", service["image"])
+        for name, service in compose()["services"].items()
+        if "image" in service and service["image"] not in OWN_IMAGES
+    ]
     return found
 
 
@@ -275,8 +313,11 @@ def commands() -> Dict[str, str]:
 
 
 def rasa_servers() -> List[str]:
-    return [name for name, command in commands().items()
-            if re.search(r"\brasa\s+run\b(?!\s+actions)|scripts/serve\.py", command)]
+    return [
+        name
+        for name, command in commands().items()
+        if re.search(r"\brasa\s+run\b(?!\s+actions)|scripts/serve\.py", command)
+    ]
 
 
 def database_users() -> Dict[str, Set[str]]:

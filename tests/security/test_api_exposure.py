@@ -1,5 +1,6 @@
 """`make run` (scripts/run.sh) serves no HTTP API unless asked for, and then only with a token that
 no command line shows: the API reads and changes every conversation and loads models."""
+
 from __future__ import annotations
 
 import json
@@ -32,11 +33,23 @@ class RunScript:
     def __init__(self, knowledge_url: str, **settings: str):
         self.port, self.settings = free_port(), settings
         env = without_api_settings()
-        env.update(PORT=str(self.port), ACTIONS_PORT=str(free_port()), WEB_PORT=str(free_port()),
-                   KNOWLEDGE_DB_URL=knowledge_url, **settings)
+        env.update(
+            PORT=str(self.port),
+            ACTIONS_PORT=str(free_port()),
+            WEB_PORT=str(free_port()),
+            KNOWLEDGE_DB_URL=knowledge_url,
+            **settings,
+        )
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.process = subprocess.Popen(
+            ["scripts/run.sh"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
 
     def wait_until_up(self) -> "RunScript":
         deadline = time.monotonic() + START_TIMEOUT
@@ -75,8 +88,7 @@ def started(knowledge_url) -> Iterator[Dict[str, RunScript]]:
     """`make run` as it starts by default, and with ENABLE_API=1 and the token in the environment;
     both start at once (each loads the model)."""
     token = uuid.uuid4().hex
-    runs = {"default": RunScript(knowledge_url),
-            "api": RunScript(knowledge_url, ENABLE_API="1", RASA_API_TOKEN=token)}
+    runs = {"default": RunScript(knowledge_url), "api": RunScript(knowledge_url, ENABLE_API="1", RASA_API_TOKEN=token)}
     try:
         for run in runs.values():
             run.wait_until_up()
@@ -87,15 +99,15 @@ def started(knowledge_url) -> Iterator[Dict[str, RunScript]]:
 
 
 def say(run: RunScript, sender: str, text: str) -> None:
-    status, body = post(f"{run.url}/webhooks/rest/webhook",
-                        json.dumps({"sender": sender, "message": text}).encode())
+    status, body = post(f"{run.url}/webhooks/rest/webhook", json.dumps({"sender": sender, "message": text}).encode())
     assert status == 200, (status, body[:300])
 
 
 def request(url: str, method: str, body: bytes = b"") -> int:
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=body or None, method=method),
-                                    timeout=30) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, data=body or None, method=method), timeout=30
+        ) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -105,8 +117,14 @@ def test_make_run_serves_no_http_api_by_default(started):
     run, sender = started["default"], uuid.uuid4().hex
     say(run, sender, "what is the median salary")
     assert request(f"{run.url}/conversations/{sender}/tracker", "GET") == 404
-    assert request(f"{run.url}/conversations/{sender}/tracker/events", "POST",
-                   b'[{"event": "slot", "name": "state", "value": "x"}]') == 404
+    assert (
+        request(
+            f"{run.url}/conversations/{sender}/tracker/events",
+            "POST",
+            b'[{"event": "slot", "name": "state", "value": "x"}]',
+        )
+        == 404
+    )
     assert request(f"{run.url}/model", "PUT", b'{"model_server": {"url": "http://evil.example/m"}}') == 404
     assert request(f"{run.url}/status", "GET") == 404
 
@@ -130,12 +148,14 @@ def test_the_api_needs_its_token_and_no_command_line_shows_it(started):
 
 
 def check(**env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(SERVE, cwd=ROOT, env={**without_api_settings(), **env}, capture_output=True,
-                          text=True)
+    return subprocess.run(SERVE, cwd=ROOT, env={**without_api_settings(), **env}, capture_output=True, text=True)
 
 
-@pytest.mark.parametrize("mode, accepted", [(0o600, True), (0o400, True), (0o640, False), (0o644, False)],
-                         ids=["0600", "0400", "0640", "0644"])
+@pytest.mark.parametrize(
+    "mode, accepted",
+    [(0o600, True), (0o400, True), (0o640, False), (0o644, False)],
+    ids=["0600", "0400", "0640", "0644"],
+)
 def test_a_token_file_readable_by_others_is_refused(tmp_path, mode, accepted):
     token_file = tmp_path / "token"
     token_file.write_text(uuid.uuid4().hex + "\n")
@@ -156,10 +176,13 @@ def test_a_token_file_behind_a_link_is_refused(tmp_path):
 
 
 # tests/e2e/test_exposure.py covers no token and an empty one.
-@pytest.mark.parametrize("env, says", [
-    ({"ENABLE_API": "1", "RASA_API_TOKEN": "short"}, "at least"),
-    ({"ENABLE_API": "yes"}, "ENABLE_API"),
-])
+@pytest.mark.parametrize(
+    "env, says",
+    [
+        ({"ENABLE_API": "1", "RASA_API_TOKEN": "short"}, "at least"),
+        ({"ENABLE_API": "yes"}, "ENABLE_API"),
+    ],
+)
 def test_make_run_refuses_an_api_without_a_usable_token_before_starting_anything(knowledge_url, env, says):
     result = RunScript(knowledge_url, **env).refusal()
     assert result.returncode == 2, result.stdout
@@ -168,6 +191,5 @@ def test_make_run_refuses_an_api_without_a_usable_token_before_starting_anything
 
 
 def test_the_token_cannot_be_given_on_the_command_line():
-    result = subprocess.run([*SERVE[:2], "--auth-token", uuid.uuid4().hex], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run([*SERVE[:2], "--auth-token", uuid.uuid4().hex], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2 and "--auth-token puts a secret on the command line" in result.stderr

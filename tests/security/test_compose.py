@@ -9,8 +9,20 @@ import re
 import yaml
 
 from tests.security.deployment_files import (
-    DOCKERFILE, COMPOSE, POSTGRES_INIT, DEPLOY_ENDPOINTS, OLDEST_SUPPORTED, FULL_VERSION, SECRET_NAME,
-    INTERPOLATION, instructions, compose, images, commands, rasa_servers, database_users,
+    DOCKERFILE,
+    COMPOSE,
+    POSTGRES_INIT,
+    DEPLOY_ENDPOINTS,
+    OLDEST_SUPPORTED,
+    FULL_VERSION,
+    SECRET_NAME,
+    INTERPOLATION,
+    instructions,
+    compose,
+    images,
+    commands,
+    rasa_servers,
+    database_users,
 )
 from tests.servers import ROOT
 
@@ -28,7 +40,7 @@ def test_every_image_is_pinned_to_a_full_supported_version():
             assert len(numbers) == 3, f"{where}: {image}: pin major.minor.patch"
         oldest = OLDEST_SUPPORTED.get(name.rsplit("/", 1)[-1])
         assert oldest is not None, f"{where}: {image}: add its oldest supported line to OLDEST_SUPPORTED"
-        assert numbers[:len(oldest)] >= oldest, f"{where}: {image} is older than the supported {oldest}"
+        assert numbers[: len(oldest)] >= oldest, f"{where}: {image} is older than the supported {oldest}"
 
 
 # --- secrets ------------------------------------------------------------------------------------
@@ -70,9 +82,11 @@ def test_the_http_api_never_starts_without_a_token_and_no_token_is_on_a_command_
 
 def test_each_kind_of_service_has_its_own_database_role_and_none_is_the_superuser():
     users = database_users()
-    kinds = {"rasa": [n for n in rasa_servers()],
-             "actions": [n for n, c in commands().items() if re.search(r"\brasa\s+run\s+actions\b", c)],
-             "loader": [n for n, c in commands().items() if "knowledge.loader" in c]}
+    kinds = {
+        "rasa": [n for n in rasa_servers()],
+        "actions": [n for n, c in commands().items() if re.search(r"\brasa\s+run\s+actions\b", c)],
+        "loader": [n for n, c in commands().items() if "knowledge.loader" in c],
+    }
     roles = {}
     for kind, names in kinds.items():
         assert names, f"no {kind} service"
@@ -98,5 +112,6 @@ def test_redis_needs_a_password_and_the_rasa_servers_send_it():
     lock_store = yaml.safe_load(DEPLOY_ENDPOINTS.read_text())["lock_store"]
     assert lock_store.get("password") == "${REDIS_PASSWORD}"
     for name in rasa_servers():
-        assert compose()["services"][name]["environment"].get("REDIS_PASSWORD") == \
-            redis["environment"]["REDIS_PASSWORD"], name
+        assert (
+            compose()["services"][name]["environment"].get("REDIS_PASSWORD") == redis["environment"]["REDIS_PASSWORD"]
+        ), name

@@ -6,8 +6,20 @@ from __future__ import annotations
 import re
 
 from tests.security.deployment_files import (
-    DOCKERFILE, DOCKERIGNORE, OWN_IMAGES, NEVER_IN_CONTEXT, repository_files, ignore_patterns, ignored,
-    instructions, needed_by_shell, closure, build_steps, final_image, compose, commands,
+    DOCKERFILE,
+    DOCKERIGNORE,
+    OWN_IMAGES,
+    NEVER_IN_CONTEXT,
+    repository_files,
+    ignore_patterns,
+    ignored,
+    instructions,
+    needed_by_shell,
+    closure,
+    build_steps,
+    final_image,
+    compose,
+    commands,
 )
 
 
@@ -34,7 +46,7 @@ def test_the_image_runs_as_a_user_that_is_not_root():
     assert user.split(":")[0] not in ("root", "0"), user
     created = [a for k, a in steps[:position] if k == "RUN" and re.search(rf"\b(useradd|adduser)\b.*\b{user}\b", a)]
     assert created, f"USER {user} is never created"
-    assert all(k not in ("RUN", "FROM") for k, _ in steps[position + 1:]), "the last steps run as root"
+    assert all(k not in ("RUN", "FROM") for k, _ in steps[position + 1 :]), "the last steps run as root"
 
 
 def test_every_file_the_services_run_is_in_the_image():

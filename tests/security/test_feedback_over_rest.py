@@ -1,6 +1,7 @@
 """The feedback rules through the real servers, over REST: a second thumbs on one answer replaces
 the first, and an unanswered question is stored without the personal details in it (spaCy's
 entities found by the action server, which loads the NLU's pipeline for them)."""
+
 from __future__ import annotations
 
 import uuid
@@ -41,8 +42,9 @@ def test_a_second_thumbs_on_the_same_answer_replaces_the_first(servers, feedback
 
 
 def test_an_unanswered_question_is_stored_without_a_name_or_a_city(servers, feedback):
-    servers.coach.say("Hi, my name is Maria Gonzalez, what's the weather like in Springfield tomorrow",
-                      uuid.uuid4().hex)
+    servers.coach.say(
+        "Hi, my name is Maria Gonzalez, what's the weather like in Springfield tomorrow", uuid.uuid4().hex
+    )
     stored = [row.question for row in feedback.most_unanswered()]
     assert stored and not [q for q in stored if "maria" in q or "gonzalez" in q or "springfield" in q], stored
     assert any("[name]" in q and "[place]" in q for q in stored), stored

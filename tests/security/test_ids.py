@@ -1,5 +1,6 @@
 """Item 9: an id holding control characters (a line break forging a log line, an escape sequence,
 a bidirectional override showing it backwards) is refused with a 400, and nothing is stored."""
+
 from __future__ import annotations
 
 import asyncio
@@ -30,8 +31,10 @@ def servers(tmp_path_factory, knowledge_url):
 
 
 def send(servers, **body) -> tuple:
-    status, payload = post(f"{servers.coach.url}/webhooks/rest/webhook",
-                           json.dumps({"message": "what is the median salary", **body}).encode())
+    status, payload = post(
+        f"{servers.coach.url}/webhooks/rest/webhook",
+        json.dumps({"message": "what is the median salary", **body}).encode(),
+    )
     return status, json.loads(payload)
 
 

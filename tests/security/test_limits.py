@@ -4,6 +4,7 @@ conversation and client address by a message rate (channels/limits.py, channels/
 The servers here run with a short window and small limits (settings in the environment), so a
 test sees the limit and then sees it lift again after the Retry-After it was given.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,9 +28,13 @@ QUESTION = "what is the median salary"
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, knowledge_url):
-    yield from running_coach(tmp_path_factory.mktemp("limits"), knowledge_url,
-                             COACH_RATE_WINDOW=str(WINDOW), COACH_RATE_PER_CONVERSATION=str(PER_CONVERSATION),
-                             COACH_RATE_PER_ADDRESS=str(PER_ADDRESS))
+    yield from running_coach(
+        tmp_path_factory.mktemp("limits"),
+        knowledge_url,
+        COACH_RATE_WINDOW=str(WINDOW),
+        COACH_RATE_PER_CONVERSATION=str(PER_CONVERSATION),
+        COACH_RATE_PER_ADDRESS=str(PER_ADDRESS),
+    )
 
 
 def send(servers, body: dict) -> Tuple[int, dict, str]:
@@ -37,8 +42,11 @@ def send(servers, body: dict) -> Tuple[int, dict, str]:
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(f"{servers.coach.url}/webhooks/rest/webhook", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{servers.coach.url}/webhooks/rest/webhook",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, json.loads(response.read()), response.headers.get("Retry-After", "")
@@ -96,8 +104,7 @@ def test_socket_metadata_over_the_size_cap_is_refused(servers):
 
     session, replies = asyncio.run(scenario())
     assert any("larger than 4,096 bytes" in t for t in replies), replies
-    assert not stored(servers, "SELECT COUNT(*) FROM events WHERE sender_id LIKE ?",
-                      "%" + session.split(".")[0])[0][0]
+    assert not stored(servers, "SELECT COUNT(*) FROM events WHERE sender_id LIKE ?", "%" + session.split(".")[0])[0][0]
 
 
 def wait_out(results: List[Tuple[int, dict, str]]) -> None:
@@ -150,8 +157,9 @@ def test_a_socket_over_its_rate_is_told_and_its_turn_not_run(servers):
 
     session, limited, again = asyncio.run(scenario())
     assert any("faster than I can answer" in t for t in limited), limited
-    conversation = stored(servers, "SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE ?",
-                          "%" + session.split(".")[0])[0][0]
+    conversation = stored(
+        servers, "SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE ?", "%" + session.split(".")[0]
+    )[0][0]
     taken = [t for t in user_texts(servers, conversation) if t.startswith(QUESTION)]
     assert 1 <= len(taken) < PER_CONVERSATION + 3, taken
     assert any("two years" in t for t in again), again

@@ -5,6 +5,7 @@ unpickling would create a marker folder, where the coach's stored components kee
 weights, and checks that the load is refused with a word to retrain and the marker never
 appears. The last test checks that the trained model itself holds no pickle.
 """
+
 from __future__ import annotations
 
 import io
@@ -41,8 +42,9 @@ class Payload:
 
 
 def load(component, storage: LocalModelStorage, resource: Resource):
-    return component.load({**component.get_default_config()}, storage, resource,
-                          ExecutionContext(GraphSchema({}), "security-test"))
+    return component.load(
+        {**component.get_default_config()}, storage, resource, ExecutionContext(GraphSchema({}), "security-test")
+    )
 
 
 @pytest.fixture
@@ -51,12 +53,14 @@ def storage(tmp_path) -> LocalModelStorage:
     return LocalModelStorage(tmp_path / "storage")
 
 
-@pytest.mark.parametrize("component, pickle_file, other_files", [
-    (CalibratedSVMIntentClassifier, "intent_svm.joblib", {}),
-    (StoredCRFEntityExtractor, "crf_taggers.joblib", {"crf_order.json": '["entity"]'}),
-])
-def test_a_model_of_the_old_pickled_format_is_refused_unopened(storage, tmp_path, component, pickle_file,
-                                                                other_files):
+@pytest.mark.parametrize(
+    "component, pickle_file, other_files",
+    [
+        (CalibratedSVMIntentClassifier, "intent_svm.joblib", {}),
+        (StoredCRFEntityExtractor, "crf_taggers.joblib", {"crf_order.json": '["entity"]'}),
+    ],
+)
+def test_a_model_of_the_old_pickled_format_is_refused_unopened(storage, tmp_path, component, pickle_file, other_files):
     marker, resource = tmp_path / "code-ran", Resource("stored")
     with storage.write_to(resource) as folder:
         (folder / pickle_file).write_bytes(pickle.dumps(Payload(marker)))
@@ -73,18 +77,33 @@ def object_array(marker: Path) -> np.ndarray:
     return array
 
 
-@pytest.mark.parametrize("component, arrays_file, other_files", [
-    (CalibratedSVMIntentClassifier, "intent_svm.npz", {"intent_svm.json": '{"intents": ["a", "b"], "blocks": []}'}),
-    (StoredCRFEntityExtractor, "crf_entity.npz",
-     {"crf_order.json": '["entity"]', "crf_entity.json": '{"labels": ["O"], "attributes": []}'}),
-])
+@pytest.mark.parametrize(
+    "component, arrays_file, other_files",
+    [
+        (CalibratedSVMIntentClassifier, "intent_svm.npz", {"intent_svm.json": '{"intents": ["a", "b"], "blocks": []}'}),
+        (
+            StoredCRFEntityExtractor,
+            "crf_entity.npz",
+            {"crf_order.json": '["entity"]', "crf_entity.json": '{"labels": ["O"], "attributes": []}'},
+        ),
+    ],
+)
 def test_a_pickle_inside_the_arrays_is_refused_unopened(storage, tmp_path, component, arrays_file, other_files):
     """The right file names and format, but an array of Python objects (numpy would unpickle it)."""
     marker, resource = tmp_path / "code-ran", Resource("stored")
     with storage.write_to(resource) as folder:
         payload = object_array(marker)
-        np.savez(folder / arrays_file, weights=payload, bias=payload, slope=payload, offset=payload,
-                 state_attribute=payload, state_label=payload, state_weight=payload, transitions=payload)
+        np.savez(
+            folder / arrays_file,
+            weights=payload,
+            bias=payload,
+            slope=payload,
+            offset=payload,
+            state_attribute=payload,
+            state_label=payload,
+            state_weight=payload,
+            transitions=payload,
+        )
         for name, text in other_files.items():
             (folder / name).write_text(text)
     with pytest.raises(Exception, match=r"not an archive of plain arrays.*make train"):
@@ -96,8 +115,11 @@ def replace_in_archive(source: str, target: Path, component_suffix: str, files: 
     """A copy of the model archive whose component resource (folder name ending in the suffix
     and a number) holds only `files`."""
     with tarfile.open(source, "r:gz") as original, tarfile.open(target, "w:gz") as crafted:
-        folders = {str(Path(m.name).parent) for m in original.getmembers()
-                   if m.isfile() and component_suffix in Path(m.name).parent.name}
+        folders = {
+            str(Path(m.name).parent)
+            for m in original.getmembers()
+            if m.isfile() and component_suffix in Path(m.name).parent.name
+        }
         assert len(folders) == 1, folders
         (folder,) = folders
         for member in original.getmembers():
@@ -110,15 +132,22 @@ def replace_in_archive(source: str, target: Path, component_suffix: str, files: 
             crafted.addfile(info, io.BytesIO(data))
 
 
-@pytest.mark.parametrize("component_suffix, pickle_file, other_files", [
-    ("CalibratedSVMIntentClassifier", "intent_svm.joblib", {}),
-    ("StoredCRFEntityExtractor", "crf_taggers.joblib", {"crf_order.json": b'["entity"]'}),
-])
-def test_rasa_refuses_a_model_archive_holding_a_pickle(tmp_path_factory, tmp_path, component_suffix, pickle_file,
-                                                       other_files):
+@pytest.mark.parametrize(
+    "component_suffix, pickle_file, other_files",
+    [
+        ("CalibratedSVMIntentClassifier", "intent_svm.joblib", {}),
+        ("StoredCRFEntityExtractor", "crf_taggers.joblib", {"crf_order.json": b'["entity"]'}),
+    ],
+)
+def test_rasa_refuses_a_model_archive_holding_a_pickle(
+    tmp_path_factory, tmp_path, component_suffix, pickle_file, other_files
+):
     """The whole path a model takes into the server: an archive loaded by Rasa's Agent."""
-    model = train(tmp_path_factory.mktemp("model"), ["components.intent_classifier.CalibratedSVMIntentClassifier",
-                                                     "components.stored.StoredCRFEntityExtractor"], ENTITY_NLU)
+    model = train(
+        tmp_path_factory.mktemp("model"),
+        ["components.intent_classifier.CalibratedSVMIntentClassifier", "components.stored.StoredCRFEntityExtractor"],
+        ENTITY_NLU,
+    )
     marker, crafted = tmp_path / "code-ran", tmp_path / "crafted.tar.gz"
     replace_in_archive(model, crafted, component_suffix, {pickle_file: pickle.dumps(Payload(marker)), **other_files})
     with pytest.raises(Exception, match=r"pickle.*make train"):

@@ -58,7 +58,7 @@ def find(blocks: list, name: str) -> list:
 
 
 def size(value: str) -> int:
-    units = {"k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
     return int(value[:-1]) * units[value[-1].lower()] if value[-1].lower() in units else int(value)
 
 
@@ -90,8 +90,10 @@ def test_nginx_limits_each_client_and_caps_the_body():
     from channels.guard import MAX_MESSAGE_CHARS
 
     http, server = nginx_server()
-    zones = {kind: {zone_name(a) for _, a, _ in find(http, f"{kind}_zone") if a[0] == "$binary_remote_addr"}
-             for kind in ("limit_req", "limit_conn")}
+    zones = {
+        kind: {zone_name(a) for _, a, _ in find(http, f"{kind}_zone") if a[0] == "$binary_remote_addr"}
+        for kind in ("limit_req", "limit_conn")
+    }
     assert zones["limit_req"] and zones["limit_conn"], "no per-client zone (keyed by the address)"
     for _, arguments, children in find(server, "location"):
         if not find(children, "proxy_pass"):
@@ -99,9 +101,9 @@ def test_nginx_limits_each_client_and_caps_the_body():
         # A location's own limit_req (or limit_conn) replaces all of the server's.
         requests = find(children, "limit_req") or find(server, "limit_req")
         connections = find(children, "limit_conn") or find(server, "limit_conn")
-        assert any(zone_name(a) in zones["limit_req"] for _, a, _ in requests) and \
-            any(a[0] in zones["limit_conn"] for _, a, _ in connections), \
-            f"location {arguments}: no per-client limit_req and limit_conn"
+        assert any(zone_name(a) in zones["limit_req"] for _, a, _ in requests) and any(
+            a[0] in zones["limit_conn"] for _, a, _ in connections
+        ), f"location {arguments}: no per-client limit_req and limit_conn"
     caps = [size(a[0]) for _, a, _ in find(server, "client_max_body_size") + find(http, "client_max_body_size")]
     assert caps, "no client_max_body_size (nginx's default is 1 MB)"
     assert MAX_MESSAGE_CHARS * JSON_BYTES_PER_CHAR <= caps[0] <= MAX_BODY_CAP, caps[0]

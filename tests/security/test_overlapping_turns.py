@@ -5,6 +5,7 @@ The unit tests show each part alone (the tracker store's save, the lock's ticket
 send the overlapping turns and the concurrent retries over REST to real servers whose action
 calls are slowed down by a proxy, so that the turns overlap for certain.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,10 +32,12 @@ DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 
 def turn(text: str, when: float) -> list:
-    return [UserUttered(text, {"name": "ask_salary", "confidence": 0.9}, timestamp=when),
-            ActionExecuted("action_answer_salary", timestamp=when + 0.1),
-            BotUttered(f"the answer to {text}", timestamp=when + 0.2),
-            ActionExecuted("action_listen", timestamp=when + 0.3)]
+    return [
+        UserUttered(text, {"name": "ask_salary", "confidence": 0.9}, timestamp=when),
+        ActionExecuted("action_answer_salary", timestamp=when + 0.1),
+        BotUttered(f"the answer to {text}", timestamp=when + 0.2),
+        ActionExecuted("action_listen", timestamp=when + 0.3),
+    ]
 
 
 def user_texts(tracker: DialogueStateTracker) -> list:
@@ -42,8 +45,9 @@ def user_texts(tracker: DialogueStateTracker) -> list:
 
 
 def opening(store: CoachSQLTrackerStore) -> None:
-    tracker = DialogueStateTracker.from_events("ana", [ActionExecuted("action_listen", timestamp=1)] +
-                                               turn("hello", 2), DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events(
+        "ana", [ActionExecuted("action_listen", timestamp=1)] + turn("hello", 2), DOMAIN.slots
+    )
     asyncio.run(store.save(tracker))
 
 
@@ -140,8 +144,9 @@ class SlowActions:
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 time.sleep(ACTION_DELAY)
-                request = urllib.request.Request(target + self.path, data=body,
-                                                 headers={"Content-Type": "application/json"})
+                request = urllib.request.Request(
+                    target + self.path, data=body, headers={"Content-Type": "application/json"}
+                )
                 with urllib.request.urlopen(request, timeout=60) as response:
                     payload = response.read()
                 self.send_response(200)
@@ -166,8 +171,7 @@ def slow_coach(tmp_path_factory, knowledge_url):
     work = tmp_path_factory.mktemp("slow-servers")
     proxy_port = free_port()
     endpoints = local_endpoints(work / "conversations.db", f"http://127.0.0.1:{proxy_port}/webhook")
-    servers = Servers(work, knowledge_url, endpoints=endpoints,
-                      env={"TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME)})
+    servers = Servers(work, knowledge_url, endpoints=endpoints, env={"TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME)})
     servers.start_actions()
     proxy = SlowActions(proxy_port, servers.actions_port)
     try:
@@ -211,15 +215,14 @@ def test_overlapping_turns_over_rest_are_both_kept(slow_coach):
     said = [e["text"] for e in events if e["event"] == "user"]
     assert sorted(said) == sorted(questions)
     for question in questions:  # each question is followed by a reply before the next question
-        after = events[[e.get("text") for e in events].index(question) + 1:]
+        after = events[[e.get("text") for e in events].index(question) + 1 :]
         until_next = next((i for i, e in enumerate(after) if e["event"] == "user"), len(after))
         assert any(e["event"] == "bot" for e in after[:until_next]), question
 
 
 def test_a_retry_sent_while_the_first_request_runs_is_taken_once(slow_coach):
     sender = uuid.uuid4().hex
-    body = {"sender": sender, "message": "what does a medical records technician earn",
-            "message_id": uuid.uuid4().hex}
+    body = {"sender": sender, "message": "what does a medical records technician earn", "message_id": uuid.uuid4().hex}
     first, retry = send_at_once(slow_coach, [body, body])
     assert first[0] == retry[0] == 200
     assert json.loads(first[1]) and json.loads(retry[1]) == json.loads(first[1])

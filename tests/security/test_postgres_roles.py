@@ -1,10 +1,11 @@
 """The deployment's database roles (deploy/postgres-init.sql, run for real by psql on a throwaway
 PostgreSQL cluster): each service can do its own work and nothing more, and none is a superuser."""
+
 from __future__ import annotations
 
 import os
 import subprocess
-from typing import Dict, Iterator
+from typing import TYPE_CHECKING, Dict, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -12,8 +13,14 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tests.servers import ROOT
 
-PASSWORDS = {"TRACKER_DB_PASSWORD": "tracker-pw-0123456789", "ACTIONS_DB_PASSWORD": "actions-pw-0123456789",
-             "KNOWLEDGE_LOADER_DB_PASSWORD": "loader-pw-0123456789"}
+if TYPE_CHECKING:
+    from tests.production.stack import Postgres
+
+PASSWORDS = {
+    "TRACKER_DB_PASSWORD": "tracker-pw-0123456789",
+    "ACTIONS_DB_PASSWORD": "actions-pw-0123456789",
+    "KNOWLEDGE_LOADER_DB_PASSWORD": "loader-pw-0123456789",
+}
 ROLES = ("coach_tracker", "coach_loader", "coach_actions")
 
 
@@ -33,9 +40,27 @@ def postgres() -> Iterator["Postgres"]:
 def init(cluster, passwords: Dict[str, str]) -> subprocess.CompletedProcess:
     """postgres-init.sql as the superuser, as the postgres image runs it on an empty volume."""
     return subprocess.run(
-        [*cluster._as_user, str(cluster.bin / "psql"), "-X", "-q", "-h", "127.0.0.1", "-p", str(cluster.port),
-         "-U", "postgres", "-d", "postgres", "-f", str(ROOT / "deploy" / "postgres-init.sql")],
-        env={**os.environ, **passwords}, capture_output=True, text=True, check=True)
+        [
+            *cluster._as_user,
+            str(cluster.bin / "psql"),
+            "-X",
+            "-q",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(cluster.port),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-f",
+            str(ROOT / "deploy" / "postgres-init.sql"),
+        ],
+        env={**os.environ, **passwords},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 def url(cluster, role: str, database: str) -> str:
@@ -53,17 +78,22 @@ def run(cluster, role: str, database: str, statement: str) -> list:
 
 
 def test_no_service_role_has_the_superuser_s_powers(postgres):
-    rows = run(postgres, "postgres", "postgres",
-               "SELECT rolname, rolsuper OR rolcreatedb OR rolcreaterole OR rolbypassrls "
-               "FROM pg_roles WHERE rolname LIKE 'coach%' ORDER BY rolname")
+    rows = run(
+        postgres,
+        "postgres",
+        "postgres",
+        "SELECT rolname, rolsuper OR rolcreatedb OR rolcreaterole OR rolbypassrls "
+        "FROM pg_roles WHERE rolname LIKE 'coach%' ORDER BY rolname",
+    )
     assert sorted(rows) == sorted((role, False) for role in ROLES)
 
 
 def test_the_tracker_role_keeps_conversations_and_reaches_nothing_else(postgres):
     from rasa.core.tracker_store import SQLTrackerStore
 
-    SQLTrackerStore(dialect="postgresql", host="127.0.0.1", port=postgres.port, db="conversations",
-                    username="coach_tracker")  # creates Rasa's events table, as a Rasa server does
+    SQLTrackerStore(
+        dialect="postgresql", host="127.0.0.1", port=postgres.port, db="conversations", username="coach_tracker"
+    )  # creates Rasa's events table, as a Rasa server does
     assert run(postgres, "coach_tracker", "conversations", "SELECT count(*) FROM events") == [(0,)]
     with pytest.raises(OperationalError, match="permission denied for database"):
         run(postgres, "coach_tracker", "knowledge", "SELECT 1")
@@ -80,8 +110,12 @@ def test_the_loader_fills_the_knowledge_store_and_the_actions_only_read_it(postg
     # Its own feedback tables: created and written by the action server.
     assert FeedbackStore(actions_url).record_unanswered("how do I become a pilot", "other career")
     build(url(postgres, "coach_loader", "knowledge"))  # a reload beside them still works
-    for statement in ("DELETE FROM facts", "DROP TABLE facts", "UPDATE sources SET title = 'x'",
-                      "CREATE ROLE intruder SUPERUSER"):
+    for statement in (
+        "DELETE FROM facts",
+        "DROP TABLE facts",
+        "UPDATE sources SET title = 'x'",
+        "CREATE ROLE intruder SUPERUSER",
+    ):
         with pytest.raises(ProgrammingError, match="permission denied|must be owner|must be superuser"):
             run(postgres, "coach_actions", "knowledge", statement)
     with pytest.raises(OperationalError, match="permission denied for database"):

@@ -1,5 +1,6 @@
 """Privacy of the feedback log: what a user typed is kept without the personal details in it,
 the curators' reports print no control or bidi characters, and no database password is printed."""
+
 from __future__ import annotations
 
 import socket
@@ -33,18 +34,29 @@ def kept(store: FeedbackStore, question: str) -> str:
 
 # What a user wrote, what must not be kept, and what must be.
 PERSONAL = {
-    "name and city": ("Hi, my name is Maria Gonzalez and I live in Springfield, what is the pay",
-                      ["Maria", "Gonzalez", "Springfield"], ["[name]", "[place]", "what is the pay"]),
+    "name and city": (
+        "Hi, my name is Maria Gonzalez and I live in Springfield, what is the pay",
+        ["Maria", "Gonzalez", "Springfield"],
+        ["[name]", "[place]", "what is the pay"],
+    ),
     "name in lower case": ("hi im sarah from ohio, can i get certified", ["sarah"], ["ohio", "certified"]),
-    "spelled e-mail": ("email me at jane.doe at gmail dot com about the RHIT", ["jane", "gmail"],
-                       ["[email]", "RHIT"]),
+    "spelled e-mail": ("email me at jane.doe at gmail dot com about the RHIT", ["jane", "gmail"], ["[email]", "RHIT"]),
     "e-mail in brackets": ("write to bob (at) example (dot) org", ["bob", "example"], ["[email]"]),
-    "street address": ("I live at 42 Oak Street, Apt 5, is there a school near me", ["42 Oak", "Apt 5"],
-                       ["[address]", "school"]),
-    "date of birth, numbers": ("I was born 03/04/1985, am I too old to start", ["1985", "03/04"],
-                               ["[date]", "too old"]),
-    "date of birth, words": ("my birthday is March 3rd, 1985 and I want to study coding", ["March", "1985"],
-                             ["coding"]),
+    "street address": (
+        "I live at 42 Oak Street, Apt 5, is there a school near me",
+        ["42 Oak", "Apt 5"],
+        ["[address]", "school"],
+    ),
+    "date of birth, numbers": (
+        "I was born 03/04/1985, am I too old to start",
+        ["1985", "03/04"],
+        ["[date]", "too old"],
+    ),
+    "date of birth, words": (
+        "my birthday is March 3rd, 1985 and I want to study coding",
+        ["March", "1985"],
+        ["coding"],
+    ),
     "birth date alone": ("DOB: 12 June 1990. pay in Texas?", ["June", "1990"], ["Texas"]),
     "phone": ("call me on 555-123-4567 about jobs in Canada", ["555", "4567"], ["[number]", "Canada"]),
 }
@@ -82,10 +94,20 @@ def _insert_raw(url: str, question: str, intent: str) -> None:
     FeedbackStore(url).ensure_tables()
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO feedback_unanswered (asked_at, text, normalized, reason) "
-                                "VALUES ('2026-01-01 10:00:00', :q, :q, :q)"), {"q": question})
-        connection.execute(text("INSERT INTO feedback_ratings (rated_at, rating, intent, topic) "
-                                "VALUES ('2026-01-01 10:00:00', 'up', :i, :i)"), {"i": intent})
+        connection.execute(
+            text(
+                "INSERT INTO feedback_unanswered (asked_at, text, normalized, reason) "
+                "VALUES ('2026-01-01 10:00:00', :q, :q, :q)"
+            ),
+            {"q": question},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO feedback_ratings (rated_at, rating, intent, topic) "
+                "VALUES ('2026-01-01 10:00:00', 'up', :i, :i)"
+            ),
+            {"i": intent},
+        )
     engine.dispose()
 
 

@@ -1,5 +1,6 @@
 """One rating per answer: a second thumbs on the same answer replaces the first, never counts twice,
 also in a database whose ratings table was made before the rule."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,26 +27,45 @@ def db_url(tmp_path: Path, monkeypatch) -> str:
 
 
 def user(text: str, intent: str, message_id: str) -> Dict:
-    parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
-             "intent_ranking": [{"name": intent, "confidence": 0.9}]}
+    parse = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [],
+        "intent_ranking": [{"name": intent, "confidence": 0.9}],
+    }
     return {"event": "user", "text": text, "parse_data": parse, "message_id": message_id}
 
 
 def answer(question: str, intent: str, topic: str, message_id: str) -> List[Dict]:
-    return [user(question, intent, message_id), {"event": "action", "name": f"action_answer_{topic}"},
-            {"event": "bot", "text": "..."}, {"event": "slot", "name": "topic", "value": topic},
-            {"event": "slot", "name": "last_intent", "value": intent}, {"event": "action", "name": "action_listen"}]
+    return [
+        user(question, intent, message_id),
+        {"event": "action", "name": f"action_answer_{topic}"},
+        {"event": "bot", "text": "..."},
+        {"event": "slot", "name": "topic", "value": topic},
+        {"event": "slot", "name": "last_intent", "value": intent},
+        {"event": "action", "name": "action_listen"},
+    ]
 
 
 def rate(events: List[Dict], sender: str = "conversation-1") -> List[Dict]:
     """Runs the rating action on the conversation so far; returns its events for the next turn."""
     latest = events[-1]["parse_data"]
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    tracker = Tracker(sender_id=sender, slots=slots, latest_message=latest, events=list(events),
-                      paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+    tracker = Tracker(
+        sender_id=sender,
+        slots=slots,
+        latest_message=latest,
+        events=list(events),
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
     ActionRecordFeedback().run(CollectingDispatcher(), tracker, {})
-    return events + [{"event": "action", "name": "action_record_feedback"},
-                     {"event": "action", "name": "action_listen"}]
+    return events + [
+        {"event": "action", "name": "action_record_feedback"},
+        {"event": "action", "name": "action_listen"},
+    ]
 
 
 def summary(url: str) -> List[tuple]:
@@ -85,8 +105,12 @@ def test_a_ratings_table_made_before_the_rule_keeps_its_rows_and_gets_the_rule(d
     engine = create_engine(db_url)
     with engine.begin() as connection:
         connection.execute(text(OLD_RATINGS_TABLE))
-        connection.execute(text("INSERT INTO feedback_ratings (rated_at, rating, intent, topic, question) "
-                                "VALUES ('2026-01-02 03:04:05', 'up', 'ask_outlook', 'outlook', 'jobs?')"))
+        connection.execute(
+            text(
+                "INSERT INTO feedback_ratings (rated_at, rating, intent, topic, question) "
+                "VALUES ('2026-01-02 03:04:05', 'up', 'ask_outlook', 'outlook', 'jobs?')"
+            )
+        )
     events = answer("what is the median salary", "ask_salary", "salary", "m1")
     events = rate(events + [user("/feedback_negative", "feedback_negative", "m2")])
     rate(events + [user("/feedback_negative", "feedback_negative", "m3")])
@@ -103,9 +127,13 @@ def test_repeated_answer_keys_from_before_the_index_keep_the_latest_rating(db_ur
     with engine.begin() as connection:
         connection.execute(text(OLD_RATINGS_TABLE.replace("VARCHAR(300))", "VARCHAR(300), answer VARCHAR(64))")))
         for rating, answer in (("up", "a"), ("down", "a"), ("up", "b")):
-            connection.execute(text("INSERT INTO feedback_ratings (rated_at, rating, intent, answer) "
-                                    "VALUES ('2026-01-02 03:04:05', :rating, 'ask_salary', :answer)"),
-                               {"rating": rating, "answer": answer})
+            connection.execute(
+                text(
+                    "INSERT INTO feedback_ratings (rated_at, rating, intent, answer) "
+                    "VALUES ('2026-01-02 03:04:05', :rating, 'ask_salary', :answer)"
+                ),
+                {"rating": rating, "answer": answer},
+            )
     engine.dispose()
     assert summary(db_url) == [("ask_salary", None, 1, 1)]
 

@@ -1,6 +1,7 @@
 """Retention: `make prune` (python -m channels.retention) deletes conversations and feedback older
 than $RETENTION_DAYS, whole conversations or whole earlier sessions, and leaves a conversation
 in use readable and writable as it was."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,15 +32,19 @@ DOMAIN = Domain.from_yaml("version: '3.1'\nintents: [greet]\nresponses:\n  utter
 def session(days_ago: float, *said: str, length_days: float = 0.0) -> List[Event]:
     """A session as Rasa records it, started `days_ago`; its messages spread over `length_days`."""
     start = NOW - days_ago * DAY
-    events: List[Event] = [SessionStarted(timestamp=start),
-                           ActionExecuted("action_session_start", timestamp=start + 0.01),
-                           ActionExecuted("action_listen", timestamp=start + 0.02)]
+    events: List[Event] = [
+        SessionStarted(timestamp=start),
+        ActionExecuted("action_session_start", timestamp=start + 0.01),
+        ActionExecuted("action_listen", timestamp=start + 0.02),
+    ]
     step = length_days * DAY / max(len(said), 1)
     for number, words in enumerate(said, 1):
         at = start + number * step if length_days else start + number
-        events += [UserUttered(words, {"name": "greet", "confidence": 1.0}, timestamp=at),
-                   BotUttered(f"reply to {words}", timestamp=at + 0.5),
-                   ActionExecuted("action_listen", timestamp=at + 0.6)]
+        events += [
+            UserUttered(words, {"name": "greet", "confidence": 1.0}, timestamp=at),
+            BotUttered(f"reply to {words}", timestamp=at + 0.5),
+            ActionExecuted("action_listen", timestamp=at + 0.6),
+        ]
     return events
 
 
@@ -102,19 +107,32 @@ def _feedback(url: str) -> None:
     with engine.begin() as connection:
         for days_ago, words in ((200, "old question"), (89, "recent question")):
             at = datetime.utcnow() - timedelta(days=days_ago)
-            connection.execute(text("INSERT INTO feedback_unanswered (asked_at, text, normalized, reason) "
-                                    "VALUES (:at, :q, :q, 'out of scope')"), {"at": at, "q": words})
-            connection.execute(text("INSERT INTO feedback_ratings (rated_at, rating, question) "
-                                    "VALUES (:at, 'up', :q)"), {"at": at, "q": words})
+            connection.execute(
+                text(
+                    "INSERT INTO feedback_unanswered (asked_at, text, normalized, reason) "
+                    "VALUES (:at, :q, :q, 'out of scope')"
+                ),
+                {"at": at, "q": words},
+            )
+            connection.execute(
+                text("INSERT INTO feedback_ratings (rated_at, rating, question) VALUES (:at, 'up', :q)"),
+                {"at": at, "q": words},
+            )
     engine.dispose()
 
 
 def _remaining(url: str) -> List[tuple]:
     engine = create_engine(url)
     with engine.connect() as connection:
-        rows = [tuple(r) for r in connection.execute(text(
-            "SELECT 'question', text FROM feedback_unanswered "
-            "UNION ALL SELECT 'rating', question FROM feedback_ratings"))]
+        rows = [
+            tuple(r)
+            for r in connection.execute(
+                text(
+                    "SELECT 'question', text FROM feedback_unanswered "
+                    "UNION ALL SELECT 'rating', question FROM feedback_ratings"
+                )
+            )
+        ]
     engine.dispose()
     return sorted(rows)
 
@@ -165,14 +183,24 @@ def test_on_postgresql_a_prune_waits_for_the_turn_being_saved(postgres):
         pruning = threading.Thread(target=prune_conversations, args=(store, NOW - 90 * DAY))
         pruning.start()
         _wait_for_a_waiting_lock(store)
-        turn.execute(sa.insert(events), {"sender_id": "back after months", "type_name": "user", "timestamp": NOW,
-                                         "data": json.dumps(UserUttered("hello again", timestamp=NOW).as_dict())})
+        turn.execute(
+            sa.insert(events),
+            {
+                "sender_id": "back after months",
+                "type_name": "user",
+                "timestamp": NOW,
+                "data": json.dumps(UserUttered("hello again", timestamp=NOW).as_dict()),
+            },
+        )
         saving.commit()
         turn.close()
         pruning.join()
         with store.session_scope() as db:
-            kept = db.execute(sa.select(events.c.type_name).where(
-                events.c.sender_id == "back after months")).scalars().all()
+            kept = (
+                db.execute(sa.select(events.c.type_name).where(events.c.sender_id == "back after months"))
+                .scalars()
+                .all()
+            )
         assert "session_started" in kept and kept.count("user") == 2
     finally:
         store.engine.dispose()

@@ -6,6 +6,7 @@ up or altered, gets a fresh session instead of the conversation; a socket can on
 session it was confirmed in; REST cannot address the socket's conversations; and a page from
 an origin the server does not allow cannot open a socket.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,8 +17,14 @@ import pytest
 import socketio
 
 from channels.sessions import SessionIds, _stored_secret, conversation_id
-from tests.security.channels_stack import (ALLOWED_ORIGIN, OTHER_ORIGIN, SocketClient, conversation_holding,
-                                           running_coach, user_texts)
+from tests.security.channels_stack import (
+    ALLOWED_ORIGIN,
+    OTHER_ORIGIN,
+    SocketClient,
+    conversation_holding,
+    running_coach,
+    user_texts,
+)
 from tests.servers import post
 
 
@@ -122,8 +129,10 @@ def test_the_same_browser_keeps_its_conversation(servers):
 
     run(scenario())
     conversation = conversation_holding(servers, "what is the median salary in Texas")
-    assert user_texts(servers, conversation) == ["what is the median salary in Texas",
-                                                 "how many years is the associate degree in HIT"]
+    assert user_texts(servers, conversation) == [
+        "what is the median salary in Texas",
+        "how many years is the associate degree in HIT",
+    ]
 
 
 def test_rest_cannot_address_a_widget_conversation(servers):
@@ -137,8 +146,10 @@ def test_rest_cannot_address_a_widget_conversation(servers):
 
     run(scenario())
     conversation = conversation_holding(servers, "who runs the RHIT exam")
-    status, body = post(f"{servers.coach.url}/webhooks/rest/webhook",
-                        json.dumps({"sender": conversation, "message": "what is the median salary"}).encode())
+    status, body = post(
+        f"{servers.coach.url}/webhooks/rest/webhook",
+        json.dumps({"sender": conversation, "message": "what is the median salary"}).encode(),
+    )
     assert status == 400, (status, body[:300])
     assert "another channel" in json.loads(body)["message"]
     assert user_texts(servers, conversation) == ["who runs the RHIT exam"]

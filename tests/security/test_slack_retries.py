@@ -1,6 +1,7 @@
 """Slack behind two Rasa servers sharing Redis (the lock store) and one conversation store: an
 event delivered to both, or retried to the other, is answered once; a store outage during a
 Slack turn is told to the user in Slack instead of vanishing in the background."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,16 @@ import yaml
 
 from tests.production.stack import Redis
 from tests.servers import ROOT, Servers, get
-from tests.slack.conftest import (BOT_TOKEN, BOT_USER, SIGNING_SECRET, FakeSlack, Slack, event,  # noqa: F401
-                                  fake_slack, slack_credentials)
+from tests.slack.conftest import (
+    BOT_TOKEN,
+    BOT_USER,
+    SIGNING_SECRET,
+    FakeSlack,
+    Slack,
+    event,  # noqa: F401
+    fake_slack,  # noqa: F401 (a fixture, used by name)
+    slack_credentials,
+)
 
 # The lock store the deployment names (deploy/endpoints.yml), on a throwaway Redis.
 DEPLOYED_LOCK_STORE = yaml.safe_load((ROOT / "deploy" / "endpoints.yml").read_text())["lock_store"]["type"]
@@ -23,13 +32,23 @@ DEPLOYED_LOCK_STORE = yaml.safe_load((ROOT / "deploy" / "endpoints.yml").read_te
 
 def endpoints(conversations: Path, redis_port: int) -> str:
     """The action server, conversations in one SQLite file, and Redis as the lock store."""
-    return yaml.safe_dump({
-        "action_endpoint": {"url": "http://127.0.0.1:{actions_port}/webhook", "enable_selective_domain": True},
-        "tracker_store": {"type": "channels.tracker_store.CoachSQLTrackerStore", "dialect": "sqlite",
-                          "db": str(conversations)},
-        "lock_store": {"type": DEPLOYED_LOCK_STORE, "url": "127.0.0.1", "port": redis_port, "db": 1,
-                       "socket_timeout": 2},
-    })
+    return yaml.safe_dump(
+        {
+            "action_endpoint": {"url": "http://127.0.0.1:{actions_port}/webhook", "enable_selective_domain": True},
+            "tracker_store": {
+                "type": "channels.tracker_store.CoachSQLTrackerStore",
+                "dialect": "sqlite",
+                "db": str(conversations),
+            },
+            "lock_store": {
+                "type": DEPLOYED_LOCK_STORE,
+                "url": "127.0.0.1",
+                "port": redis_port,
+                "db": 1,
+                "socket_timeout": 2,
+            },
+        }
+    )
 
 
 QUESTION = "what is the median salary"
@@ -54,8 +73,15 @@ def two_servers(tmp_path_factory, knowledge_url, fake_slack, redis):
     for number in (1, 2):
         folder = work / f"server-{number}"
         folder.mkdir()
-        servers.append(Servers(folder, knowledge_url, credentials=credentials, env=env,
-                               endpoints=endpoints(work / "conversations.db", redis.port)))
+        servers.append(
+            Servers(
+                folder,
+                knowledge_url,
+                credentials=credentials,
+                env=env,
+                endpoints=endpoints(work / "conversations.db", redis.port),
+            )
+        )
     try:
         for server in servers:
             server.start_actions(wait=False)
@@ -86,8 +112,10 @@ def answers(fake_slack: FakeSlack, channel: str, at_least: int = 1) -> List[str]
 def test_the_same_event_delivered_to_two_servers_at_once_is_answered_once(two_servers, fake_slack):
     request = event(f"<@{BOT_USER}> {QUESTION}")
     statuses: List[int] = []
-    threads = [threading.Thread(target=lambda s=server: statuses.append(slack_of(s).send(request)[0]))
-               for server in two_servers]
+    threads = [
+        threading.Thread(target=lambda s=server: statuses.append(slack_of(s).send(request)[0]))
+        for server in two_servers
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,6 +1,7 @@
 """A SQLite conversation file that another program holds locked stalls only the turns that need
 it, not the server: they end with a 503 and Retry-After, other requests are answered meanwhile,
 and nothing stored before is lost."""
+
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ import uuid
 import pytest
 
 from tests.servers import Servers, get, local_endpoints
+
 
 @pytest.fixture(scope="module")
 def coach_on_sqlite(tmp_path_factory, knowledge_url):
@@ -27,9 +29,11 @@ def coach_on_sqlite(tmp_path_factory, knowledge_url):
 
 def send(coach, sender: str, text: str) -> tuple:
     """(status, Retry-After header, body) of one REST turn."""
-    request = urllib.request.Request(f"{coach.url}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": sender, "message": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{coach.url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, response.headers.get("Retry-After"), json.loads(response.read())

@@ -1,5 +1,6 @@
 """The Slack channel end to end: signed Events API requests to /webhooks/slack/webhook on the
 real servers, replies caught by a local fake of Slack's chat.postMessage."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,13 @@ def texts(posts) -> str:
 
 
 def test_the_url_verification_challenge_is_answered(slack):
-    status, body = slack.send({"token": "unused", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-                               "type": "url_verification"})
+    status, body = slack.send(
+        {
+            "token": "unused",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification",
+        }
+    )
     assert status == 200
     assert json.loads(body) == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
 
@@ -44,8 +50,13 @@ def test_a_direct_message_is_answered_in_the_conversation_not_a_thread(slack, fa
 
 
 def test_a_direct_message_written_in_a_thread_is_answered_there(slack, fake_slack):
-    request = event("what is the median salary", kind="message", channel_type="im",
-                    channel="D0000000002", thread_ts="1700000000.000100")
+    request = event(
+        "what is the median salary",
+        kind="message",
+        channel_type="im",
+        channel="D0000000002",
+        thread_ts="1700000000.000100",
+    )
     slack.send(request)
     posts = fake_slack.replies("D0000000002")
     assert "$47,190" in texts(posts)
@@ -89,8 +100,7 @@ def test_a_retry_of_a_message_gets_no_second_reply(slack, fake_slack):
     assert slack.send(request)[0] == 200
     first = len(fake_slack.replies(channel))
     for number, reason in enumerate(["http_timeout", "http_error", "connection_failed"], 1):
-        status, _ = slack.send(request, headers={"X-Slack-Retry-Num": str(number),
-                                                 "X-Slack-Retry-Reason": reason})
+        status, _ = slack.send(request, headers={"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason})
         assert status == 200
     follow_up = event("thank you", channel=channel, user=request["event"]["user"])
     slack.send(follow_up)
@@ -103,30 +113,32 @@ def test_a_retry_says_slack_need_not_retry_again(slack, fake_slack):
     request = event(f"<@{BOT_USER}> what is the RHIT")
     slack.send(request)
     fake_slack.replies(request["event"]["channel"])
-    status, _, headers = _send_with_headers(slack, request, {"X-Slack-Retry-Num": "1",
-                                                             "X-Slack-Retry-Reason": "http_error"})
+    status, _, headers = _send_with_headers(
+        slack, request, {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+    )
     assert status == 200 and headers.get("X-Slack-No-Retry") == "1"
 
 
 def test_a_retry_of_a_message_that_never_arrived_is_answered(slack, fake_slack):
     """Only repeats are dropped: if the first delivery was lost, the retry is the message."""
     request = event(f"<@{BOT_USER}> what is the median salary")
-    status, _ = slack.send(request, headers={"X-Slack-Retry-Num": "1",
-                                             "X-Slack-Retry-Reason": "connection_failed"})
+    status, _ = slack.send(request, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "connection_failed"})
     assert status == 200
     assert "$47,190" in texts(fake_slack.replies(request["event"]["channel"]))
 
 
 def test_a_message_delivered_as_message_and_as_mention_is_answered_once(slack, fake_slack):
     """In the channel it reads, a mention comes twice: a message event and an app_mention."""
-    as_message = event(f"<@{BOT_USER}> what is the median salary", kind="message",
-                       channel=LISTENED_CHANNEL)
-    as_mention = event(f"<@{BOT_USER}> what is the median salary", channel=LISTENED_CHANNEL,
-                       user=as_message["event"]["user"], ts=as_message["event"]["ts"])
+    as_message = event(f"<@{BOT_USER}> what is the median salary", kind="message", channel=LISTENED_CHANNEL)
+    as_mention = event(
+        f"<@{BOT_USER}> what is the median salary",
+        channel=LISTENED_CHANNEL,
+        user=as_message["event"]["user"],
+        ts=as_message["event"]["ts"],
+    )
     assert slack.send(as_message)[0] == 200
     assert slack.send(as_mention)[0] == 200
-    follow_up = event("thank you", kind="message", channel=LISTENED_CHANNEL,
-                      user=as_message["event"]["user"])
+    follow_up = event("thank you", kind="message", channel=LISTENED_CHANNEL, user=as_message["event"]["user"])
     slack.send(follow_up)
     posts = fake_slack.replies(LISTENED_CHANNEL, at_least=2)
     answers = [p for p in posts if "$47,190" in p["body"]["text"]]
@@ -163,8 +175,11 @@ MALFORMED = {
     "a JSON string": (b'"hello"', "application/json"),
     "no event": (b'{"type": "event_callback", "team_id": "T0001"}', "application/json"),
     "an event that is not an object": (b'{"type": "event_callback", "event": "message"}', "application/json"),
-    "text that is not a string": (b'{"type": "event_callback", "event": {"type": "message", "text": 5, '
-                                  b'"channel": "C1", "user": "U1", "channel_type": "im"}}', "application/json"),
+    "text that is not a string": (
+        b'{"type": "event_callback", "event": {"type": "message", "text": 5, '
+        b'"channel": "C1", "user": "U1", "channel_type": "im"}}',
+        "application/json",
+    ),
     "a challenge that is not a string": (b'{"type": "url_verification", "challenge": ["x"]}', "application/json"),
     "form without payload": (b"text=hello", "application/x-www-form-urlencoded"),
     "form payload not JSON": (b"payload=%7Bnot", "application/x-www-form-urlencoded"),
@@ -203,8 +218,9 @@ def _send_with_headers(slack, body, headers):
     import urllib.request
 
     raw = json.dumps(body).encode()
-    request = urllib.request.Request(slack.url, data=raw, headers={
-        "Content-Type": "application/json", **slack.headers(raw), **headers})
+    request = urllib.request.Request(
+        slack.url, data=raw, headers={"Content-Type": "application/json", **slack.headers(raw), **headers}
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read(), dict(response.headers)
@@ -236,6 +252,5 @@ def test_the_readiness_assessment_in_a_direct_message_keeps_its_numbered_steps(s
 def test_text_for_slack_escapes_what_mrkdwn_would_read_as_a_link_or_a_mention():
     from channels.slack import mrkdwn_text
 
-    assert mrkdwn_text("Pay & benefits <@U123> <https://x|y>") == \
-        "Pay &amp; benefits &lt;@U123&gt; &lt;https://x|y&gt;"
+    assert mrkdwn_text("Pay & benefits <@U123> <https://x|y>") == "Pay &amp; benefits &lt;@U123&gt; &lt;https://x|y&gt;"
     assert mrkdwn_text("• 1. Sources: A; B.") == "• 1. Sources: A; B."
