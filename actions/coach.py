@@ -15,6 +15,7 @@ from actions.scope import BACK_REFERENCE, NATIONWIDE, SCOPE_KINDS, choose_scope,
 from actions.breakdown import asked_kind
 from actions.replies import reply_text
 from actions.superlatives import ranked_answer
+from actions.conversation import chosen
 from actions.feedback import record_unanswered
 from actions.store import store, vocabulary
 from actions.reading import (
@@ -23,6 +24,7 @@ from actions.reading import (
     FOLLOW_UP_MATCH,
     INTENT_LABELS,
     LETTERS,
+    STARTS,
     asked_together,
     best_by_topic,
     best_guess,
@@ -155,14 +157,12 @@ class ActionClarified(Action):
         return "action_clarified"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        chosen = next(
-            (e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "chosen"), None
-        )
+        picked = chosen(tracker)
         earlier = earlier_user_message(tracker)
-        if chosen in ANSWER_ACTIONS:
-            return ANSWER_ACTIONS[chosen].answer(dispatcher, tracker, chosen, message=earlier)
-        if chosen in FLOW_FORMS:
-            return [FollowupAction(FLOW_FORMS[chosen])]
+        if picked in ANSWER_ACTIONS:
+            return ANSWER_ACTIONS[picked].answer(dispatcher, tracker, picked, message=earlier)
+        if picked in STARTS:
+            return [FollowupAction(STARTS[picked])]
         if earlier.get("text"):
             record_unanswered(tracker, "none of the suggestions", text=earlier["text"])
         dispatcher.utter_message(response="utter_rephrase")

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import chosen
 from actions.interview import interview
 from actions.plan import PLAN_SLOTS
 from actions.skills_check import skills
@@ -29,10 +30,7 @@ class ActionStartFlow(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent not in FLOW_SLOTS:  # chosen from a clarification button
-            chosen = next(
-                (e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "chosen"),
-                None,
-            )
-            intent = chosen if chosen in FLOW_SLOTS else "start_plan"
+            picked = chosen(tracker)
+            intent = picked if picked in FLOW_SLOTS else "start_plan"
         dispatcher.utter_message(response=f"utter_{intent}")
         return [SlotSet(slot, None) for slot in FLOW_SLOTS[intent]]

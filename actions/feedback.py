@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import model_ranking, user_events
 from knowledge.feedback import OTHER_CAREER, OUT_OF_SCOPE, FeedbackStore
 from knowledge.vocabulary import THIS_CAREER
 from knowledge.loader import database_url
@@ -24,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 RATINGS = {"feedback_positive": True, "feedback_negative": False}
 THANKS = {True: "utter_thanks_feedback_positive", False: "utter_thanks_feedback_negative"}
-FALLBACK_INTENT = "nlu_fallback"
 
 
 @lru_cache(maxsize=4)
@@ -37,14 +37,10 @@ def feedback_store() -> FeedbackStore:
     return _store_for(database_url())
 
 
-def _user_events(tracker: Tracker) -> List[Dict[str, Any]]:
-    return [e for e in tracker.events if e.get("event") == "user"]
-
-
 def _top_intent(parse_data: Dict[str, Any]) -> tuple:
     """The model's own likeliest intent and its confidence (not the fallback's stand-in)."""
-    for ranked in parse_data.get("intent_ranking") or []:
-        if ranked.get("name") and ranked.get("name") != FALLBACK_INTENT:
+    for ranked in model_ranking(parse_data):
+        if ranked.get("name"):
             return ranked.get("name"), ranked.get("confidence")
     intent = parse_data.get("intent") or {}
     return intent.get("name"), intent.get("confidence")
@@ -56,7 +52,7 @@ def record_unanswered(tracker: Tracker, reason: str, text: Optional[str] = None)
     parse_data: Dict[str, Any] = tracker.latest_message or {}
     if text is not None:
         # The earlier message's own reading, when it is in the conversation.
-        earlier = next((e for e in reversed(_user_events(tracker)) if e.get("text") == text), None)
+        earlier = next((e for e in reversed(user_events(tracker)) if e.get("text") == text), None)
         parse_data = (earlier or {}).get("parse_data") or {}
     question = text if text is not None else parse_data.get("text")
     intent, confidence = _top_intent(parse_data)
@@ -95,7 +91,7 @@ def rated_answer(tracker: Tracker) -> Dict[str, Any]:
     coach answered it as (the slots its answer set; else the message's intent), and its key."""
     earlier = [
         e
-        for e in _user_events(tracker)[:-1]
+        for e in user_events(tracker)[:-1]
         if ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in RATINGS
     ]
     if not earlier:

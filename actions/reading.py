@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import INTENT_TOPICS, intent_for_topic
 from actions.choosing import strong_lead
+from actions.conversation import model_ranking, user_events
 from actions.quoting import quoted_figures
 from actions.career import ActionAnswerCareer
 from actions.education import ActionAnswerCertification, ActionAnswerEducation
@@ -78,11 +79,24 @@ QUOTED_INTENTS = {"money": "ask_salary", "percent": "ask_outlook", "other": "ask
 # When the two likeliest intents are this close and no fact settles it, the coach asks.
 CLARIFY_GAP = 0.15
 MIN_CLARIFY_CONFIDENCE = 0.15
-# Flows the coach can start when the user picks them from a clarification.
+# The flows, by the intent that asks for one: started when picked from a clarification, or when
+# the classifier finds one likeliest even if unsure (FLOW_FIRST).
 FLOW_FORMS = {
     "start_plan": "plan_form",
     "start_skills_check": "skills_form",
     "start_interview_practice": "interview_form",
+}
+# Everything the coach can start besides answering, and the form or action that starts it (the
+# readiness assessment asks first only what it lacks; a check asks for the document): offered in
+# a clarification, started when picked. (Started unasked only with the classifier sure: in the
+# fallback the readiness assessment took "how do i get xp w no job yet" from its fact, make eval
+# 615 -> 613.)
+STARTS = {
+    **FLOW_FORMS,
+    "check_readiness": "action_readiness",
+    "check_resume": "action_ask_resume",
+    "check_posting": "action_ask_posting",
+    "check_cover_letter": "action_ask_letter",
 }
 # A flow the classifier finds likeliest, at this confidence or more, is started even when a fact
 # matches the words strongly ("do i even have the right skills? quiz me" names skills, and a
@@ -120,7 +134,7 @@ def best_guess(tracker: Tracker) -> Optional[str]:
     """The model's likeliest career intent, when it is not too unsure and the message has a
     word of that intent's topic or the conversation is on it; else None."""
     text = (tracker.latest_message.get("text") or "").lower()
-    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    ranking = model_ranking(tracker.latest_message)
     for ranked in ranking[:1]:
         intent, confidence = ranked.get("name"), ranked.get("confidence") or 0
         if intent in ANSWER_ACTIONS and confidence >= MIN_GUESS_CONFIDENCE:
@@ -199,7 +213,7 @@ def close_intents(tracker: Tracker) -> List[str]:
     ranking = [
         r
         for r in tracker.latest_message.get("intent_ranking") or []
-        if r.get("name") in ANSWER_ACTIONS or r.get("name") in FLOW_FORMS
+        if r.get("name") in ANSWER_ACTIONS or r.get("name") in STARTS
     ]
     if len(ranking) < 2:
         return []
@@ -220,10 +234,10 @@ def clarify_buttons(intents: List[str]) -> List[Dict[str, str]]:
 
 def earlier_user_message(tracker: Tracker) -> Dict[str, Any]:
     """The user message before the latest one (what a clarification button was about)."""
-    user_events = [e for e in tracker.events if e.get("event") == "user"]
-    if len(user_events) < 2:
+    messages = user_events(tracker)
+    if len(messages) < 2:
         return {}
-    earlier = user_events[-2]
+    earlier = messages[-2]
     return {**(earlier.get("parse_data") or {}), "text": earlier.get("text") or ""}
 
 
@@ -240,9 +254,7 @@ def asked_together(tracker: Tracker) -> Optional[str]:
     """The likelier of the classifier's two best intents when the message asks both together
     (an answer's `together` pattern: "pros and cons"), which answers the other as well."""
     text = tracker.latest_message.get("text") or ""
-    ranked = [
-        r.get("name") for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"
-    ]
+    ranked = [r.get("name") for r in model_ranking(tracker.latest_message)]
     for intent, other in (ranked[:2], ranked[1::-1]) if len(ranked) >= 2 else ():
         if intent in ANSWER_ACTIONS:
             spec = ANSWER_ACTIONS[intent].spec_for(intent)

@@ -360,3 +360,31 @@ def test_an_elliptical_follow_up_is_answered_by_the_topic_s_fact_its_words_point
         facts=[("tools-document-management-g000", 0.62), ("duties-technician-g000", 0.6)],
     )
     assert answer_of(knowledge_store, "tools-document-management-g000")[:60] in said.reply
+
+
+def test_the_readiness_assessment_and_the_checks_start_when_picked_but_never_unasked_from_the_fallback(ask):
+    unsure = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "check_readiness", "confidence": 0.3},
+        {"name": "ask_experience", "confidence": 0.2},
+    ]
+    # An unsure classifier leaning to the assessment does not start it: the fact answers.
+    said = ask(
+        ActionCoachFallback(),
+        "how do i get xp w no job yet",
+        "nlu_fallback",
+        intent_ranking=unsure,
+        facts=[("job-search-experience-placements-g000", 0.8)],
+    )
+    assert said.followup is None and "Internships" in said.reply
+    picked = ask(
+        ActionClarified(),
+        '/clarify{"chosen":"check_readiness"}',
+        "clarify",
+        entities=[entity("chosen", "check_readiness")],
+    )
+    assert picked.followup == "action_readiness"
+    picked = ask(
+        ActionClarified(), '/clarify{"chosen":"check_resume"}', "clarify", entities=[entity("chosen", "check_resume")]
+    )
+    assert picked.followup == "action_ask_resume"
