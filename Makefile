@@ -165,10 +165,10 @@ crossval-compare: $(VENV)/.installed
 	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) scripts/crossval.py --compare
 
 unanswered: $(VENV)/.installed
-	$(PYTHON) -m knowledge.feedback unanswered --limit $(or $(LIMIT),20)
+	$(PYTHON) -m feedback unanswered --limit $(or $(LIMIT),20)
 
 ratings: $(VENV)/.installed
-	$(PYTHON) -m knowledge.feedback ratings
+	$(PYTHON) -m feedback ratings
 
 # Conversations (the tracker store ENDPOINTS names) and feedback older than RETENTION_DAYS
 # (default 90): whole conversations, or whole earlier sessions of one still in use.

@@ -38,7 +38,7 @@ from actions.reading import (
     looks_foreign,
     meaning_lead,
 )
-from knowledge.feedback import NOT_UNDERSTOOD, OTHER_CAREER
+from feedback.store import NOT_UNDERSTOOD, OTHER_CAREER
 
 
 class ActionListSources(Action):

@@ -1,6 +1,6 @@
 """Learning from users: thumbs up or down on answers, and the questions the coach could not answer.
 
-Both go to the feedback tables of the knowledge database (knowledge/feedback.py), without
+Both go to the feedback tables of the knowledge database (feedback/store.py), without
 the sender id. Storing is best effort: if the database cannot be written, the user still
 gets the coach's reply.
 """
@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import model_ranking, user_events
-from knowledge.feedback import OTHER_CAREER, OUT_OF_SCOPE, FeedbackStore
+from feedback.store import OTHER_CAREER, OUT_OF_SCOPE, FeedbackStore
 from knowledge.vocabulary import THIS_CAREER
 from knowledge.loader import database_url
 
@@ -67,7 +67,7 @@ def record_unanswered(tracker: Tracker, reason: str, text: Optional[str] = None)
 
 def named_entities(parse_data: Dict[str, Any]) -> List[Tuple[str, str]]:
     """The named entities (words, label) the NLU found in a message, for scrubbing what is kept
-    of it (knowledge/redaction.py) without loading spaCy a second time in this server."""
+    of it (feedback/redaction.py) without loading spaCy a second time in this server."""
     text = parse_data.get("text") or ""
     found = []
     for entity in parse_data.get("entities") or []:

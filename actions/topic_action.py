@@ -24,7 +24,7 @@ from actions.feedback import record_unanswered
 from actions.scope import POINTER, SCOPE_KINDS, choose_scope, named_values
 from actions.store import store, vocabulary
 from actions.superlatives import ranked_answer
-from knowledge.feedback import NO_FACTS, OTHER_CAREER
+from feedback.store import NO_FACTS, OTHER_CAREER
 
 # A message pointing back at the remembered place (scope.POINTER: "there", "do they check...") in
 # another topic's words is answered in that topic only when the classifier is less sure than this.

@@ -17,7 +17,7 @@ checked again under the lock. Earlier sessions need no lock (a turn counts and a
 latest session only). A turn that read a conversation before it was deleted writes its whole
 session back.
 
-The feedback tables (knowledge/feedback.py) lose their rows older than the cut-off.
+The feedback tables (feedback/store.py) lose their rows older than the cut-off.
 
     python -m channels.retention [--days N] [--endpoints endpoints.yml]
 """
@@ -161,7 +161,7 @@ def _prune_conversations(endpoints: str, cutoff: float, days: int) -> str:
 
 
 def _prune_feedback(cutoff: datetime, days: int) -> str:
-    from knowledge.feedback import FeedbackStore
+    from feedback.store import FeedbackStore
 
     store = FeedbackStore()
     try:

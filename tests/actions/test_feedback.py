@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import feedback
 from actions.feedback import ActionOutOfScope, ActionRecordFeedback, record_unanswered
-from knowledge.feedback import FeedbackStore
+from feedback.store import FeedbackStore
 from tests.actions.conftest import domain_responses, make_tracker
 
 
@@ -211,7 +211,7 @@ def test_unanswered_question_is_scrubbed(feedback_db):
 
 
 def test_the_names_the_nlu_found_are_scrubbed_without_spacy_in_this_server(feedback_db, monkeypatch):
-    from knowledge import redaction
+    from feedback import redaction
 
     monkeypatch.setattr(redaction, "_spacy", lambda: pytest.fail("the action server loaded spaCy"))
     text = "hi im Maria Lopez from Springfield, do techs in ohio earn more than in texas"
@@ -274,6 +274,6 @@ def test_out_of_scope_is_answered_and_kept(feedback_db):
     assert ActionOutOfScope().run(dispatcher, tracker, {}) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
     assert [(r.question, r.reasons) for r in feedback_db.most_unanswered()] == [
-        # A city is kept as [place]: with a name, it can tell who asked (knowledge/redaction.py).
+        # A city is kept as [place]: with a name, it can tell who asked (feedback/redaction.py).
         ("what's the weather in [place]", "out of scope")
     ]

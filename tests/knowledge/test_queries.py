@@ -132,7 +132,7 @@ def test_a_write_to_the_feedback_tables_keeps_what_is_remembered(tmp_path, monke
     import sqlite3
     import time
 
-    from knowledge.feedback import FeedbackStore
+    from feedback.store import FeedbackStore
     from knowledge.loader import build
     from knowledge.queries import KnowledgeStore
 

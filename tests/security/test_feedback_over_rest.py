@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from knowledge.feedback import FeedbackStore
+from feedback.store import FeedbackStore
 from knowledge.loader import build
 from tests.servers import Servers
 

@@ -100,7 +100,7 @@ def test_the_tracker_role_keeps_conversations_and_reaches_nothing_else(postgres)
 
 
 def test_the_loader_fills_the_knowledge_store_and_the_actions_only_read_it(postgres):
-    from knowledge.feedback import FeedbackStore
+    from feedback.store import FeedbackStore
     from knowledge.loader import build
     from knowledge.queries import KnowledgeStore
 

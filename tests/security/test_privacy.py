@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from knowledge.feedback import FeedbackStore, main
+from feedback.store import FeedbackStore, main
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from actions import feedback
 from actions.feedback import ActionRecordFeedback
-from knowledge.feedback import FeedbackStore
+from feedback.store import FeedbackStore
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 
 from channels.retention import DEFAULT_RETENTION_DAYS, main, prune_conversations, retention_days
 from channels.tracker_store import CoachSQLTrackerStore
-from knowledge.feedback import FeedbackStore
+from feedback.store import FeedbackStore
 from tests.servers import local_endpoints
 
 DAY = 86_400

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from knowledge import feedback
-from knowledge.feedback import AnswerRating, FeedbackStore, UnansweredQuestion, main, normalize, scrub
+from feedback import store as feedback
+from feedback.store import AnswerRating, FeedbackStore, UnansweredQuestion, main, normalize, scrub
 from knowledge.loader import build, make_engine
 from knowledge.models import Fact
 

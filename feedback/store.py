@@ -3,7 +3,7 @@
 The tables live in the knowledge store's database ($KNOWLEDGE_DB_URL) but have metadata of
 their own, so the loader, which replaces the facts, never creates, empties or drops them.
 Nothing here knows who asked: no sender id is kept; personal details (names, e-mail
-addresses, street addresses, dates of birth, places below a state: knowledge/redaction.py),
+addresses, street addresses, dates of birth, places below a state: feedback/redaction.py),
 phone-number-like digit runs and control characters are replaced before anything is written,
 and text is capped. The reports print no control or bidi characters, and no database password.
 Rows older than $RETENTION_DAYS are deleted by `make prune` (channels/retention.py).
@@ -11,8 +11,8 @@ Rows older than $RETENTION_DAYS are deleted by `make prune` (channels/retention.
 Recording never raises: a missing, broken or read-only database is logged and the
 conversation carries on. The curators' queries do raise, so a report is never silently empty.
 
-    python -m knowledge.feedback unanswered [--limit N]   # the most frequent unanswered questions
-    python -m knowledge.feedback ratings                  # thumbs up and down by intent and topic
+    python -m feedback unanswered [--limit N]   # the most frequent unanswered questions
+    python -m feedback ratings                  # thumbs up and down by intent and topic
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base
 
 from knowledge.loader import database_url, make_engine, masked_url
-from knowledge.redaction import Entity, redact
+from feedback.redaction import Entity, redact
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def _capped(text: str, limit: int) -> str:
 
 def scrub(text: Optional[str], limit: int = MAX_TEXT, entities: Optional[Iterable[Entity]] = None) -> str:
     """What is kept of what a user typed: without control or invisible characters, personal
-    details (knowledge/redaction.py: e-mail addresses, names, places below a state, street
+    details (feedback/redaction.py: e-mail addresses, names, places below a state, street
     addresses, dates of birth) or phone-number-like digit runs, whitespace collapsed, at most
     `limit` characters. `entities`: the named entities the NLU found in it (see `redact`)."""
     text = redact(printable(text), entities)
@@ -380,9 +380,7 @@ def _print_ratings(store: FeedbackStore) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m knowledge.feedback", description="What users told the coach, for curators."
-    )
+    parser = argparse.ArgumentParser(prog="python -m feedback", description="What users told the coach, for curators.")
     commands = parser.add_subparsers(dest="command", required=True)
     unanswered = commands.add_parser("unanswered", help="the most frequent questions the coach could not answer")
     unanswered.add_argument("--limit", type=int, default=20, help="how many questions (default 20)")
