@@ -159,10 +159,10 @@ bench: $(MODEL) build/knowledge.stamp
 
 # Each fold trains under $(TRAIN_LOCK), so other trainings run between folds.
 crossval: $(VENV)/.installed
-	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) scripts/crossval.py
+	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) eval/crossval.py
 
 crossval-compare: $(VENV)/.installed
-	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) scripts/crossval.py --compare
+	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) eval/crossval.py --compare
 
 unanswered: $(VENV)/.installed
 	$(PYTHON) -m feedback unanswered --limit $(or $(LIMIT),20)

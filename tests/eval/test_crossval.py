@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def crossval():
-    spec = importlib.util.spec_from_file_location("crossval", ROOT / "scripts" / "crossval.py")
+    spec = importlib.util.spec_from_file_location("crossval", ROOT / "eval" / "crossval.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["crossval"] = module
     spec.loader.exec_module(module)
