@@ -388,7 +388,7 @@ def greeted(widget):
 
 @pytest.mark.parametrize("size", ["widget", "phone"])
 def test_a_pasted_resume_is_checked_and_not_kept_in_the_browser(request, size):
-    from tests.test_documents import RESUME
+    from tests.samples import RESUME
 
     widget = greeted(request.getfixturevalue(size))
     widget.ask("check my resume")
@@ -413,7 +413,7 @@ def test_a_page_the_server_does_not_accept_says_so_instead_of_failing_silently(w
 
 @pytest.mark.parametrize("size", ["widget", "phone"])
 def test_an_attached_resume_is_read_and_checked(request, size, tmp_path):
-    from tests.test_attachments import LINES, docx_with
+    from tests.samples import LINES, docx_with
 
     widget = greeted(request.getfixturevalue(size))
     widget.ask("check my resume")
@@ -455,7 +455,7 @@ def test_the_readiness_assessment_asks_with_buttons_and_answers_with_steps(reque
 
 @pytest.mark.parametrize("size", ["widget", "phone"])
 def test_a_pasted_posting_is_matched_and_a_pasted_letter_checked_in_the_browser(request, size):
-    from tests.test_documents import LETTER, POSTING, RESUME
+    from tests.samples import LETTER, POSTING, RESUME
 
     widget = greeted(request.getfixturevalue(size))
     widget.ask(RESUME)

@@ -8,7 +8,7 @@ import threading
 import time
 
 from tests.servers import ROOT
-from tests.test_documents import RESUME
+from tests.samples import RESUME
 
 
 class Shell:
@@ -74,7 +74,7 @@ def test_the_readiness_assessment_in_the_shell_by_numbered_buttons(servers):
 
 
 def test_a_posting_and_a_cover_letter_pasted_in_the_shell(servers):
-    from tests.test_documents import LETTER, POSTING
+    from tests.samples import LETTER, POSTING
 
     shell = Shell(servers.rasa_port)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from tests.test_documents import RESUME
+from tests.samples import RESUME
 
 
 def steps(reply: str):

@@ -6,7 +6,7 @@ import json
 import uuid
 
 from tests.servers import get
-from tests.test_documents import QUESTION, RESUME
+from tests.samples import QUESTION, RESUME
 
 
 def stored_text(servers, sender: str) -> str:
@@ -60,7 +60,7 @@ def test_only_the_message_right_after_the_ask_is_taken_as_the_resume(coach):
 
 
 def test_a_posting_after_the_resume_is_matched_against_it_and_neither_is_kept(servers, coach):
-    from tests.test_documents import POSTING
+    from tests.samples import POSTING
 
     sender = uuid.uuid4().hex
     coach.reply(RESUME, sender)
@@ -76,7 +76,7 @@ def test_a_posting_after_the_resume_is_matched_against_it_and_neither_is_kept(se
 
 
 def test_a_posting_alone_asks_for_the_resume_and_the_resume_then_answers_the_posting_too(coach):
-    from tests.test_documents import POSTING
+    from tests.samples import POSTING
 
     sender = uuid.uuid4().hex
     assert "Paste your resume too" in coach.reply(POSTING, sender)
@@ -85,7 +85,7 @@ def test_a_posting_alone_asks_for_the_resume_and_the_resume_then_answers_the_pos
 
 
 def test_a_cover_letter_is_checked_and_not_kept(servers, coach):
-    from tests.test_documents import LETTER
+    from tests.samples import LETTER
 
     sender = uuid.uuid4().hex
     assert "Paste your cover letter" in coach.reply("can you check my cover letter", sender)
@@ -113,7 +113,7 @@ def multipart(name: str, data: bytes) -> tuple:
 
 def test_an_attached_file_gives_back_its_text_or_the_reason_it_cannot(servers):
     from tests.servers import post
-    from tests.test_attachments import LINES, pdf_with
+    from tests.samples import LINES, pdf_with
 
     url = f"{servers.coach.url}/webhooks/rest/document-text"
     data, headers = multipart("resume.pdf", pdf_with(LINES))

@@ -229,7 +229,7 @@ def _send_with_headers(slack, body, headers):
 
 
 def test_a_resume_pasted_in_a_direct_message_is_checked(slack, fake_slack):
-    from tests.test_documents import RESUME
+    from tests.samples import RESUME
 
     request = event(RESUME, kind="message", channel_type="im", channel="D0000000003")
     status, _ = slack.send(request)

@@ -12,7 +12,7 @@ import yaml
 
 from tests.actions.test_answers import ANSWER_ACTIONS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 
 # The training data checker of `make validate`: its reading of the NLU files is the one used here.

@@ -29,7 +29,7 @@ def replies(action_store):
     from actions.readiness import assessment
     from actions.replies import fact_message
     from channels import documents
-    from tests.test_documents import RESUME
+    from tests.samples import RESUME
 
     steps = assessment({"plan_education": "high school", "plan_experience": "no", "readiness_credential": "no"})[1]
     resume = resume_reply(documents.reader().read(RESUME))

@@ -14,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.tracker_store import CoachSQLTrackerStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 

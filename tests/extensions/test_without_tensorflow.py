@@ -16,7 +16,7 @@ import pytest
 
 from extensions import without_tensorflow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:

@@ -9,37 +9,7 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from channels import documents
-
-# Written for these tests: a career changer from retail with a medical office course behind her.
-RESUME = """Jordan Avery
-jordan.avery@example.com | (555) 010-2233
-
-Summary
-Detail-oriented retail supervisor finishing a health information technology certificate.
-
-Experience
-Front Desk Assistant, Lakeside Family Clinic, 2022-2024
-- Scheduled 40 patients a day and updated records in Epic
-- Scanned and indexed 300 charts a week with no filing errors
-- Kept patient information confidential under HIPAA
-
-Store Supervisor, Brightmart, 2016-2022
-- Trained 12 new cashiers
-- Reduced stock counting errors by 15%
-
-Education
-Health Information Technology certificate, Valley Community College, expected 2025
-
-Skills
-Data entry, Microsoft Excel, customer service
-"""
-
-QUESTION = (
-    "I have been working in retail for twelve years and I am now thinking about a change "
-    "into medical records because my sister does it and she likes it, and I wonder what "
-    "the pay is like where I live, how long the schooling takes, whether I can do it "
-    "online while working full time, and whether employers will take me seriously at 38."
-)
+from tests.samples import LETTER, POSTING, QUESTION, RESUME
 
 
 @pytest.fixture(scope="module")
@@ -101,24 +71,6 @@ def test_the_reply_names_what_it_shows_what_it_lacks_and_three_changes_with_thei
     assert len(reply.split()) < 150
 
 
-# Written for these tests: a posting of the kind the guides describe.
-POSTING = """Medical Records Technician - Riverside Health
-
-About the job
-Riverside Health is hiring a full-time Medical Records Technician for its outpatient clinics.
-
-Responsibilities
-- Maintain electronic health records in Epic and scan incoming paper charts
-- Process release of information requests in line with HIPAA
-- Audit records for completeness and accuracy
-
-Requirements
-- RHIT certification or eligible to sit for the exam
-- Knowledge of medical terminology and ICD-10-CM
-- Strong organizational skills and attention to detail
-"""
-
-
 def test_a_posting_is_told_from_a_resume_and_read_in_its_own_words(reader):
     assert reader.looks_like_posting(POSTING) and not reader.looks_like_resume(POSTING)
     assert not reader.looks_like_posting(RESUME)
@@ -147,21 +99,6 @@ def test_a_posting_is_matched_against_the_resume_checked_before(action_store, re
     assert '"ICD-10-CM"' in reply and "Source: Complete Medical Records Technician Career Guide" in reply
     alone = posting_reply(reader.read_posting(POSTING), None)
     assert "Paste your resume too" in alone
-
-
-# Written for these tests: a letter for the posting above.
-LETTER = """Dear Hiring Manager,
-
-I am writing to apply for the Medical Records Technician position at Riverside Health. For two
-years I worked the front desk of a family clinic, where I updated patient records in Epic every
-day and kept every chart confidential under HIPAA. I am now finishing a health information
-technology certificate and will sit for the RHIT exam this spring.
-
-I take pride in careful, accurate work and would welcome the chance to bring it to your team.
-
-Sincerely,
-Jordan Avery
-"""
 
 
 def test_a_letter_is_told_from_a_resume_and_a_posting(reader):
