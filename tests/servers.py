@@ -17,6 +17,8 @@ import uuid
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "coach.tar.gz"
@@ -223,3 +225,11 @@ class Servers:
                 pass
             time.sleep(1)
         raise RuntimeError(f"{what}: not ready after {START_TIMEOUT}s\n{self.log('rasa')}\n{self.log('actions')}")
+
+
+def apologies() -> set:
+    """The built-in apology, and domain.yml's if it has one (the model may predate either)."""
+    from channels.guard import APOLOGY, APOLOGY_RESPONSE
+
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text()).get("responses", {})
+    return {APOLOGY} | {v["text"] for v in responses.get(APOLOGY_RESPONSE, []) if "text" in v}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -147,3 +148,30 @@ def store_answer(fact_id):
 def facts(store, *ids):
     """The stored facts of these ids."""
     return store.facts_by_id(list(ids))
+
+
+# The domain, as a form validation is sent it.
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
+
+
+def form_tracker(
+    requested: str, text: str, intent: str = "nlu_fallback", confidence: float = 0.3, slots=None
+) -> Tracker:
+    """A tracker in the middle of a form: the user's answer has just been put in the requested slot."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    return Tracker(
+        "u",
+        {**(slots or {}), "requested_slot": requested, requested: text},
+        latest,
+        [{"event": "user", "text": text, "parse_data": latest}, {"event": "slot", "name": requested, "value": text}],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+
+
+def validate(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.get_validation_events(dispatcher, tracker, DOMAIN))
+    return {e["name"]: e["value"] for e in events}, dispatcher.messages

@@ -4,51 +4,24 @@ from __future__ import annotations
 
 import re
 
-import asyncio
 import json
 from pathlib import Path
 
 import pytest
 import yaml
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coaching import ActionStartFlow
 from actions.interview import ValidateInterviewForm, feedback, interview, interview_summary
 from actions.plan import PLAN_SLOTS, ActionChangeAnswer, ValidatePlanForm, build_plan, plan_route, plan_value
 from actions.skills_check import ValidateSkillsForm, skills, skills_result
 
-from .conftest import parsed, render
+from .conftest import DOMAIN, form_tracker, parsed, render, validate
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 
 
 def texts(messages) -> str:
     return "\n".join(render(m) for m in messages)
-
-
-def form_tracker(
-    requested: str, text: str, intent: str = "nlu_fallback", confidence: float = 0.3, slots=None
-) -> Tracker:
-    """A tracker in the middle of a form: the user's answer has just been put in the requested slot."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
-    return Tracker(
-        "u",
-        {**(slots or {}), "requested_slot": requested, requested: text},
-        latest,
-        [{"event": "user", "text": text, "parse_data": latest}, {"event": "slot", "name": requested, "value": text}],
-        False,
-        None,
-        {},
-        "action_listen",
-    )
-
-
-def validate(action, tracker):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.get_validation_events(dispatcher, tracker, DOMAIN))
-    return {e["name"]: e["value"] for e in events}, dispatcher.messages
 
 
 # --- the data behind the flows ------------------------------------------------------------------

@@ -13,8 +13,7 @@ from actions.skills_check import skills
 from actions.replies import words
 from knowledge.applications import applications
 
-from .conftest import Conversation
-from .test_coaching import DOMAIN, form_tracker, validate
+from .conftest import DOMAIN, Conversation, form_tracker, validate
 
 STARTER = {"plan_education": "high school", "plan_experience": "no", "readiness_credential": "no"}
 READY = {"plan_education": "associate", "plan_experience": "yes", "readiness_credential": "yes"}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.actions.test_answers import ANSWER_ACTIONS
+from actions.reading import TOPIC_ACTIONS as ANSWER_ACTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())

@@ -6,17 +6,9 @@ from __future__ import annotations
 
 import uuid
 
-import yaml
 
-from channels.guard import APOLOGY, APOLOGY_RESPONSE
 from knowledge.loader import build
-from tests.servers import ROOT
-
-
-def apologies() -> set:
-    """The built-in apology, and domain.yml's if it has one (the model may predate either)."""
-    responses = yaml.safe_load((ROOT / "domain.yml").read_text()).get("responses", {})
-    return {APOLOGY} | {v["text"] for v in responses.get(APOLOGY_RESPONSE, []) if "text" in v}
+from tests.servers import apologies
 
 
 def restart_actions(servers, knowledge_url: str) -> None:

@@ -14,8 +14,7 @@ import uuid
 
 from channels.guard import STORE_UNAVAILABLE
 from tests.production.conftest import event_digest, tracker
-from tests.production.test_faults import apologies
-from tests.servers import post
+from tests.servers import apologies, post
 
 
 def _send(coach, sender: str, text: str) -> tuple:
