@@ -108,7 +108,6 @@ async def profile(
     from rasa.core.utils import AvailableEndpoints
 
     sys.path.insert(0, str(ROOT))
-    import channels  # noqa: F401  (what `rasa run` loads from credentials.yml: channels/speedups.py)
 
     started = time.perf_counter()
     bot = await load_agent(model_path=str(model), endpoints=AvailableEndpoints.read_endpoints(str(endpoints_file)))
@@ -188,6 +187,9 @@ def main() -> int:
 
     if not args.with_tensorflow and not without_tensorflow.needs_tensorflow(args.model):
         without_tensorflow.install()  # as scripts/serve.py does for this model
+    from extensions import speedups
+
+    speedups.install()  # as scripts/serve.py does
     separate = args.actions_server or bool(args.actions_url)
     if not separate:
         from extensions import inprocess_actions

@@ -66,7 +66,7 @@ def coach_endpoints(work: Path, workers: int) -> Dict:
     if "sql" in str(tracker.get("type")).lower() and tracker.get("dialect", "sqlite") == "sqlite":
         endpoints["tracker_store"] = dict(tracker, db=str(work / "trackers.db"))
     if workers > 1:
-        endpoints["lock_store"] = {"type": "channels.locks.CoachRedisLockStore", "db": 1}
+        endpoints["lock_store"] = {"type": "extensions.locks.CoachRedisLockStore", "db": 1}
         if not tracker:
             endpoints["tracker_store"] = {"type": "redis", "db": 0}
     return endpoints

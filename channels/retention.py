@@ -11,7 +11,7 @@ Nothing is ever cut out of the middle of a session.
 A turn saves by counting the stored events of its session and adding the rest; a conversation
 deleted between the count and the insert would keep only the new events. So conversations are
 deleted while no turn's transaction is open: on SQLite in the tracker store's own one-at-a-time
-transaction (channels/tracker_store.py, FileTurns), on PostgreSQL under an exclusive lock of the
+transaction (extensions/tracker_store.py, FileTurns), on PostgreSQL under an exclusive lock of the
 table, held for one short DELETE of up to 500 conversations found inactive beforehand and
 checked again under the lock. Earlier sessions need no lock (a turn counts and adds to its
 latest session only). A turn that read a conversation before it was deleted writes its whole

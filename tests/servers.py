@@ -58,11 +58,11 @@ def local_endpoints(conversations: Optional[Path] = None, actions_url: str = ACT
     lock store, and the conversations in the SQLite file `conversations` (default: in memory)."""
     text = (
         f'action_endpoint:\n  url: "{actions_url}"\n  enable_selective_domain: true\n'
-        "lock_store:\n  type: channels.locks.CoachInMemoryLockStore\n"
+        "lock_store:\n  type: extensions.locks.CoachInMemoryLockStore\n"
     )
     if conversations is not None:
         text += (
-            "tracker_store:\n  type: channels.tracker_store.CoachSQLTrackerStore\n"
+            "tracker_store:\n  type: extensions.tracker_store.CoachSQLTrackerStore\n"
             f'  dialect: sqlite\n  db: "{conversations}"\n'
         )
     return text

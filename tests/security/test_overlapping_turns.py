@@ -23,8 +23,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.locks import CoachInMemoryLockStore
-from channels.tracker_store import CoachSQLTrackerStore
+from extensions.locks import CoachInMemoryLockStore
+from extensions.tracker_store import CoachSQLTrackerStore
 from tests.servers import Servers, free_port, get, local_endpoints
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
 from channels.retention import DEFAULT_RETENTION_DAYS, main, prune_conversations, retention_days
-from channels.tracker_store import CoachSQLTrackerStore
+from extensions.tracker_store import CoachSQLTrackerStore
 from feedback.store import FeedbackStore
 from tests.servers import local_endpoints
 

@@ -36,7 +36,7 @@ def endpoints(conversations: Path, redis_port: int) -> str:
         {
             "action_endpoint": {"url": "http://127.0.0.1:{actions_port}/webhook", "enable_selective_domain": True},
             "tracker_store": {
-                "type": "channels.tracker_store.CoachSQLTrackerStore",
+                "type": "extensions.tracker_store.CoachSQLTrackerStore",
                 "dialect": "sqlite",
                 "db": str(conversations),
             },

@@ -34,7 +34,7 @@
   channels answer "send it again", REST with a 503 and Retry-After). One thread keeps the
   process's transactions one at a time, as FileTurns expects.
 
-endpoints.yml and deploy/endpoints.yml name it: `type: channels.tracker_store.CoachSQLTrackerStore`.
+endpoints.yml and deploy/endpoints.yml name it: `type: extensions.tracker_store.CoachSQLTrackerStore`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The speed-ups of channels/speedups.py give Rasa's own answers: the action server reply check,
+"""The speed-ups of extensions/speedups.py give Rasa's own answers: the action server reply check,
 the lookup of an event's class and the run of the model's graph."""
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, 
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
-import channels  # noqa: F401  (installs the check, as the Rasa server's loading of channels does)
-from channels import speedups
+from extensions import speedups
 
 VALID = [
     {"events": [], "responses": []},
@@ -39,12 +38,20 @@ INVALID = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def installed():
+    """The speed-ups installed as scripts/serve.py installs them, for this module's tests only."""
+    speedups.install()
+    yield
+    speedups.uninstall()
+
+
 @pytest.fixture
 def action():
     return RemoteAction("action_answer_salary", EndpointConfig("http://localhost:5055/webhook"))
 
 
-def test_loading_the_channels_installs_the_compiled_check():
+def test_serving_installs_the_compiled_check():
     assert RemoteAction._validate_action_result is speedups.validate_action_result
 
 
@@ -72,7 +79,7 @@ def test_the_validator_is_built_once():
     assert speedups.reply_validator() is speedups.reply_validator()
 
 
-def test_loading_the_channels_installs_the_remembered_event_lookup():
+def test_serving_installs_the_remembered_event_lookup():
     assert Event.resolve_by_type("slot") is SlotSet
     assert Event.resolve_by_type is speedups.resolve_by_type
 
@@ -292,4 +299,21 @@ def test_the_rule_check_gives_rasas_answer_for_every_rule_turn_and_state():
     assert speedups.possible_keys(policy, lookup, conversations[0]) == speedups._ORIGINAL_POSSIBLE_KEYS(
         policy, lookup, conversations[0]
     )
-    assert RulePolicy._is_rule_applicable is speedups.is_rule_applicable  # loading the channels installed it
+    assert RulePolicy._is_rule_applicable is speedups.is_rule_applicable  # installed as scripts/serve.py does
+
+
+def test_the_channels_install_nothing_and_serving_installs_the_speedups():
+    import importlib
+    import runpy
+
+    import channels
+
+    speedups.uninstall()
+    try:
+        importlib.reload(channels)
+        assert RemoteAction._validate_action_result is not speedups.validate_action_result
+        serve = runpy.run_path(str(speedups.__file__).replace("extensions/speedups.py", "scripts/serve.py"))
+        serve["install_speedups"]()
+        assert RemoteAction._validate_action_result is speedups.validate_action_result
+    finally:
+        speedups.install()

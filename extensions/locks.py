@@ -10,8 +10,8 @@ Here a ticket is renewed every third of its lifetime for as long as its turn is 
 running, and only then. A turn therefore holds its conversation however long its actions take,
 and a server that dies still frees the conversation within one lifetime.
 
-endpoints.yml names `channels.locks.CoachInMemoryLockStore`; deploy/endpoints.yml names
-`channels.locks.CoachRedisLockStore` with Redis's settings.
+endpoints.yml names `extensions.locks.CoachInMemoryLockStore`; deploy/endpoints.yml names
+`extensions.locks.CoachRedisLockStore` with Redis's settings.
 """
 
 from __future__ import annotations
