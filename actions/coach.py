@@ -10,7 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import ELLIPTICAL, asked_aspects, intent_for_topic
+from actions.answering import ELLIPTICAL
+from actions.specs import asked_aspects, intent_for_topic
 from actions.scope import BACK_REFERENCE, NATIONWIDE, SCOPE_KINDS, choose_scope, named_values
 from actions.breakdown import asked_kind
 from actions.replies import reply_text

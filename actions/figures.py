@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import Message, intent_for_topic
+from actions.specs import Message, intent_for_topic
 from actions.quoting import gives_figure
 from actions import quantities
 from actions.breakdown import TOPIC_WORDS

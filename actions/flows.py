@@ -21,7 +21,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answering import Message, facts_message
+from actions.specs import Message, facts_message
 from actions.reading import ANSWER_ACTIONS, intent_by_facts
 from actions.replies import citation
 from actions.store import store

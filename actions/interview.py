@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import Message
+from actions.specs import Message
 from actions.flows import SKIP, CoachingFormValidation, coaching, fact_messages
 from actions.replies import joined
 

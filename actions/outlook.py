@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.answering import AnswerSpec
+from actions.specs import AnswerSpec
 from actions.topic_action import TopicAnswerAction
 
 

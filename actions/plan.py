@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import Message
+from actions.specs import Message
 from actions.flows import Choices, CoachingFormValidation, coaching, read_choice
 from actions.quantities import amounts
 from actions.replies import joined, reply_text, source_line

@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import INTENT_TOPICS, intent_for_topic
+from actions.specs import INTENT_TOPICS, intent_for_topic
 from actions.choosing import strong_lead
 from actions.conversation import model_ranking, user_events
 from actions.quoting import quoted_figures

@@ -14,7 +14,7 @@ from actions.store import store, vocabulary
 from knowledge.queries import FactView
 
 if TYPE_CHECKING:
-    from actions.answering import AnswerSpec
+    from actions.specs import AnswerSpec
 
 # Every kind of thing a question can be narrowed to, as entities and slots of the same name.
 SCOPE_KINDS = ("state", "country", "experience_level", "certification", "industry", "degree_type", "role")

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import Message
+from actions.specs import Message
 from actions.flows import SKIP, Choices, CoachingFormValidation, coaching, read_choice
 from actions.replies import joined, source_line, words
 from actions.store import store

@@ -10,15 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import (
-    AnswerSpec,
-    ELLIPTICAL,
-    INTENT_ACTIONS,
-    INTENT_TOPICS,
-    compose,
-    intent_for_topic,
-    keyword_matches,
-)
+from actions.answering import ELLIPTICAL, compose
+from actions.specs import AnswerSpec, INTENT_ACTIONS, INTENT_TOPICS, intent_for_topic, keyword_matches
 from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
 from actions.scope import POINTER, SCOPE_KINDS, choose_scope, named_values

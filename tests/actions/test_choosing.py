@@ -261,7 +261,7 @@ def test_a_question_naming_the_difference_gets_the_difference(action_store):
 
 
 def test_keeping_a_named_credential_is_answered_with_what_keeping_it_takes(action_store):
-    from actions.answering import INTENT_ACTIONS
+    from actions.specs import INTENT_ACTIONS
 
     for intent in ("ask_certification", "ask_cert_renewal"):
         said = Conversation(
@@ -297,7 +297,7 @@ def test_how_to_tell_an_inclusive_employer_is_answered_with_the_signs_of_one(act
 
 
 def test_an_aspect_another_topic_names_in_the_question_weighs_for_that_topic_s_facts(action_store):
-    from actions.answering import INTENT_ACTIONS, aspects_named_elsewhere
+    from actions.specs import INTENT_ACTIONS, aspects_named_elsewhere
 
     text = "Is being a medical records technician a desk job?"
     spec = INTENT_ACTIONS["ask_overview"].specs["ask_overview"]
@@ -318,7 +318,7 @@ def test_an_aspect_another_topic_names_in_the_question_weighs_for_that_topic_s_f
 
 
 def test_whether_certification_is_needed_to_be_hired_is_answered_with_what_employers_make_of_it(action_store):
-    from actions.answering import INTENT_ACTIONS
+    from actions.specs import INTENT_ACTIONS
 
     said = Conversation(
         INTENT_ACTIONS["ask_certification"](),

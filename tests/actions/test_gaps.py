@@ -111,7 +111,7 @@ def test_a_question_about_something_the_guides_never_name_says_so_first(action_s
 
 
 def test_the_closest_fact_for_a_place_the_guides_lack_is_the_one_the_rest_of_the_question_asks(action_store):
-    from actions.answering import INTENT_ACTIONS
+    from actions.specs import INTENT_ACTIONS
 
     def reply(intent, text, kind, value, where, ranking):
         start = text.lower().index(where)
