@@ -15,6 +15,15 @@ from actions.flows import SKIP, CoachingFormValidation, coaching, fact_messages
 from actions.replies import joined
 
 
+def scores_of(kept: Any) -> Dict[str, List[int]]:
+    """The practice's scores as kept in the `interview_scores` slot: {question slot: [covered, of]}."""
+    try:
+        scores = json.loads(kept or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return scores if isinstance(scores, dict) else {}
+
+
 def interview() -> List[Dict[str, Any]]:
     return coaching()["interview"]
 
@@ -57,7 +66,7 @@ class ValidateInterviewForm(CoachingFormValidation):
         for message in feedback(slot, answer):
             dispatcher.utter_message(**message)
         covered, missing = covered_points(slot, answer)
-        scores = json.loads(tracker.get_slot("interview_scores") or "{}")
+        scores = scores_of(tracker.get_slot("interview_scores"))
         scores[slot] = [len(covered), len(covered) + len(missing)]
         return {slot: "answered", "interview_scores": json.dumps(scores)}
 
@@ -81,7 +90,7 @@ class ActionInterviewSummary(Action):
         return "action_interview_summary"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        scores = json.loads(tracker.get_slot("interview_scores") or "{}")
+        scores = scores_of(tracker.get_slot("interview_scores"))
         for message in interview_summary(scores):
             dispatcher.utter_message(**message)
         return []

@@ -90,6 +90,12 @@ def plan_value(slot: str, message: Dict[str, Any]) -> Optional[str]:
 PLAN_SLOTS = tuple(PLAN_CHOICES)
 
 
+def answered_message(tracker: Tracker, text: str) -> Dict[str, Any]:
+    """The parsed message a form's answer came in (its entities read amounts), or the bare text."""
+    latest = tracker.latest_message or {}
+    return latest if latest.get("text") == text else {"text": text}
+
+
 class ValidatePlanForm(CoachingFormValidation):
     """Reads the plan answers (buttons or free text) and lets an earlier answer be changed."""
 
@@ -98,8 +104,7 @@ class ValidatePlanForm(CoachingFormValidation):
 
     def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         text = str(value)
-        latest = tracker.latest_message or {}
-        message = latest if latest.get("text") == text else {"text": text}
+        message = answered_message(tracker, text)
         for other in PLAN_SLOTS:  # "actually my budget is low", in answer to another question
             if (
                 other != slot

@@ -10,7 +10,6 @@ conversation (`readiness_scores`), so asking again shows the progress.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -21,7 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.documents import RESUME_SLOT
 from actions.flows import SKIP, Choices, CoachingFormValidation, coaching, read_choice
-from actions.plan import plan_value
+from actions.interview import scores_of
+from actions.plan import answered_message, plan_value
 from actions.replies import joined, source_line
 from actions.skills_check import skills
 from actions.store import store
@@ -87,10 +87,7 @@ def skills_part(spec: Dict[str, Any], slots: Dict[str, Any]) -> Part:
 
 
 def interview_part(spec: Dict[str, Any], slots: Dict[str, Any]) -> Part:
-    try:
-        scores = json.loads(slots.get("interview_scores") or "{}")
-    except ValueError:
-        scores = {}
+    scores = scores_of(slots.get("interview_scores"))
     total = sum(s[1] for s in scores.values())
     if not total:
         return Part(spec, None)
@@ -173,8 +170,7 @@ class ValidateReadinessForm(CoachingFormValidation):
         if slot == "readiness_credential":
             chosen = read_choice(text, CREDENTIAL_CHOICES) or ("no" if SKIP.match(text) else None)
         else:
-            latest = tracker.latest_message or {}
-            chosen = plan_value(slot, latest if latest.get("text") == text else {"text": text})
+            chosen = plan_value(slot, answered_message(tracker, text))
         if chosen:
             return {slot: chosen}
         dispatcher.utter_message(response="utter_pick_an_option")

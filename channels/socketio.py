@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -54,7 +54,7 @@ ORIGIN_REFUSED = "{origin} may not open a socket to the coach: it is not one of 
 ORIGIN_NOT_ALLOWED = (
     "socket.io connection from origin %r refused: it is not one of the allowed origins (add it to CORS_ORIGINS)"
 )
-MAX_NOTED_ORIGINS = 100  # origins logged as refused, each once, so that no one can fill the log
+MAX_NOTED_ORIGINS = 100  # origins checked (and a refused one logged) once each, so no one can fill the log
 
 
 # The start of a line Markdown reads as a list item or a heading, up to the space after it, and
@@ -146,7 +146,7 @@ class CoachSocketIOInput(SocketIOInput):
         self._sessions = SessionIds.from_environment()
         self._limits = RateLimits.from_environment()
         self._rasa_connect = self.sio.handlers[self.namespace or "/"]["connect"]
-        self._refused_origins: Set[Text] = set()
+        self._origins_seen: Dict[Tuple[Text, Text], bool] = {}  # (origin, host) -> allowed
         self.sio.eio.handle_request = self._noting_refused_origins(self.sio.eio.handle_request)
         webhook.listener("before_server_start")(self._start)
         for event, handler in (
@@ -170,9 +170,12 @@ class CoachSocketIOInput(SocketIOInput):
 
         async def handle(request: Any, *args: Any, **kwargs: Any) -> Any:
             origin = request.headers.get("origin")
-            if origin and origin not in self._refused_origins and len(self._refused_origins) < MAX_NOTED_ORIGINS:
-                if not allowed_origin(self._app, self.socketio_path or "/socket.io", origin, _environ(request)):
-                    self._refused_origins.add(origin)
+            key = (origin or "", request.headers.get("host") or "")
+            if origin and key not in self._origins_seen and len(self._origins_seen) < MAX_NOTED_ORIGINS:
+                # Checked once per origin and host, not on every polling request of a page.
+                allowed = allowed_origin(self._app, self.socketio_path or "/socket.io", origin, _environ(request))
+                self._origins_seen[key] = allowed
+                if not allowed:
                     logger.warning(ORIGIN_NOT_ALLOWED, origin)
             return await handle_request(request, *args, **kwargs)
 
