@@ -1,7 +1,7 @@
-"""`python -m feedback unanswered|ratings`: what users told the coach, for curators."""
+"""`python -m feedback unanswered|ratings` (feedback/report.py)."""
 
 import sys
 
-from feedback.store import main
+from feedback.report import main
 
 sys.exit(main())

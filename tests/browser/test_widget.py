@@ -6,16 +6,11 @@ import json
 import os
 import time
 
-import pytest
 
 from tests.browser.conftest import SCREENSHOT_ENV
 from tests.servers import post
 
 RESTART_TIMEOUT = 900  # s
-# Where the phone-sized screenshot of the resume check is written, when this names a file.
-RESUME_SCREENSHOT_ENV = "RESUME_SCREENSHOT"
-# ... and of the readiness assessment.
-READINESS_SCREENSHOT_ENV = "READINESS_SCREENSHOT"
 
 
 def user_texts(events: list) -> list:
@@ -190,21 +185,6 @@ def test_empty_and_too_long_messages_are_not_sent(widget):
     assert [t for t in texts if t != "hi"] == ["what is the median salary " + "y" * 974]
 
 
-def test_a_phone_screen_has_no_sideways_scroll(phone):
-    phone.open()
-    phone.ask("what is the median salary")
-    phone.wait_for_bot("$47,190")
-    phone.ask("w" * 300)  # one unbroken word must wrap too
-    phone.user_messages.filter(has_text="w" * 300).wait_for()
-    page = phone.page
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert phone.in_widget("const log = root.querySelector('.cw-log');return log.scrollWidth <= log.clientWidth;")
-    box = phone.input.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 375 and box["y"] + box["height"] <= 667
-    send = page.locator(".cw-send").bounding_box()
-    assert send["x"] + send["width"] <= 375
-
-
 def test_keyboard_alone_can_open_ask_and_rate(widget):
     page = widget.page
     page.goto(widget.url)
@@ -328,79 +308,9 @@ def test_a_stored_id_the_server_did_not_issue_starts_afresh(widget):
     assert "a question from before" not in json.dumps(widget.stored())
 
 
-def element_at_centre(widget, selector: str) -> str:
-    """The class of the element a tap at the centre of `selector` would reach."""
-    return widget.in_widget(
-        f"const box = root.querySelector('{selector}').getBoundingClientRect();"
-        "const hit = root.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);"
-        "return hit ? hit.className : '';"
-    )
-
-
-@pytest.mark.parametrize("phone", [320, 375], indirect=True)
-def test_on_a_phone_nothing_covers_send_and_a_tap_sends(phone):
-    phone.page.goto(phone.url)
-    phone.launcher.tap()
-    phone.input.wait_for()
-    phone.wait_for_bot("career coach")  # the greeting: the conversation is confirmed
-    assert element_at_centre(phone, ".cw-send") == "cw-send"
-    assert element_at_centre(phone, ".cw-input") == "cw-input"
-    assert element_at_centre(phone, ".cw-attach") == "cw-attach"
-    phone.input.fill("what is the median salary")
-    phone.page.locator(".cw-send").tap()
-    phone.wait_for_bot("$47,190")
-    assert phone.user_messages.last.text_content() == "You: what is the median salary"
-
-
-def test_a_new_answer_is_shown_from_its_first_line(phone):
-    phone.open()
-    phone.page.set_viewport_size({"width": 375, "height": 360})  # a phone on its side: answers outgrow it
-    for question in ("what is the median salary", "how do I become a medical records technician"):
-        count = phone.bot_messages.count()
-        phone.ask(question)
-        phone.wait_for_more_bot_messages(count)
-        phone.settle()
-    first_of_answer = phone.in_widget(
-        "const log = root.querySelector('.cw-log');"
-        "const users = root.querySelectorAll('.cw-user');"
-        "let reply = users[users.length - 1].nextElementSibling;"
-        "let height = 0;"
-        "for (let m = reply; m; m = m.nextElementSibling) height += m.getBoundingClientRect().height;"
-        "const top = reply.getBoundingClientRect().top, view = log.getBoundingClientRect();"
-        "return [top - view.top, view.bottom - top, height > log.clientHeight];"
-    )
-    below_top, above_bottom, outgrows = first_of_answer
-    assert outgrows, "the answer must be taller than the log for this test to mean anything"
-    assert below_top >= -1 and above_bottom > 40, first_of_answer
-
-
 def test_the_demo_page_has_an_icon(widget):
     widget.page.goto(widget.url)
     assert widget.page.evaluate("!!document.querySelector('link[rel~=icon]')")
-
-
-def greeted(widget):
-    """The widget opened, once the coach's greeting is in."""
-    widget.open()
-    widget.wait_for_bot("career coach")
-    return widget
-
-
-@pytest.mark.parametrize("size", ["widget", "phone"])
-def test_a_pasted_resume_is_checked_and_not_kept_in_the_browser(request, size):
-    from tests.samples import RESUME
-
-    widget = greeted(request.getfixturevalue(size))
-    widget.ask("check my resume")
-    widget.wait_for_bot("Paste your resume")
-    widget.ask(RESUME)
-    answer = widget.wait_for_bot("Your resume shows EHR systems (Epic)", "Source:")
-    assert "\n1. Medical terminology" in answer.inner_text()
-    if size == "phone" and os.environ.get(RESUME_SCREENSHOT_ENV):  # docs/resume-check-phone.png
-        widget.settle()
-        widget.page.screenshot(path=os.environ[RESUME_SCREENSHOT_ENV])
-    kept = json.dumps(widget.stored())
-    assert "(a pasted document, not kept)" in kept and "Lakeside Family Clinic" not in kept
 
 
 def test_a_page_the_server_does_not_accept_says_so_instead_of_failing_silently(widget, other_origin_url):
@@ -409,66 +319,3 @@ def test_a_page_the_server_does_not_accept_says_so_instead_of_failing_silently(w
     widget.launcher.click()
     widget.page.locator(".cw-status", has_text="can't be reached from this page").wait_for(timeout=60_000)
     assert widget.bot_messages.count() == 0
-
-
-@pytest.mark.parametrize("size", ["widget", "phone"])
-def test_an_attached_resume_is_read_and_checked(request, size, tmp_path):
-    from tests.samples import LINES, docx_with
-
-    widget = greeted(request.getfixturevalue(size))
-    widget.ask("check my resume")
-    widget.wait_for_bot("Paste your resume")
-    resume = tmp_path / "Jordan Avery resume.docx"
-    resume.write_bytes(docx_with(LINES))
-    widget.page.locator(".cw-file").set_input_files(str(resume))
-    widget.wait_for_bot("Your resume shows EHR systems (Epic)", "Source:")
-    assert widget.user_messages.last.text_content() == "You: \N{PAPERCLIP} Jordan Avery resume.docx"
-    unreadable = tmp_path / "photo.png"
-    unreadable.write_bytes(b"\x89PNG not text")
-    widget.page.locator(".cw-file").set_input_files(str(unreadable))
-    widget.page.locator(".cw-status", has_text="Attach a .txt, .pdf or .docx").wait_for()
-
-
-@pytest.mark.parametrize("size", ["widget", "phone"])
-def test_the_readiness_assessment_asks_with_buttons_and_answers_with_steps(request, size):
-    widget = greeted(request.getfixturevalue(size))
-    widget.ask("how ready am i for a records job?")
-    for question, button in (
-        ("what schooling", "Some college"),
-        ("healthcare before", "Not yet"),
-        ("credential such as", "Studying for one"),
-    ):
-        asked = widget.wait_for_bot(question)
-        asked.get_by_role("button", name=button).click()
-    answer = widget.wait_for_bot("Your readiness for an entry-level role", "Sources:")
-    shown = answer.inner_text()
-    assert "\n1. Finish a certificate" in shown and "\n3. " in shown, shown
-    assert [b.text_content() for b in answer.get_by_role("button").all()][:3] == [
-        "Check my skills",
-        "Practise an interview",
-        "Check my resume",
-    ]
-    if size == "phone" and os.environ.get(READINESS_SCREENSHOT_ENV):  # docs/readiness-phone.png
-        widget.settle()
-        widget.page.screenshot(path=os.environ[READINESS_SCREENSHOT_ENV])
-
-
-@pytest.mark.parametrize("size", ["widget", "phone"])
-def test_a_pasted_posting_is_matched_and_a_pasted_letter_checked_in_the_browser(request, size):
-    from tests.samples import LETTER, POSTING, RESUME
-
-    widget = greeted(request.getfixturevalue(size))
-    widget.ask(RESUME)
-    widget.wait_for_bot("Your resume shows")
-    widget.ask("does my resume match this job posting")
-    widget.wait_for_bot("Paste the job posting")
-    widget.ask(POSTING)
-    matched = widget.wait_for_bot("The posting asks for EHR systems", "Source:")
-    assert "it doesn't show medical terminology" in matched.inner_text()
-    widget.ask("can you check my cover letter")
-    widget.wait_for_bot("Paste your cover letter")
-    widget.ask(LETTER)
-    checked = widget.wait_for_bot("Your letter names the job and the employer.", "Source:")
-    assert "Add medical terminology" in checked.inner_text()
-    kept = json.dumps(widget.stored())
-    assert "Riverside Health" not in kept and kept.count("(a pasted document, not kept)") == 3

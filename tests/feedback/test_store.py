@@ -12,7 +12,8 @@ from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from feedback import store as feedback
-from feedback.store import AnswerRating, FeedbackStore, UnansweredQuestion, main, normalize, scrub
+from feedback.report import main
+from feedback.store import AnswerRating, FeedbackStore, UnansweredQuestion, normalize, scrub
 from knowledge.loader import build, make_engine
 from knowledge.models import Fact
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from feedback.store import FeedbackStore, main
+from feedback.report import main
+from feedback.store import FeedbackStore
 
 
 @pytest.fixture
