@@ -21,7 +21,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
   $(wildcard knowledge/facts/*.yml) knowledge/topics.yml knowledge/retrieval.py
 KNOWLEDGE_INPUTS := $(wildcard knowledge/*.yml knowledge/facts/*.yml knowledge/*.py)
 
-.PHONY: help install run shell knowledge provenance lookups validate train test lint test-unit eval-heldout \
+.PHONY: help install run shell knowledge provenance lookups topics validate train test lint test-unit eval-heldout \
         test-stories test-e2e test-production test-slack test-cli ask replay bench-train crossval \
         crossval-compare unanswered ratings clean
 
@@ -38,6 +38,8 @@ help:
 	@echo "make knowledge   build the knowledge database from knowledge/"
 	@echo "make provenance  check every fact against the guide it cites"
 	@echo "make lookups     regenerate data/nlu/lookups.yml from knowledge/vocabulary.yml"
+	@echo "make topics      regenerate the topics' intents in domain.yml and data/rules/answers.yml"
+	@echo "                 from knowledge/topics.yml"
 	@echo "make validate    rasa data validate, and the NLU examples checked (scripts/check_nlu.py)"
 	@echo "make train       train the model (only when data or config changed)"
 	@echo "make bench-train measure training time, cold and with the cache"
@@ -66,8 +68,13 @@ provenance: $(VENV)/.installed
 lookups: $(VENV)/.installed
 	$(PYTHON) -m knowledge.vocabulary
 
+# The topics' intents in domain.yml and their rules (data/rules/answers.yml), from knowledge/topics.yml.
+topics: $(VENV)/.installed
+	$(PYTHON) -m knowledge.topics
+
 validate: $(VENV)/.installed
 	$(PYTHON) -m knowledge.vocabulary --check
+	$(PYTHON) -m knowledge.topics --check
 	$(PYTHON) scripts/check_nlu.py > /dev/null || $(PYTHON) scripts/check_nlu.py
 	$(RASA) data validate --fail-on-warnings
 

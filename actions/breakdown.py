@@ -47,8 +47,9 @@ KIND_LABELS = {
     "experience_level": "experience level",
     "employer": "employer",
 }
-# The words that say a question is about pay or about growth.
-TOPIC_WORDS = {
+# The words that say a question about figures is about pay or about growth (the two topics with
+# figures to break down, rank and compare; knowledge/topics.yml has every topic's own words).
+FIGURE_WORDS = {
     "outlook": r"growth|grow|outlook|openings|jobs? (will|to) be|demand|percent|%",
     "salary": r"salar|pay|paid|earn|wage|income|make|\$|\d+\s?k\b",
 }
@@ -104,7 +105,7 @@ def ladder(text: str) -> Tuple[List[dict], List[FactView]]:
     if (
         not LADDER.search(text or "")
         or vocabulary().find_in_text("experience_level", text)
-        or re.search(TOPIC_WORDS["salary"], text, re.IGNORECASE)
+        or re.search(FIGURE_WORDS["salary"], text, re.IGNORECASE)
     ):
         return [], []
     levels = experience_levels()

@@ -19,8 +19,8 @@ from actions.superlatives import ranked_answer
 from actions.conversation import chosen
 from actions.feedback import record_unanswered
 from actions.store import store, vocabulary
+from actions.topic_answers import ANSWER_ACTIONS
 from actions.reading import (
-    ANSWER_ACTIONS,
     FLOW_FORMS,
     FOLLOW_UP_MATCH,
     INTENT_LABELS,

@@ -161,7 +161,8 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        from actions.reading import ANSWER_ACTIONS, intent_by_meaning  # the registry imports this module
+        from actions.reading import intent_by_meaning  # the topic actions import this module
+        from actions.topic_answers import ANSWER_ACTIONS
         from actions.store import vocabulary
 
         text = tracker.latest_message.get("text") or ""

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.specs import Message, intent_for_topic
 from actions.quoting import gives_figure
 from actions import quantities
-from actions.breakdown import TOPIC_WORDS
+from actions.breakdown import FIGURE_WORDS
 from actions.replies import figure_value, joined
 from actions.store import store
 from actions.superlatives import ranked_answer
@@ -28,7 +28,7 @@ MAX_LISTED = 4
 
 
 def topic_of(text: str, current: Optional[str]) -> str:
-    for topic, pattern in TOPIC_WORDS.items():
+    for topic, pattern in FIGURE_WORDS.items():
         if re.search(pattern, text, re.IGNORECASE):
             return topic
     return current if current in COMPARABLE else "salary"

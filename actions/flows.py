@@ -22,7 +22,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.specs import Message, facts_message
-from actions.reading import ANSWER_ACTIONS, intent_by_facts
+from actions.reading import intent_by_facts
+from actions.topic_answers import ANSWER_ACTIONS
 from actions.replies import citation
 from actions.store import store
 

@@ -17,50 +17,12 @@ from actions.specs import INTENT_TOPICS, intent_for_topic
 from actions.choosing import strong_lead
 from actions.conversation import model_ranking, user_events
 from actions.quoting import quoted_figures
-from actions.career import ActionAnswerCareer
-from actions.education import ActionAnswerCertification, ActionAnswerEducation
-from actions.outlook import ActionAnswerOutlook
-from actions.salary import ActionAnswerSalary
 from actions.store import store
-from actions.topic_action import TopicAnswerAction
+from actions.topic_answers import ANSWER_ACTIONS
 from knowledge.retrieval import ranking_of
-from actions.work import ActionAnswerWork
+from knowledge.topics import intents, topics
 
 
-TOPIC_ACTIONS: Tuple[TopicAnswerAction, ...] = (
-    ActionAnswerSalary(),
-    ActionAnswerOutlook(),
-    ActionAnswerEducation(),
-    ActionAnswerCertification(),
-    ActionAnswerWork(),
-    ActionAnswerCareer(),
-)
-ANSWER_ACTIONS: Dict[str, TopicAnswerAction] = {intent: action for action in TOPIC_ACTIONS for intent in action.specs}
-# Words that say what a topic is about. When the model is unsure, its best guess is
-# answered only if the message also has one of its topic's words.
-TOPIC_WORDS = {
-    "salary": r"salar|\bpay|paid|earn|wage|income|\$|money|benefit|401",
-    "outlook": r"growth|grow|outlook|demand|openings|future|automat|\bai\b|recession|secur|stable|hiring|market",
-    "market": r"market|hiring|trend|2025|competition",
-    "education": r"degree|school|program|course|class|stud|college|tuition|certificate|cahiim|accredit|online",
-    "certification": r"certif|rhit|rhia|\bcca\b|\bctr\b|\bcpc\b|\bccs|exam|credential|renew",
-    "overview": r"what is|what's an?|what are|mean",
-    "duties": r"\bdo\b|duties|task|responsib|day|coder|registrar|differen",
-    "skills": r"skill|good at|qualit|strength|language",
-    "tools": r"software|program|tool|ehr|epic|cerner|system|computer",
-    "work_environment": r"hours|schedule|shift|weekend|office|environment|desk|stress",
-    "remote_work": r"remote|home|anywhere|nomad",
-    "career_path": r"promot|advance|ladder|senior|supervisor|manager|years|grow",
-    "getting_started": r"start|become|steps|begin|switch",
-    "job_search": r"resume|cv|interview|experience|intern|apply|job search",
-    "pros": r"pros|good|advantage|like|best",
-    "cons": r"cons|bad|downside|disadvantage|dislike|worst|hard",
-    "related_careers": r"similar|related|other (jobs|careers|roles)|speciali|alternative",
-    "employers": r"employ|hire|hiring|industr|hospital|clinic|where",
-    "abroad": r"abroad|visa|canada|uk|australia|country|immigra|overseas|ielts|toefl",
-    "organizations": r"organi[sz]ation|association|ahima|\bnha\b|group|communit|book|read|resource",
-    "diversity": r"divers|inclus|minorit|veteran|disab|women|older",
-}
 MIN_GUESS_CONFIDENCE = 0.2
 # A "follow-up" with nothing before it is answered by meaning from this ranking score.
 FOLLOW_UP_MATCH = 0.5
@@ -102,10 +64,12 @@ STARTS = {
 # matches the words strongly ("do i even have the right skills? quiz me" names skills, and a
 # skills fact, but asks for the check). Leaving a flow takes one word ("stop").
 FLOW_FIRST = 0.25
-# Plain words for each intent, for clarification buttons (the coach's wording, kept as data).
-INTENT_LABELS: Dict[str, str] = yaml.safe_load(
-    (Path(__file__).with_name("intent_labels.yml")).read_text(encoding="utf-8")
-)
+# Plain words for each intent, for clarification buttons (the coach's wording, kept as data): the
+# topics' questions' buttons in knowledge/topics.yml, the rest in actions/intent_labels.yml.
+INTENT_LABELS: Dict[str, str] = {
+    **{name: intent.button for name, intent in intents().items()},
+    **yaml.safe_load((Path(__file__).with_name("intent_labels.yml")).read_text(encoding="utf-8")),
+}
 
 # Words that are common in Spanish, French, German, Portuguese or Italian and rare in English.
 FOREIGN_WORDS = set(
@@ -141,7 +105,7 @@ def best_guess(tracker: Tracker) -> Optional[str]:
             topic = ANSWER_ACTIONS[intent].spec_for(intent).topic
             # A word of the topic in the message, or the conversation already on that topic
             # ("how do I keep it?" right after the RHIT), supports the guess.
-            if re.search(TOPIC_WORDS.get(topic, r"$^"), text) or topic == tracker.get_slot("topic"):
+            if re.search(topics()[topic].words, text) or topic == tracker.get_slot("topic"):
                 return intent
     return None
 

@@ -1,7 +1,7 @@
-"""What an answer is made of, for every topic action: the `AnswerSpec` each intent's table
-entry is, the registry of intents to topics and actions (filled as the topic actions are
-defined, actions/topic_action.py), the shape of a message and an answer, and which aspects and
-facts a question names. `actions/answering.py` composes the reply from them."""
+"""What an answer is made of, for every topic action: the `AnswerSpec` each intent's settings in
+knowledge/topics.yml become, the intents' topics and actions, the shape of a message and an
+answer, and which aspects and facts a question names. `actions/answering.py` composes the reply
+from them."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from actions.replies import fact_message
 from actions.store import store
 from knowledge.queries import FactView
+from knowledge.topics import Intent, intents, topics
 
-# intent -> the topic that answers it, and its action's class, for every topic action (filled
-# as they are defined).
-INTENT_TOPICS: Dict[str, str] = {}
+# intent -> the topic that answers it (knowledge/topics.yml), and its action's class, in the
+# registry's order (filled as the topic actions are defined, actions/topic_action.py).
+INTENT_TOPICS: Dict[str, str] = {name: intent.topic for name, intent in intents().items()}
 INTENT_ACTIONS: Dict[str, type] = {}
 
 
@@ -43,6 +44,22 @@ class AnswerSpec:
     # A question about another career ("how much do nurses make") is declined rather than
     # answered with this career's facts; comparisons with other roles set this to False.
     this_career_only: bool = True
+
+
+def spec_of(intent: Intent) -> AnswerSpec:
+    """An intent's answer settings (knowledge/topics.yml) as an AnswerSpec."""
+    given = intent.settings
+    settings = {key: tuple(value) if isinstance(value, list) else value for key, value in given.items()}
+    settings["keywords"] = tuple((rule["pattern"], tuple(rule["aspects"])) for rule in given.get("keywords", []))
+    settings["together"] = tuple((rule["pattern"], rule["intent"]) for rule in given.get("together", []))
+    return AnswerSpec(topic=intent.topic, **settings)
+
+
+def specs_of(action_name: str) -> Dict[str, AnswerSpec]:
+    """The AnswerSpec of each intent the action answers, in the registry's order."""
+    return {
+        name: spec_of(intent) for name, intent in intents().items() if topics()[intent.topic].answered_by == action_name
+    }
 
 
 # One message to send: {"text": ...} for a fact, or {"response": ..., **variables} for the

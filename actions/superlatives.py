@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.breakdown import KIND_WORDS, TOPIC_WORDS, ladder, time_to_level
+from actions.breakdown import KIND_WORDS, FIGURE_WORDS, ladder, time_to_level
 from actions.replies import reply_text
 from actions.store import store, vocabulary
 from knowledge.queries import FactView
@@ -74,7 +74,7 @@ def asked(text: str, topic: Optional[str], shown: Sequence[str]) -> Optional[Dic
         kind = kinds.most_common(1)[0][0] if kinds else None
     # Pay or growth, by the question's words ("pays", "growing"), or, for "which one", the
     # conversation's; "the best state to live in" is neither.
-    by_words = next((t for t, pattern in TOPIC_WORDS.items() if re.search(pattern, text, re.IGNORECASE)), None)
+    by_words = next((t for t, pattern in FIGURE_WORDS.items() if re.search(pattern, text, re.IGNORECASE)), None)
     topic = by_words or (topic if pointing and topic in WHAT else None)
     if kind is None or topic is None:
         return None

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import ELLIPTICAL, compose
-from actions.specs import AnswerSpec, INTENT_ACTIONS, INTENT_TOPICS, intent_for_topic, keyword_matches
+from actions.specs import AnswerSpec, INTENT_ACTIONS, INTENT_TOPICS, intent_for_topic, keyword_matches, specs_of
 from actions.breakdown import asked_kind, breakdown
 from actions.feedback import record_unanswered
 from actions.scope import POINTER, SCOPE_KINDS, choose_scope, named_values
@@ -28,12 +28,17 @@ class TopicAnswerAction(Action):
     """Answers the intents of one topic from the knowledge store, citing each source."""
 
     action_name: str = ""
-    specs: Dict[str, AnswerSpec] = {}
+    specs: Dict[str, AnswerSpec] = {}  # from knowledge/topics.yml: the intents whose answered_by is this action
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        INTENT_TOPICS.update({intent: spec.topic for intent, spec in cls.specs.items()})
+        cls.specs = specs_of(cls.action_name)
         INTENT_ACTIONS.update({intent: cls for intent in cls.specs})
+        # The registry's order, whichever action is defined first: it settles which topic's
+        # keywords win when two match.
+        ordered = sorted(INTENT_ACTIONS.items(), key=lambda item: list(INTENT_TOPICS).index(item[0]))
+        INTENT_ACTIONS.clear()
+        INTENT_ACTIONS.update(ordered)
 
     def name(self) -> Text:
         return self.action_name

@@ -14,6 +14,7 @@ The knowledge files are an input of the model: editing a fact trains this compon
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -29,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import code_fingerprint
 from components.minilm import DEFAULT_MODEL_DIR, MiniLM
-from knowledge.retrieval import completed_parts, question_parts, without_career_name
+from knowledge.retrieval import completed_parts, question_parts, topic_labels, without_career_name
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +98,12 @@ def trailing_phrase(doc, tokens) -> str:
 
 
 def knowledge_fingerprint(facts_dir: Path) -> str:
+    """The facts and the topics' labels, which lead the facts' documents (the topics' other
+    settings do not change the ranking)."""
     digest = hashlib.sha256()
-    for path in sorted(facts_dir.glob("*.yml")) + [ROOT / "knowledge" / "topics.yml"]:
-        if path.exists():
-            digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(facts_dir.glob("*.yml")):
+        digest.update(path.name.encode() + path.read_bytes())
+    digest.update(json.dumps(topic_labels(), sort_keys=True).encode())
     return digest.hexdigest()
 
 

@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
-import yaml
 
-from knowledge.schema import FACTS_DIR, KNOWLEDGE_DIR, FactRecord, load_facts
+from knowledge.schema import FACTS_DIR, FactRecord, load_facts
+from knowledge.topics import topics
 
-TOPICS_FILE = KNOWLEDGE_DIR / "topics.yml"
 # How much the words count beside the meaning.
 LEXICAL_WEIGHT = 0.5
 WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
@@ -101,9 +100,9 @@ def terms(text: str) -> List[str]:
     return [stem(w) for w in words if w not in STOPWORDS or w in acronyms]
 
 
-def topic_labels(path: Path = TOPICS_FILE) -> Dict[str, str]:
-    """Plain words for each topic, which lead its facts' documents ("Pay and salary: ...")."""
-    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+def topic_labels() -> Dict[str, str]:
+    """Plain words for each topic (knowledge/topics.yml), which lead its facts' documents ("Pay and salary: ...")."""
+    return {name: topic.label for name, topic in topics().items()}
 
 
 def documents(fact: FactRecord, labels: Dict[str, str]) -> List[str]:

@@ -14,34 +14,14 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
+from knowledge.topics import topics
+
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 FACTS_DIR = KNOWLEDGE_DIR / "facts"
 SOURCES_FILE = KNOWLEDGE_DIR / "sources.yml"
 
-# What a fact can be about. A file's name is its topic.
-TOPICS = (
-    "overview",
-    "salary",
-    "outlook",
-    "market",
-    "education",
-    "certification",
-    "duties",
-    "skills",
-    "tools",
-    "work_environment",
-    "remote_work",
-    "career_path",
-    "getting_started",
-    "job_search",
-    "pros",
-    "cons",
-    "related_careers",
-    "employers",
-    "abroad",
-    "organizations",
-    "diversity",
-)
+# What a fact can be about (knowledge/topics.yml). A file's name is its topic.
+TOPICS = tuple(topics())
 
 # What the scope of a fact can be. "national" means the United States as a whole.
 SCOPE_TYPES = (

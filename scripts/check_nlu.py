@@ -128,7 +128,7 @@ def main(argv: List[str]) -> int:
     intents = set(domain["intents"])
     # An entry is a name, or a name with its settings ({"MONEY": {"influence_conversation": false}}).
     entities = {next(iter(e)) if isinstance(e, dict) else e for e in domain.get("entities", [])}
-    every = sorted((ROOT / "data" / "nlu").glob("*.yml"))
+    every = sorted((ROOT / "data" / "nlu").rglob("*.yml"))
     checked = [Path(a).resolve() for a in argv] or every
     held_out = {plain(e) for p in (ROOT / "tests" / "nlu").glob("*.yml") for _, e in examples(p)}
 

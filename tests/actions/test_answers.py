@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from actions.career import ActionAnswerCareer
-from actions.reading import TOPIC_ACTIONS
-from actions.salary import ActionAnswerSalary
-from actions.work import ActionAnswerWork
+from actions.topic_answers import ActionAnswerCareer
+from actions.topic_answers import TOPIC_ACTIONS
+from actions.topic_answers import ActionAnswerSalary
+from actions.topic_answers import ActionAnswerWork
 
 from .conftest import entity
 
@@ -228,7 +228,7 @@ def test_a_place_without_facts_is_still_said_to_have_none(ask):
 
 
 def test_of_two_places_named_the_one_the_guides_cover_is_answered(ask):
-    from actions.career import ActionAnswerCareer
+    from actions.topic_answers import ActionAnswerCareer
 
     said = ask(
         ActionAnswerCareer(),
@@ -253,14 +253,14 @@ def test_of_two_places_named_the_one_the_guides_cover_is_answered(ask):
     ],
 )
 def test_a_budget_the_person_states_is_met_with_what_it_reaches(ask, text, shown, intro):
-    from actions.education import ActionAnswerEducation
+    from actions.topic_answers import ActionAnswerEducation
 
     said = ask(ActionAnswerEducation(), text, "ask_education_cost")
     assert said.reply.startswith(intro) and shown in said.reply
 
 
 def test_a_budget_beside_another_question_leaves_that_question_alone(ask):
-    from actions.education import ActionAnswerEducation
+    from actions.topic_answers import ActionAnswerEducation
 
     said = ask(ActionAnswerEducation(), "3k is my max, is there any financial aid?", "ask_education_cost")
     assert "to spend" not in said.reply

@@ -6,7 +6,7 @@ import pytest
 
 from actions.breakdown import asked_kind, breakdown, breakdown_facts
 from actions.coach import ActionAffirm, ActionFollowUp
-from actions.salary import ActionAnswerSalary
+from actions.topic_answers import ActionAnswerSalary
 
 from .conftest import render
 

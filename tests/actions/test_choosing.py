@@ -7,11 +7,11 @@ import pytest
 
 from actions.answering import compose
 from actions.choosing import is_generic, pick, reconcile, weigh
-from actions.career import ActionAnswerCareer
-from actions.education import ActionAnswerEducation
-from actions.work import ActionAnswerWork
+from actions.topic_answers import ActionAnswerCareer
+from actions.topic_answers import ActionAnswerEducation
+from actions.topic_answers import ActionAnswerWork
 from actions.replies import WORD_BUDGET, reply_text, source_line
-from actions.salary import ActionAnswerSalary
+from actions.topic_answers import ActionAnswerSalary
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -142,7 +142,7 @@ def test_a_question_naming_only_its_topic_is_generic():
 
 
 def test_a_question_naming_only_its_topic_gets_the_curated_headline_first(action_store):
-    from actions.work import ActionAnswerWork
+    from actions.topic_answers import ActionAnswerWork
 
     text = "what software do medical records techs use?"
     message = {
@@ -170,7 +170,7 @@ def test_a_long_list_is_cut_to_the_reply_budget(action_store):
 
 def test_another_career_named_alone_is_declined(action_store):
     from actions.feedback import ActionOutOfScope
-    from actions.work import ActionAnswerWork
+    from actions.topic_answers import ActionAnswerWork
 
     said = Conversation(ActionOutOfScope(), "what skills does a welder need", "out_of_scope")
     assert said.responses == ["utter_other_career"]
@@ -247,7 +247,7 @@ def test_a_topic_lends_part_of_its_confidence_to_the_topics_beside_it():
 
 
 def test_a_question_naming_the_difference_gets_the_difference(action_store):
-    from actions.work import ActionAnswerWork
+    from actions.topic_answers import ActionAnswerWork
 
     said = Conversation(
         ActionAnswerWork(),

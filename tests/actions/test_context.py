@@ -6,11 +6,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coach import ActionClarified, ActionCoachFallback, ActionFollowUp
-from actions.reading import ANSWER_ACTIONS, INTENT_LABELS
-from actions.education import ActionAnswerCertification
+from actions.reading import INTENT_LABELS
+from actions.topic_answers import ANSWER_ACTIONS
+from actions.topic_answers import ActionAnswerCertification
 from actions.figures import ActionCompareFigures
-from actions.outlook import ActionAnswerOutlook
-from actions.salary import ActionAnswerSalary
+from actions.topic_answers import ActionAnswerOutlook
+from actions.topic_answers import ActionAnswerSalary
 
 from .conftest import entity, render
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from actions.scope import level_after, stated_level
-from actions.career import ActionAnswerCareer
+from actions.topic_answers import ActionAnswerCareer
 from actions.quantities import stated_experience
-from actions.salary import ActionAnswerSalary
+from actions.topic_answers import ActionAnswerSalary
 
 from .conftest import Conversation, entity
 

@@ -103,7 +103,7 @@ def test_a_question_about_something_the_guides_never_name_says_so_first(action_s
         "intent_ranking": [{"name": "ask_skills", "confidence": 0.9}],
         "facts": ranked(("skills-technical-g000", 0.7)),
     }
-    from actions.work import ActionAnswerWork
+    from actions.topic_answers import ActionAnswerWork
 
     spec = ActionAnswerWork.specs["ask_skills"]
     text = compose(spec, message["text"], None, message=message).messages[0]["text"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from actions.choosing import Scored, pick, weigh
-from actions.career import ActionAnswerCareer
-from actions.education import ActionAnswerEducation
-from actions.salary import ActionAnswerSalary
+from actions.topic_answers import ActionAnswerCareer
+from actions.topic_answers import ActionAnswerEducation
+from actions.topic_answers import ActionAnswerSalary
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -87,7 +87,7 @@ def test_the_second_part_of_a_question_is_not_won_by_the_first_parts_topic(actio
 
 
 def test_what_else_asks_beyond_what_the_person_says_they_have(action_store):
-    from actions.work import ActionAnswerWork
+    from actions.topic_answers import ActionAnswerWork
 
     from .conftest import make_tracker
 

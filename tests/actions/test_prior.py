@@ -7,10 +7,10 @@ import pytest
 
 from actions.answering import compose
 from actions.choosing import weigh
-from actions.career import ActionAnswerCareer
+from actions.topic_answers import ActionAnswerCareer
 from actions.coach import ActionDeny, ActionTellMore
-from actions.work import ActionAnswerWork
-from actions.salary import ActionAnswerSalary
+from actions.topic_answers import ActionAnswerWork
+from actions.topic_answers import ActionAnswerSalary
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -125,7 +125,7 @@ def test_a_remembered_place_whose_facts_were_just_shown_does_not_trap_a_new_ques
 
 
 def test_a_question_pointing_back_at_the_remembered_place_is_answered_about_it(action_store):
-    from actions.work import ActionAnswerWork
+    from actions.topic_answers import ActionAnswerWork
 
     from .conftest import make_tracker
 
@@ -146,7 +146,7 @@ def test_a_question_pointing_back_at_the_remembered_place_is_answered_about_it(a
 
 
 def test_the_other_side_asked_after_the_pros_gets_the_cons(action_store):
-    from actions.work import ActionAnswerWork
+    from actions.topic_answers import ActionAnswerWork
 
     from .conftest import make_tracker
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.salary import ActionAnswerSalary
+from actions.topic_answers import ActionAnswerSalary
 from actions.superlatives import superlative
 
 from .conftest import Conversation, render

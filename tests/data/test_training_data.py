@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.reading import TOPIC_ACTIONS as ANSWER_ACTIONS
+from actions.topic_answers import TOPIC_ACTIONS as ANSWER_ACTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -23,7 +23,7 @@ _spec.loader.exec_module(check_nlu)
 
 @lru_cache(maxsize=1)
 def nlu_examples() -> Counter:
-    return Counter(intent for path in (ROOT / "data" / "nlu").glob("*.yml") for intent, _ in check_nlu.examples(path))
+    return Counter(intent for path in (ROOT / "data" / "nlu").rglob("*.yml") for intent, _ in check_nlu.examples(path))
 
 
 # Intents only a button sends (their payload names them), so they need no examples.
@@ -72,7 +72,7 @@ def test_each_career_intent_goes_to_the_action_that_knows_it():
 
 def test_examples_are_not_repeated_across_intents():
     seen = {}
-    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+    for path in (ROOT / "data" / "nlu").rglob("*.yml"):
         for intent, example in check_nlu.examples(path):
             text = check_nlu.plain(example)
             assert seen.setdefault(text, intent) == intent, text

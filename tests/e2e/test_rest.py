@@ -114,7 +114,7 @@ def test_the_questions_above_are_not_training_examples():
 
     training = {
         check_nlu.plain(example)
-        for path in (ROOT / "data" / "nlu").glob("*.yml")
+        for path in (ROOT / "data" / "nlu").rglob("*.yml")
         for _, example in check_nlu.examples(path)
     }
     for question, _ in QUESTIONS:
