@@ -1,6 +1,7 @@
-"""Checks the knowledge database when the action server starts, and says plainly if it is unusable.
+"""Checks the knowledge database when the actions start, and says plainly if it is unusable.
 
-The action server imports every module of this package at start, so the check runs then. An
+The action server (`python -m actions`) calls it once at start, the in-process actions
+(extensions/inprocess_actions.py) before their first question; importing it does nothing. An
 unusable database does not stop the server: each question is answered with an apology (the
 channel's) until the database is built, and the first question after that is answered as usual,
 with no restart, because the store is opened again until it opens.
@@ -25,6 +26,3 @@ def check_knowledge() -> bool:
         return False
     logger.info("knowledge: %d facts in %d topics", sum(counts.values()), len(counts))
     return True
-
-
-check_knowledge()

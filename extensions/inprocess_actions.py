@@ -53,8 +53,12 @@ class InProcessActions(EndpointConfig):
         if self._executor is None:  # imported on first use: the actions import the knowledge base
             from rasa_sdk.executor import ActionExecutor
 
+            from actions.knowledge_check import check_knowledge
+
             executor = ActionExecutor()
             executor.register_package(self.package)
+            if self.package == PACKAGE:
+                check_knowledge()
             self._executor = executor
         return self._executor
 

@@ -46,7 +46,7 @@ trap stop INT TERM EXIT
 # a pooled connection that was just closed and the reply is lost. Keep them open longer.
 if [ "$ACTIONS" = server ]; then
   SANIC_KEEP_ALIVE_TIMEOUT=${SANIC_KEEP_ALIVE_TIMEOUT:-120} \
-    "$BIN/rasa" run actions --port "$ACTIONS_PORT" --actions actions &
+    "$BIN/python" -m actions --port "$ACTIONS_PORT" --actions actions &
   pids+=($!)
   for _ in $(seq 1 120); do
     curl -sf "http://localhost:$ACTIONS_PORT/health" >/dev/null && break
