@@ -1,7 +1,7 @@
 """What the guides do not give: a kind of figure, a year, a name, asked but not in the facts chosen.
 
 `actions/answering.py` says so plainly before the closest fact ("The guides don't give exactly
-that"); `actions/choosing.py` also reads which kind of figure a part of a question asks for.
+that"); `actions/weighing.py` also reads which kind of figure a part of a question asks for.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from actions.answering import compose
-from actions.choosing import is_generic, pick, reconcile, weigh
+from actions.choosing import pick, reconcile
+from actions.weighing import is_generic, weigh
 from actions.topic_answers import ActionAnswerCareer
 from actions.topic_answers import ActionAnswerEducation
 from actions.topic_answers import ActionAnswerWork
@@ -216,7 +217,7 @@ def test_a_second_fact_that_points_at_its_list_shows_it(action_store):
 
 
 def test_what_a_name_means_is_answered_by_the_fact_that_spells_it_out(action_store):
-    from actions.choosing import spelled_out
+    from actions.weighing import spelled_out
 
     assert spelled_out("wat is ahima") == {"AHIMA"} and not spelled_out("what does a coder do")
     ranking = [("organizations-ahima-networking-g000", 0.8), ("organizations-ahima-rhit-exam-g001", 0.7)]
@@ -234,7 +235,7 @@ def test_what_a_name_means_is_answered_by_the_fact_that_spells_it_out(action_sto
 
 
 def test_a_topic_lends_part_of_its_confidence_to_the_topics_beside_it():
-    from actions.choosing import RELATED_SHARE, related_topics, topic_confidence
+    from actions.weighing import RELATED_SHARE, related_topics, topic_confidence
     from knowledge.retrieval import topic_labels
 
     known = set(topic_labels())

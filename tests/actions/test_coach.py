@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.coach import ActionCoachFallback, ActionListSources
+from actions.coach import ActionListSources
+from actions.fallback import ActionCoachFallback
 from actions.reading import looks_foreign
 
 

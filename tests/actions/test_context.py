@@ -5,7 +5,8 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.coach import ActionClarified, ActionCoachFallback, ActionFollowUp
+from actions.coach import ActionFollowUp
+from actions.fallback import ActionClarified, ActionCoachFallback
 from actions.reading import INTENT_LABELS
 from actions.topic_answers import ANSWER_ACTIONS
 from actions.topic_answers import ActionAnswerCertification

@@ -258,7 +258,7 @@ def test_broken_database_does_not_break_the_conversation(tmp_path, monkeypatch):
 
 
 def test_the_fallback_records_what_it_did_not_understand(feedback_db, action_store):
-    from actions.coach import ActionCoachFallback
+    from actions.fallback import ActionCoachFallback
 
     ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "greet", "confidence": 0.3}]
     tracker = conversation(user("purple monkey dishwasher", "nlu_fallback", 0.45, ranking))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.choosing import Scored, pick, weigh
+from actions.choosing import pick
+from actions.weighing import Scored, weigh
 from actions.topic_answers import ActionAnswerCareer
 from actions.topic_answers import ActionAnswerEducation
 from actions.topic_answers import ActionAnswerSalary

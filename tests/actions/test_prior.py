@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.answering import compose
-from actions.choosing import weigh
+from actions.weighing import weigh
 from actions.topic_answers import ActionAnswerCareer
 from actions.coach import ActionDeny, ActionTellMore
 from actions.topic_answers import ActionAnswerWork
