@@ -181,7 +181,7 @@ ratings: $(VENV)/.installed
 # (default 90): whole conversations, or whole earlier sessions of one still in use.
 .PHONY: prune
 prune: $(VENV)/.installed
-	$(PYTHON) -m channels.retention --endpoints $(or $(ENDPOINTS),endpoints.yml)
+	$(PYTHON) -m extensions.retention --endpoints $(or $(ENDPOINTS),endpoints.yml)
 
 # Known vulnerabilities in constraints.txt, each with its verdict from docs/audit.md. pip-audit
 # lives in its own virtualenv: it cannot install beside Rasa's pins (packaging==20.9). It asks

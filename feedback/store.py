@@ -6,7 +6,7 @@ Nothing here knows who asked: no sender id is kept; personal details (names, e-m
 addresses, street addresses, dates of birth, places below a state: feedback/redaction.py),
 phone-number-like digit runs and control characters are replaced before anything is written,
 and text is capped. The reports print no control or bidi characters, and no database password.
-Rows older than $RETENTION_DAYS are deleted by `make prune` (channels/retention.py).
+Rows older than $RETENTION_DAYS are deleted by `make prune` (extensions/retention.py).
 
 Recording never raises: a missing, broken or read-only database is logged and the
 conversation carries on. The curators' queries do raise, so a report is never silently empty.
@@ -315,7 +315,7 @@ class FeedbackStore:
                 for row in session.execute(statement)
             ]
 
-    # -- retention (channels/retention.py) -----------------------------------------------
+    # -- retention (extensions/retention.py) -----------------------------------------------
     def prune(self, before: datetime) -> Tuple[int, int]:
         """Deletes the unanswered questions and ratings recorded before `before` (naive UTC);
         how many of each."""

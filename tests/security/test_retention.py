@@ -1,4 +1,4 @@
-"""Retention: `make prune` (python -m channels.retention) deletes conversations and feedback older
+"""Retention: `make prune` (python -m extensions.retention) deletes conversations and feedback older
 than $RETENTION_DAYS, whole conversations or whole earlier sessions, and leaves a conversation
 in use readable and writable as it was."""
 
@@ -19,7 +19,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
-from channels.retention import DEFAULT_RETENTION_DAYS, main, prune_conversations, retention_days
+from extensions.retention import DEFAULT_RETENTION_DAYS, main, prune_conversations, retention_days
 from extensions.tracker_store import CoachSQLTrackerStore
 from feedback.store import FeedbackStore
 from tests.servers import local_endpoints

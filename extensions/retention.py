@@ -1,5 +1,5 @@
 """How long the coach keeps what people said: conversations and feedback older than
-$RETENTION_DAYS (90 by default) are deleted by `make prune` (`python -m channels.retention`).
+$RETENTION_DAYS (90 by default) are deleted by `make prune` (`python -m extensions.retention`).
 
 Conversations (the SQL tracker store's `events` table, named by the endpoints file) go whole:
 - a conversation whose newest event is older than the cut-off is deleted with all its events;
@@ -19,7 +19,7 @@ session back.
 
 The feedback tables (feedback/store.py) lose their rows older than the cut-off.
 
-    python -m channels.retention [--days N] [--endpoints endpoints.yml]
+    python -m extensions.retention [--days N] [--endpoints endpoints.yml]
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ class PruneError(RuntimeError):
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m channels.retention", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m extensions.retention", description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", help=f"keep this many days (default $RETENTION_DAYS or {DEFAULT_RETENTION_DAYS})")
     parser.add_argument("--endpoints", default=ENDPOINTS, help=f"the endpoints file (default {ENDPOINTS})")
     args = parser.parse_args(argv)
