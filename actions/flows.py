@@ -54,6 +54,9 @@ def facts_block(ids: Sequence[str]) -> Message:
 # (value, pattern): the first pattern found in an answer gives its value.
 Choices = Tuple[Tuple[str, str], ...]
 SKIP = re.compile(r"^\W*(skip|pass|next|i don'?t know|no idea|not sure|dunno)\W*$", re.IGNORECASE)
+# A question asked in the middle of a flow is answered as the classifier says from this confidence;
+# below it the facts settle which question it is.
+QUESTION_IN_FLOW = 0.5
 
 
 def read_choice(text: str, choices: Choices) -> Optional[str]:
@@ -77,10 +80,10 @@ def is_question(tracker: Tracker) -> Optional[str]:
     )
     if not asks:
         return None
-    if intent in ANSWER_ACTIONS and confidence >= 0.5:
+    if intent in ANSWER_ACTIONS and confidence >= QUESTION_IN_FLOW:
         return intent
     # The classifier unsure between two questions: the facts settle it, as for any message.
-    return intent_by_facts(tracker) if confidence < 0.5 else None
+    return intent_by_facts(tracker) if confidence < QUESTION_IN_FLOW else None
 
 
 class CoachingFormValidation(FormValidationAction, metaclass=ABCMeta):
