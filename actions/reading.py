@@ -22,7 +22,8 @@ from actions.topic_answers import ANSWER_ACTIONS
 from knowledge.retrieval import ranking_of
 from knowledge.topics import intents, topics
 
-
+# When the model is unsure, its best guess from this confidence is answered only if the message
+# also has one of its topic's words (`words` in knowledge/topics.yml) or the conversation is on it.
 MIN_GUESS_CONFIDENCE = 0.2
 # A "follow-up" with nothing before it is answered by meaning from this ranking score.
 FOLLOW_UP_MATCH = 0.5
