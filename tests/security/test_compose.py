@@ -84,7 +84,7 @@ def test_each_kind_of_service_has_its_own_database_role_and_none_is_the_superuse
     users = database_users()
     kinds = {
         "rasa": [n for n in rasa_servers()],
-        "actions": [n for n, c in commands().items() if re.search(r"\brasa\s+run\s+actions\b", c)],
+        "actions": [n for n, c in commands().items() if re.search(r"\bpython\s+-m\s+actions\b", c)],
         "loader": [n for n, c in commands().items() if "knowledge.loader" in c],
     }
     roles = {}
