@@ -62,7 +62,7 @@ def make_tracker(
 
 
 def entity(name: str, value: str) -> Dict:
-    return {"entity": name, "value": value, "start": 0, "end": len(value), "extractor": "DIETClassifier"}
+    return {"entity": name, "value": value, "start": 0, "end": len(value), "extractor": "StoredCRFEntityExtractor"}
 
 
 @lru_cache(maxsize=1)
