@@ -174,7 +174,7 @@ class Running:
         """Starts the action server and waits for its health check; returns its port."""
         port = port or free_port()
         started = time.perf_counter()
-        self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"])
+        self._spawn("actions", [str(BIN / "python"), "-m", "actions", "--port", str(port), "--actions", "actions"])
         self._wait(lambda: http_status(f"http://127.0.0.1:{port}/health")[0] == 200, "action server")
         self.startup["actions_ready_s"] = round(time.perf_counter() - started, 1)
         return port

@@ -136,7 +136,7 @@ class Servers:
     # --- the two processes -------------------------------------------------------------
     def start_actions(self, wait: bool = True) -> None:
         self.actions = self._spawn(
-            "actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.actions_port), "--actions", "actions"]
+            "actions", [str(BIN / "python"), "-m", "actions", "--port", str(self.actions_port), "--actions", "actions"]
         )
         if wait:
             self.wait_until(lambda: get(f"http://127.0.0.1:{self.actions_port}/health")[0] == 200, "action server")
