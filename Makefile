@@ -166,10 +166,10 @@ bench: $(MODEL) build/knowledge.stamp
 
 # Each fold trains under $(TRAIN_LOCK), so other trainings run between folds.
 crossval: $(VENV)/.installed
-	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) eval/crossval.py
+	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) -m eval.crossval
 
 crossval-compare: $(VENV)/.installed
-	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) eval/crossval.py --compare
+	TRAIN_LOCK=$(TRAIN_LOCK) $(PYTHON) -m eval.crossval --compare
 
 unanswered: $(VENV)/.installed
 	$(PYTHON) -m feedback unanswered --limit $(or $(LIMIT),20)

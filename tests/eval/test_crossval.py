@@ -1,35 +1,25 @@
-"""The cross-validation script's own logic: the spaCy variant of the pipeline, the goals, reuse."""
+"""The cross-validation's own logic: the spaCy variant of the pipeline, the goals, reuse."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from eval.crossval import configs, folds, report
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def crossval():
-    spec = importlib.util.spec_from_file_location("crossval", ROOT / "eval" / "crossval.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["crossval"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("crossval", None)
 
 
 def names(config: dict) -> list:
     return [component["name"] for component in config["pipeline"]]
 
 
-def test_the_variant_of_the_project_config_takes_spacy_out_and_nothing_else(crossval, tmp_path):
+def test_the_variant_of_the_project_config_takes_spacy_out_and_nothing_else(tmp_path):
     original = yaml.safe_load((ROOT / "config.yml").read_text())
-    assert crossval.uses_spacy(ROOT / "config.yml")  # its own SpacyNLP counts
-    written = crossval.write_spacy_variant(ROOT / "config.yml", tmp_path / "without_spacy.yml")
+    assert configs.uses_spacy(ROOT / "config.yml")  # its own SpacyNLP counts
+    written = configs.write_spacy_variant(ROOT / "config.yml", tmp_path / "without_spacy.yml")
     generated = yaml.safe_load(written.read_text())
 
     assert names(generated)[0] == "WhitespaceTokenizer"
@@ -40,43 +30,43 @@ def test_the_variant_of_the_project_config_takes_spacy_out_and_nothing_else(cros
     assert yaml.safe_load((ROOT / "config.yml").read_text()) == original  # config.yml untouched
 
 
-def test_the_variant_of_a_spacy_config_removes_spacy_and_nothing_else(crossval, tmp_path):
+def test_the_variant_of_a_spacy_config_removes_spacy_and_nothing_else(tmp_path):
     config = tmp_path / "config.yml"
     config.write_text(
         "language: en\npipeline:\n  - name: SpacyNLP\n    model: en_core_web_md\n"
         "  - name: SpacyTokenizer\n  - name: SpacyFeaturizer\n"
         "  - name: DIETClassifier\n    epochs: 5\npolicies: []\n"
     )
-    generated = yaml.safe_load(crossval.write_spacy_variant(config, tmp_path / "out.yml").read_text())
+    generated = yaml.safe_load(configs.write_spacy_variant(config, tmp_path / "out.yml").read_text())
     assert generated["pipeline"] == [{"name": "WhitespaceTokenizer"}, {"name": "DIETClassifier", "epochs": 5}]
     # and back again: the variant of the variant has the vectors
-    again = yaml.safe_load(crossval.write_spacy_variant(tmp_path / "out.yml", tmp_path / "again.yml").read_text())
+    again = yaml.safe_load(configs.write_spacy_variant(tmp_path / "out.yml", tmp_path / "again.yml").read_text())
     assert names(again) == ["SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer", "DIETClassifier"]
 
 
-def test_a_config_without_any_tokenizer_to_replace_is_refused(crossval, tmp_path):
+def test_a_config_without_any_tokenizer_to_replace_is_refused(tmp_path):
     config = tmp_path / "config.yml"
     config.write_text("language: en\npipeline:\n  - name: DIETClassifier\n")
     with pytest.raises(SystemExit):
-        crossval.write_spacy_variant(config, tmp_path / "out.yml")
+        configs.write_spacy_variant(config, tmp_path / "out.yml")
 
 
-def test_fingerprint_changes_with_the_data_and_the_settings(crossval, tmp_path):
+def test_fingerprint_changes_with_the_data_and_the_settings(tmp_path):
     config = tmp_path / "config.yml"
     config.write_text("pipeline: []\n")
     data = tmp_path / "nlu"
     data.mkdir()
     (data / "a.yml").write_text("nlu: []\n")
-    first = crossval.fingerprint(config, data, 5, 42)
-    assert crossval.fingerprint(config, data, 5, 42) == first
-    assert crossval.fingerprint(config, data, 3, 42) != first
-    assert crossval.fingerprint(config, data, 5, 7) != first
+    first = folds.fingerprint(config, data, 5, 42)
+    assert folds.fingerprint(config, data, 5, 42) == first
+    assert folds.fingerprint(config, data, 3, 42) != first
+    assert folds.fingerprint(config, data, 5, 7) != first
     (data / "a.yml").write_text("nlu: [] # edited\n")
-    assert crossval.fingerprint(config, data, 5, 42) != first
+    assert folds.fingerprint(config, data, 5, 42) != first
 
 
-def test_an_earlier_run_is_reused_only_when_nothing_changed(crossval, tmp_path):
-    summary = crossval.Summary(
+def test_an_earlier_run_is_reused_only_when_nothing_changed(tmp_path):
+    summary = report.Summary(
         label="config.yml",
         config="config.yml",
         fingerprint="abc",
@@ -96,7 +86,7 @@ def test_an_earlier_run_is_reused_only_when_nothing_changed(crossval, tmp_path):
         report_dir="results/crossval",
         folds_run=5,
     )
-    crossval.write_report(
+    report.write_report(
         summary,
         {
             "greet": {"precision": 1.0, "recall": 0.9, "f1-score": 0.95, "support": 5},
@@ -106,17 +96,17 @@ def test_an_earlier_run_is_reused_only_when_nothing_changed(crossval, tmp_path):
         [],
         "DIETClassifier",
     )
-    assert crossval.previous(tmp_path, "abc", 5) is None  # no confusion matrix: not a finished run
+    assert report.previous(tmp_path, "abc", 5) is None  # no confusion matrix: not a finished run
     (tmp_path / "intent_confusion_matrix.png").write_bytes(b"png")
-    assert crossval.previous(tmp_path, "abc", 5) == summary
-    assert crossval.previous(tmp_path, "other", 5) is None
-    assert crossval.previous(tmp_path, "abc", 2) is None  # a partial run was asked for
+    assert report.previous(tmp_path, "abc", 5) == summary
+    assert report.previous(tmp_path, "other", 5) is None
+    assert report.previous(tmp_path, "abc", 2) is None  # a partial run was asked for
     text = (tmp_path / "summary.md").read_text()
     assert "intent macro F1   0.960  (goal >= 0.95) PASS" in text
     assert "| greet | 1.000 | 0.900 | 0.950 | 5 |" in text and "macro avg |" not in text
 
 
-def test_folds_train_without_the_fallback_classifier_only(crossval, tmp_path):
+def test_folds_train_without_the_fallback_classifier_only(tmp_path):
     original = yaml.safe_load((ROOT / "config.yml").read_text())
-    folds_config = yaml.safe_load(crossval.config_for_folds(ROOT / "config.yml", tmp_path).read_text())
+    folds_config = yaml.safe_load(configs.config_for_folds(ROOT / "config.yml", tmp_path).read_text())
     assert names(folds_config) == [n for n in names(original) if n != "FallbackClassifier"]
