@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +114,32 @@ def test_folds_train_without_the_fallback_classifier_only(tmp_path):
     original = yaml.safe_load((ROOT / "config.yml").read_text())
     folds_config = yaml.safe_load(configs.config_for_folds(ROOT / "config.yml", tmp_path).read_text())
     assert names(folds_config) == [n for n in names(original) if n != "FallbackClassifier"]
+
+
+def test_a_small_run_trains_scores_and_reports_with_the_projects_pipeline(tmp_path):
+    # Two intents of the real data, two folds, the project's config: spaCy's entities come out
+    # of the folds beside the CRF's, and the report is still written.
+    blocks = []
+    for topic, intent in (("salary", "ask_salary"), ("outlook", "ask_outlook")):
+        data = yaml.safe_load((ROOT / "data" / "nlu" / "topics" / f"{topic}.yml").read_text())
+        block = next(b for b in data["nlu"] if b["intent"] == intent)
+        lines = block["examples"].splitlines()
+        annotated = [line for line in lines if "](" in line]  # "in [Texas](state)": the CRF has work
+        chosen = (annotated + [line for line in lines if "](" not in line])[:20]
+        blocks.append({"intent": intent, "examples": "\n".join(chosen) + "\n"})
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, sort_keys=False))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.crossval", "--nlu", str(nlu), "--folds", "2", "--out", str(out), "--fresh"],
+        cwd=ROOT,
+        env=dict(os.environ, TRAIN_LOCK=str(tmp_path / "lock")),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["folds_run"] == 2 and summary["examples"] == 40 and summary["intents"] == 2
+    assert summary["entity_micro_f1"] is not None
+    assert (out / "intent_confusion_matrix.png").exists() and "intent macro F1" in done.stdout
