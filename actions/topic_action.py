@@ -33,12 +33,11 @@ class TopicAnswerAction(Action):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.specs = specs_of(cls.action_name)
-        INTENT_ACTIONS.update({intent: cls for intent in cls.specs})
-        # The registry's order, whichever action is defined first: it settles which topic's
-        # keywords win when two match.
-        ordered = sorted(INTENT_ACTIONS.items(), key=lambda item: list(INTENT_TOPICS).index(item[0]))
+        # Kept in the registry's order (INTENT_TOPICS'), whichever action is defined first: it
+        # settles which topic's keywords win when two match.
+        answered = {**INTENT_ACTIONS, **{intent: cls for intent in cls.specs}}
         INTENT_ACTIONS.clear()
-        INTENT_ACTIONS.update(ordered)
+        INTENT_ACTIONS.update({intent: answered[intent] for intent in INTENT_TOPICS if intent in answered})
 
     def name(self) -> Text:
         return self.action_name

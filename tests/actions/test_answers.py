@@ -96,6 +96,17 @@ def test_every_answer_with_a_figure_names_its_source(ask):
                     assert "Source: " in message, message
 
 
+def test_the_topic_actions_answer_exactly_the_registrys_intents_in_its_order():
+    from actions.specs import INTENT_ACTIONS
+    from actions.topic_answers import ANSWER_ACTIONS
+    from knowledge.topics import intents, topics
+
+    assert list(INTENT_ACTIONS) == list(ANSWER_ACTIONS) == list(intents())
+    for intent, action in ANSWER_ACTIONS.items():
+        assert action.name() == topics()[intents()[intent].topic].answered_by
+        assert action.specs[intent].topic == intents()[intent].topic
+
+
 def test_every_fact_can_be_reached_by_some_question():
     """Each topic and aspect in the knowledge base is answered by some intent, keyword or scope."""
     from knowledge.schema import load_facts
