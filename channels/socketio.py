@@ -174,12 +174,20 @@ class CoachSocketIOInput(SocketIOInput):
             if origin and key not in self._origins_seen and len(self._origins_seen) < MAX_NOTED_ORIGINS:
                 # Checked once per origin and host, not on every polling request of a page.
                 allowed = allowed_origin(self._app, self.socketio_path or "/socket.io", origin, _environ(request))
-                self._origins_seen[key] = allowed
-                if not allowed:
-                    logger.warning(ORIGIN_NOT_ALLOWED, origin)
+                self._note_origin(key, allowed)
             return await handle_request(request, *args, **kwargs)
 
         return handle
+
+    def _note_origin(self, key: Tuple[Text, Text], allowed: bool) -> None:
+        """Keeps what was found of an (origin, host), logging a refused one the first time only
+        (and at most MAX_NOTED_ORIGINS of them), whichever of the polling handler or the
+        socket's connect meets it first."""
+        if key in self._origins_seen or len(self._origins_seen) >= MAX_NOTED_ORIGINS:
+            return
+        self._origins_seen[key] = allowed
+        if not allowed:
+            logger.warning(ORIGIN_NOT_ALLOWED, key[0])
 
     async def _say(self, sid: Text, text: Text) -> None:
         await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
@@ -187,7 +195,7 @@ class CoachSocketIOInput(SocketIOInput):
     async def _connect(self, sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
         origin = environ.get("HTTP_ORIGIN")
         if origin and not allowed_origin(self._app, self.socketio_path or "/socket.io", origin, environ):
-            logger.warning(ORIGIN_NOT_ALLOWED, origin)
+            self._note_origin((origin, environ.get("HTTP_HOST") or ""), False)
             raise ConnectionRefusedError(ORIGIN_REFUSED.format(origin=origin))
         if not await self._rasa_connect(sid, environ, auth):  # Rasa's: the jwt_key check, if set
             return False
