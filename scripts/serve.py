@@ -115,10 +115,15 @@ def actions_mode(environ: Mapping[str, str]) -> str:
     return choice
 
 
-def run_actions_here() -> None:
+def project_importable() -> None:
+    """The project's packages (extensions, actions) importable from this script."""
     root = str(Path(__file__).resolve().parents[1])
     if root not in sys.path:
         sys.path.insert(0, root)
+
+
+def run_actions_here() -> None:
+    project_importable()
     from extensions import inprocess_actions
 
     inprocess_actions.install()
@@ -127,9 +132,7 @@ def run_actions_here() -> None:
 def install_speedups() -> None:
     """Five of Rasa's per-message costs removed, each giving Rasa's own answer
     (extensions/speedups.py)."""
-    root = str(Path(__file__).resolve().parents[1])
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    project_importable()
     from extensions import speedups
 
     speedups.install()
