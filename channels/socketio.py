@@ -20,8 +20,9 @@ it as such; rasa-webchat and other clients of this channel render it as Markdown
 single lines into one paragraph and reads "1. " or "- " at a line's start as a list that swallows
 the lines after it. So each line ends in a Markdown hard break (two spaces, which plain text does
 not show), a list marker's space is a no-break space, which Markdown does not take for one, and
-a quote's ">" is escaped: the lines come out as written in both. Rasa's own split of a text into messages at blank lines
-is kept.
+a quote's ">" is escaped: the lines come out as written in both. Rasa's own split of a text into
+messages at blank lines is kept. A client that shows text as it is, as the project's widget
+does, says so with `"plain_text": true` in its message and gets the lines untouched.
 
 A malformed `user_uttered` payload (not an object, a message that is not text or is too long,
 metadata that is not an object, nests too deeply or is too large, no session id) is answered
@@ -72,6 +73,15 @@ def survives_markdown(text: Text) -> Text:
         return HARD_BREAK.join(part.split("\n"))
 
     return "\n\n".join(one(part) for part in text.split("\n\n"))
+
+
+PLAIN_TEXT_KEY = "plain_text"
+
+
+def output_for(sio: Any, event: Text, data: Dict[Text, Any]) -> SocketIOOutput:
+    """Where a message's replies go: Rasa's own output for a client that shows plain text (it
+    sent `"plain_text": true`), else the output that survives Markdown."""
+    return (SocketIOOutput if data.get(PLAIN_TEXT_KEY) is True else CoachSocketIOOutput)(sio, event)
 
 
 class CoachSocketIOOutput(SocketIOOutput):
@@ -236,7 +246,7 @@ class CoachSocketIOInput(SocketIOInput):
             return
         message = UserMessage(
             data["message"],
-            CoachSocketIOOutput(self.sio, self.bot_message_evt),
+            output_for(self.sio, self.bot_message_evt, data),
             sender_id,
             input_channel=self.name(),
             metadata=data.get(self.metadata_key),

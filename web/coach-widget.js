@@ -370,7 +370,9 @@
   Widget.prototype.flush = function () {
     // Only once the server has confirmed the conversation: a reply sent before would be lost.
     while (this.confirmed && this.socket.connected && this.queue.length) {
-      this.socket.emit("user_uttered", { message: this.queue.shift(), session_id: this.sessionId });
+      // plain_text: the widget shows the coach's lines as they are, so the server leaves out what
+      // keeps them whole in Markdown clients (channels/socketio.py).
+      this.socket.emit("user_uttered", { message: this.queue.shift(), session_id: this.sessionId, plain_text: true });
     }
   };
 
@@ -441,13 +443,7 @@
 
   Widget.prototype.receive = function (data) {
     if (!data || typeof data !== "object") return;
-    // The server writes its lines so that Markdown clients keep them (channels/socketio.py: a
-    // hard break at each line's end, a no-break space after a list marker, a quote's ">"
-    // escaped); shown as plain text here, they are the lines as written.
-    var text = (typeof data.text === "string" ? data.text : "")
-      .replace(/ {2}\n/g, "\n")
-      .replace(/^([ \t]*(?:[-+*]|#{1,6}|\d{1,9}[.)]))\u00a0/gm, "$1 ")
-      .replace(/^([ \t]*)\\>/gm, "$1>");
+    var text = typeof data.text === "string" ? data.text : "";
     var buttons = (data.quick_replies || data.buttons || []).filter(function (button) {
       return button && button.title !== undefined && button.payload !== undefined;
     }).map(function (button) {

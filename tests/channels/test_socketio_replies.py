@@ -10,9 +10,23 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from channels.socketio import CoachSocketIOOutput, survives_markdown
+from channels.socketio import CoachSocketIOOutput, output_for, survives_markdown
 
 COMMONMARK = MarkdownIt("commonmark")
+
+
+class Recorder:
+    """A Socket.IO server that keeps what it is asked to emit."""
+
+    def __init__(self):
+        self.sent = []
+
+    async def emit(self, event, data, room=None, **kwargs):
+        self.sent.append(data)
+
+    @property
+    def texts(self):
+        return [m["text"] for m in self.sent]
 
 
 def shown_lines(markdown: str):
@@ -49,18 +63,23 @@ def test_every_line_of_a_reply_is_shown_as_written(replies):
 
 
 def test_rasas_split_into_messages_at_blank_lines_is_kept():
-    sent = []
-
-    class Socket:
-        async def emit(self, event, data, room=None, **kwargs):
-            sent.append(data)
-
-    output = CoachSocketIOOutput(Socket(), "bot_uttered")
+    socket = Recorder()
+    output = CoachSocketIOOutput(socket, "bot_uttered")
     asyncio.run(
         output.send_text_with_buttons(
             "room", "first\n1. one\n\nsecond\n2. two", [{"title": "Yes", "payload": "/affirm"}]
         )
     )
-    assert [m["text"] for m in sent] == ["first  \n1.\u00a0one", "second  \n2.\u00a0two"]
-    assert sent[-1]["quick_replies"][0]["payload"] == "/affirm"
-    assert [shown_lines(m["text"]) for m in sent] == [["first", "1. one"], ["second", "2. two"]]
+    assert socket.texts == ["first  \n1.\u00a0one", "second  \n2.\u00a0two"]
+    assert socket.sent[-1]["quick_replies"][0]["payload"] == "/affirm"
+    assert [shown_lines(text) for text in socket.texts] == [["first", "1. one"], ["second", "2. two"]]
+
+
+def test_a_client_that_shows_plain_text_gets_the_lines_untouched(replies):
+    # The project's widget sends "plain_text": true; rasa-webchat and other clients send nothing.
+    plain, markdown = Recorder(), Recorder()
+    text = replies[0]
+    asyncio.run(output_for(plain, "bot_uttered", {"message": "hi", "plain_text": True}).send_text_message("u", text))
+    asyncio.run(output_for(markdown, "bot_uttered", {"message": "hi"}).send_text_message("u", text))
+    assert "\n".join(plain.texts) == text
+    assert "\n".join(markdown.texts) != text and "  \n" in "\n".join(markdown.texts)
